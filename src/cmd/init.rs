@@ -1,0 +1,51 @@
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use chrono::NaiveDate;
+use ctg::ao::Basis;
+use ctg::init::{Scope, new_ctg};
+
+#[derive(clap::Args)]
+#[command(group(clap::ArgGroup::new("perimetre").required(true).args(["epci", "commune"])))]
+pub struct Args {
+    /// SIREN de l'EPCI signataire (CTG intercommunale)
+    #[arg(long)]
+    pub epci: Option<String>,
+    /// Code INSEE de la commune signataire (CTG communale)
+    #[arg(long)]
+    pub commune: Option<String>,
+    /// Fichier JSON à créer
+    #[arg(short = 'o', long = "sortie")]
+    pub sortie: PathBuf,
+    /// Date de début (AAAA-MM-JJ) ; la fin est fixée au 31 décembre N+4
+    #[arg(long, default_value = "2026-01-01")]
+    pub debut: NaiveDate,
+    /// Population servant à déterminer les compétences obligatoires
+    #[arg(long, default_value = "totale", value_parser = super::basis)]
+    pub population: Basis,
+    /// Remplace le fichier de sortie s'il existe
+    #[arg(long)]
+    pub force: bool,
+}
+
+pub fn run(a: Args) -> ctg::Result<ExitCode> {
+    if a.sortie.exists() && !a.force {
+        return Err(ctg::Error::Invalid(format!("{} existe déjà (ajoutez --force pour le remplacer)", a.sortie.display())));
+    }
+    let scope = match (&a.epci, &a.commune) {
+        (Some(e), _) => Scope::Epci(e),
+        (None, Some(c)) => Scope::Commune(c),
+        (None, None) => unreachable!("clap requires one"),
+    };
+    let ctg = new_ctg(scope, a.debut, a.population)?;
+    ctg::io::write_atomic(&a.sortie, ctg::io::model_json(&ctg).as_bytes())?;
+    eprintln!(
+        "{} créé : {} commune(s), période du {} au {}. Complétez signataires, équipements et fiches-action, puis lancez « ctg verifier {} ».",
+        a.sortie.display(),
+        ctg.territoire.communes.len(),
+        ctg.convention.periode.debut.map(ctg::rules::fr_date).unwrap_or_default(),
+        ctg.convention.periode.fin.map(ctg::rules::fr_date).unwrap_or_default(),
+        a.sortie.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}

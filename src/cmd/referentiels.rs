@@ -1,0 +1,33 @@
+use std::process::ExitCode;
+
+use super::Format;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Format de sortie
+    #[arg(long, value_enum, default_value_t = Format::Texte)]
+    pub format: Format,
+}
+
+pub fn run(a: Args) -> ctg::Result<ExitCode> {
+    let cat = ctg::referentials::catalogue();
+    match a.format {
+        Format::Json => {
+            let v: serde_json::Map<String, serde_json::Value> = cat
+                .iter()
+                .map(|(t, vals)| (t.to_string(), vals.iter().map(|(c, l)| serde_json::json!({"code": c, "libelle": l})).collect()))
+                .collect();
+            super::print_json(&v);
+        }
+        Format::Texte => {
+            for (title, values) in cat {
+                println!("{title}");
+                for (code, label) in values {
+                    println!("  {code:<22} {label}");
+                }
+                println!();
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

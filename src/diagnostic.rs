@@ -1,0 +1,167 @@
+//! Diagnostics: the one type every reader and rule reports with.
+//!
+//! Terminal output, JSON, annotated workbooks and consolidated «Anomalies» sheets are all
+//! renderings of a `Vec<Diagnostic>`; codes and severities come from `rules::RULES`.
+
+use serde::{Serialize, Serializer};
+use std::fmt;
+
+use crate::rules::{self, RuleInfo};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+}
+
+impl Severity {
+    pub fn label(&self) -> &'static str {
+        match self {
+            Severity::Error => "erreur",
+            Severity::Warning => "avertissement",
+            Severity::Info => "info",
+        }
+    }
+}
+
+/// Where a problem is: a JSON pointer in a model, or a file / sheet / cell in a workbook.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Location {
+    pub file: Option<String>,
+    pub sheet: Option<String>,
+    /// A cell like `C7`, or a row like `7` when the whole row is concerned.
+    pub cell: Option<String>,
+    /// A JSON pointer like `/territoire/communes/0/population_totale`.
+    pub pointer: Option<String>,
+}
+
+impl Location {
+    pub fn pointer(p: impl Into<String>) -> Self {
+        Location { pointer: Some(p.into()), ..Default::default() }
+    }
+
+    pub fn file(f: impl Into<String>) -> Self {
+        Location { file: Some(f.into()), ..Default::default() }
+    }
+
+    pub fn cell(file: Option<&str>, sheet: &str, cell: impl Into<String>) -> Self {
+        Location {
+            file: file.map(str::to_string),
+            sheet: Some(sheet.to_string()),
+            cell: Some(cell.into()),
+            pointer: None,
+        }
+    }
+
+    pub fn with_file(mut self, f: &str) -> Self {
+        self.file = Some(f.to_string());
+        self
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut parts = Vec::new();
+        if let Some(file) = &self.file {
+            parts.push(file.clone());
+        }
+        match (&self.sheet, &self.cell) {
+            (Some(s), Some(c)) => parts.push(format!("{s}!{c}")),
+            (Some(s), None) => parts.push(s.clone()),
+            _ => {}
+        }
+        if let Some(p) = &self.pointer {
+            parts.push(if p.is_empty() { "/".into() } else { p.clone() });
+        }
+        f.write_str(&parts.join(" › "))
+    }
+}
+
+impl Serialize for Location {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// One problem found in an input.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Diagnostic {
+    pub code: &'static str,
+    pub severity: Severity,
+    pub location: Location,
+    pub message: String,
+    /// The raw value at fault, as found.
+    pub value: Option<String>,
+}
+
+impl Diagnostic {
+    /// A diagnostic for a rule of the table; its severity comes from the table.
+    pub fn new(code: &'static str, location: Location, message: impl Into<String>) -> Self {
+        let severity = rules::rule(code).map(|r: &RuleInfo| r.severity).unwrap_or(Severity::Error);
+        Diagnostic { code, severity, location, message: message.into(), value: None }
+    }
+
+    pub fn value(mut self, v: impl fmt::Display) -> Self {
+        self.value = Some(v.to_string());
+        self
+    }
+}
+
+/// Counts by severity.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct Counts {
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+}
+
+impl Counts {
+    pub fn of(diags: &[Diagnostic]) -> Self {
+        let mut c = Counts::default();
+        for d in diags {
+            match d.severity {
+                Severity::Error => c.errors += 1,
+                Severity::Warning => c.warnings += 1,
+                Severity::Info => c.infos += 1,
+            }
+        }
+        c
+    }
+}
+
+/// Sorts diagnostics by location then code, so reports are stable.
+pub fn sort(diags: &mut [Diagnostic]) {
+    diags.sort_by(|a, b| {
+        (&a.location.file, &a.location.sheet, a.location.cell.as_deref().map(cell_key), &a.location.pointer, a.code)
+            .cmp(&(&b.location.file, &b.location.sheet, b.location.cell.as_deref().map(cell_key), &b.location.pointer, b.code))
+    });
+}
+
+/// Orders `B7` before `B12` and `Z9` before `AA1` (row first, then column).
+fn cell_key(cell: &str) -> (u32, usize, String) {
+    let letters: String = cell.chars().take_while(|c| c.is_ascii_alphabetic()).collect();
+    let row = cell[letters.len()..].parse().unwrap_or(0);
+    (row, letters.len(), letters)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn location_renders_sheet_cell_and_pointer() {
+        assert_eq!(Location::cell(Some("r.xlsx"), "Équipements", "C7").to_string(), "r.xlsx › Équipements!C7");
+        assert_eq!(Location::pointer("/convention/periode/fin").to_string(), "/convention/periode/fin");
+    }
+
+    #[test]
+    fn sort_orders_cells_by_row_then_column() {
+        let mk = |c: &str| Diagnostic::new("CTG-E001", Location::cell(None, "S", c), "m");
+        let mut d = vec![mk("B12"), mk("AA1"), mk("B7")];
+        sort(&mut d);
+        let cells: Vec<_> = d.iter().map(|d| d.location.cell.clone().unwrap()).collect();
+        assert_eq!(cells, ["AA1", "B7", "B12"]);
+    }
+}

@@ -1,0 +1,20 @@
+//! ctg: the toolkit of Conventions territoriales globales (CTG) between a Caf and
+//! communes / EPCI. One canonical model (`model`), converted to and from every format.
+//!
+//! See ARCHITECTURE.md for the map of modules and the path data takes.
+
+pub mod ao;
+pub mod diagnostic;
+pub mod error;
+pub mod init;
+pub mod io;
+pub mod model;
+pub mod referentials;
+pub mod render;
+pub mod rules;
+pub mod schema;
+pub mod territory;
+
+pub use diagnostic::{Diagnostic, Location, Severity};
+pub use error::{Error, Result};
+pub use model::Ctg;

@@ -1,0 +1,78 @@
+//! The `ctg` binary: parses the command line (clap), calls the library, maps the outcome
+//! to an exit code: 0 clean, 1 findings (errors in the data), 2 the command failed.
+
+mod cmd;
+
+use std::process::ExitCode;
+
+use clap::{ArgAction, Parser, Subcommand};
+
+const TEMPLATE: &str = "{about-with-newline}\nUtilisation : {usage}\n\n{all-args}{after-help}";
+
+#[derive(Parser)]
+#[command(
+    name = "ctg",
+    version,
+    about = "ctg : préparer, vérifier, consolider et éditer les Conventions territoriales globales (Caf, communes, EPCI)",
+    help_template = TEMPLATE,
+    subcommand_help_heading = "Commandes",
+    subcommand_value_name = "COMMANDE",
+    disable_help_flag = true,
+    disable_help_subcommand = true,
+    disable_version_flag = true
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+    /// Affiche l'aide
+    #[arg(short = 'h', long = "aide", alias = "help", action = ArgAction::Help, global = true)]
+    aide: Option<bool>,
+    /// Affiche la version
+    #[arg(short = 'V', long = "version", action = ArgAction::Version)]
+    version: Option<bool>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Exécute la démonstration complète sur l'exemple fourni (Pays Fouesnantais)
+    #[command(help_template = TEMPLATE)]
+    Demo(cmd::demo::Args),
+    /// Affiche un EPCI ou une commune du référentiel, ses populations et ses obligations d'AO
+    #[command(help_template = TEMPLATE)]
+    Territoire(cmd::territoire::Args),
+    /// Crée une nouvelle CTG pré-remplie depuis le référentiel
+    #[command(help_template = TEMPLATE)]
+    Init(cmd::init::Args),
+    /// Vérifie une CTG (fichier JSON) au regard des règles du domaine
+    #[command(help_template = TEMPLATE)]
+    Verifier(cmd::verifier::Args),
+    /// Explique une règle (ex. : ctg regle CTG-E012), ou les liste toutes
+    #[command(help_template = TEMPLATE)]
+    Regle(cmd::regle::Args),
+    /// Affiche le schéma JSON du modèle (libellés en français)
+    #[command(help_template = TEMPLATE)]
+    Schema(cmd::schema::Args),
+    /// Liste les référentiels : codes et libellés officiels
+    #[command(help_template = TEMPLATE)]
+    Referentiels(cmd::referentiels::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let outcome = match cli.command {
+        Command::Demo(a) => cmd::demo::run(a),
+        Command::Territoire(a) => cmd::territoire::run(a),
+        Command::Init(a) => cmd::init::run(a),
+        Command::Verifier(a) => cmd::verifier::run(a),
+        Command::Regle(a) => cmd::regle::run(a),
+        Command::Schema(a) => cmd::schema::run(a),
+        Command::Referentiels(a) => cmd::referentiels::run(a),
+    };
+    match outcome {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("erreur : {e}");
+            ExitCode::from(2)
+        }
+    }
+}
