@@ -1,0 +1,44 @@
+//! Benchmarks of ctg (not timed tests): `cargo run --release --example bench`.
+//! Prints the median of repeated runs of each measured step.
+
+use std::time::{Duration, Instant};
+
+use ctg::ao::Basis;
+
+fn median(mut runs: Vec<Duration>) -> Duration {
+    runs.sort();
+    runs[runs.len() / 2]
+}
+
+fn measure(name: &str, budget_ms: f64, n: usize, mut f: impl FnMut()) {
+    let runs: Vec<Duration> = (0..n)
+        .map(|_| {
+            let t = Instant::now();
+            f();
+            t.elapsed()
+        })
+        .collect();
+    let m = median(runs).as_secs_f64() * 1000.0;
+    let verdict = if m <= budget_ms { "ok" } else { "DÉPASSÉ" };
+    println!("{name:<45} médiane {m:>9.3} ms   budget {budget_ms:>7.1} ms   {verdict}");
+}
+
+fn main() {
+    let data: &'static str = include_str!("../data/territoire.tsv");
+    measure("chargement du référentiel territorial", 20.0, 21, || {
+        let r = ctg::territory::Referentiel::parse(data);
+        assert!(r.commune_count() > 30_000);
+    });
+    let sample = include_str!("../samples/ctg-pays-fouesnantais.json");
+    let ctg = ctg::io::parse_model(sample, "sample").unwrap();
+    let _ = ctg::territory::referentiel();
+    measure("lecture JSON + vérification de l'exemple", 20.0, 51, || {
+        let c = ctg::io::parse_model(sample, "sample").unwrap();
+        let r = ctg::rules::verify(&c, Basis::Totale);
+        assert_eq!(r.summary.errors, 0);
+    });
+    measure("territoire 242900660 (recherche + obligations)", 20.0, 51, || {
+        ctg::render::territoire("242900660", Basis::Totale).unwrap();
+    });
+    let _ = ctg;
+}
