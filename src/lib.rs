@@ -4,6 +4,7 @@
 //! See ARCHITECTURE.md for the map of modules and the path data takes.
 
 pub mod ao;
+pub mod container;
 pub mod diagnostic;
 pub mod error;
 pub mod init;
@@ -14,6 +15,7 @@ pub mod render;
 pub mod rules;
 pub mod schema;
 pub mod territory;
+pub mod workbook;
 
 pub use diagnostic::{Diagnostic, Location, Severity};
 pub use error::{Error, Result};

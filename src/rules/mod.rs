@@ -89,6 +89,33 @@ pub static RULES: &[RuleInfo] = &[
     r("CTG-W053", W, "Date de signature absente", "La date de signature («Fait à …, le …») n'est pas renseignée."),
     // Lecture des fichiers (modèle JSON)
     r("CTG-E090", E, "Version du modèle non prise en charge", "Le fichier a été écrit par une version de ctg plus récente ou inconnue."),
+    // Lecture des classeurs et documents
+    r("CTG-E100", E, "Fichier illisible", "Le fichier n'est pas un classeur (.xlsx, .xlsm, .xls, .ods) ou un document Word lisible : format non reconnu, archive corrompue ou tronquée."),
+    r("CTG-E101", E, "Fichier protégé par mot de passe", "Un fichier chiffré ne peut être lu : enregistrez-le sans mot de passe puis renvoyez-le."),
+    r("CTG-E102", E, "Fichier démesuré ou piégé", "Le contrôle préalable borne la taille du fichier, sa taille décompressée et son taux de compression, pour se protéger des fichiers piégés."),
+    r("CTG-E103", E, "Feuille manquante", "Une feuille du formulaire a été supprimée ou renommée."),
+    r("CTG-E104", E, "Colonne ou rubrique obligatoire introuvable", "L'en-tête d'une colonne obligatoire (ou la rubrique d'une feuille d'identité) n'a pas été retrouvé."),
+    r("CTG-W105", W, "Colonne absente ou inattendue", "Une colonne facultative manque, ou une colonne ajoutée n'est pas lue."),
+    r("CTG-W106", W, "Colonnes déplacées", "Les colonnes ont été déplacées : elles sont retrouvées par le texte de leur en-tête."),
+    r("CTG-E107", E, "Cellule obligatoire vide", "Une cellule d'une colonne obligatoire est vide."),
+    r("CTG-E108", E, "Nombre invalide", "La cellule doit contenir un nombre (« 1,5 », « 1 200 » sont acceptés) ; un entier là où un entier est attendu."),
+    r("CTG-E109", E, "Date invalide", "La cellule doit contenir une date (jj/mm/aaaa, ou une date Excel)."),
+    r("CTG-E110", E, "Année invalide", "La cellule doit contenir une année sur 4 chiffres."),
+    r("CTG-E111", E, "Trimestre invalide", "Un trimestre s'écrit 2026-T1 (T1 2026 est aussi compris)."),
+    r("CTG-E112", E, "Valeur hors liste", "La valeur doit être choisie dans la liste déroulante ; une valeur qui peut désigner plusieurs éléments de la liste est refusée."),
+    r("CTG-I113", I, "Valeur rapprochée de la liste", "Une valeur saisie hors de la liste déroulante mais qui ne désigne qu'un de ses éléments est acceptée et signalée."),
+    r("CTG-E114", E, "Oui/non invalide", "La cellule attend oui ou non (x, ☒ et ☐ sont compris)."),
+    r("CTG-W115", W, "Formule sans valeur calculée", "Une formule dont le résultat n'a pas été enregistré ne peut être lue : ouvrez et enregistrez le fichier dans Excel ou Calc."),
+    r("CTG-I116", I, "Texte hors du tableau", "Une note sous le tableau ou hors des colonnes n'est pas lue ; elle est signalée pour que rien ne se perde."),
+    r("CTG-E117", E, "Formulaire non reconnu", "Le fichier n'est pas un formulaire ctg : feuille « _meta » absente et feuilles inconnues."),
+    r("CTG-W118", W, "Version ou disposition du formulaire différente", "Le formulaire a été produit par une autre version de la disposition, ou sa feuille « _meta » a disparu."),
+    r("CTG-W119", W, "Ligne rattachée à un élément absent", "Une ligne d'une feuille secondaire (indicateur, échéance…) désigne une fiche ou un tableau absent de sa feuille principale."),
+    r("CTG-E120", E, "Texte trop long pour une cellule", "Excel limite une cellule à 32 767 caractères."),
+    r("CTG-E121", E, "Collectivité du retour différente", "Le code de la collectivité saisi dans le formulaire ne correspond pas à celui pour lequel il a été émis."),
+    r("CTG-E123", E, "Valeur négative", "Les nombres de places, d'ETP, de dispositifs, les populations et les coûts sont positifs ou nuls."),
+    r("CTG-E124", E, "Cellule en erreur", "La cellule contient une erreur de calcul (#DIV/0!, #REF!…)."),
+    r("CTG-E125", E, "Données incohérentes", "Les données lues ne forment pas un modèle valide."),
+    r("CTG-E126", E, "Ligne rejetée", "Une ligne dont une cellule obligatoire ou une clé est vide ou invalide est rejetée ; ses valeurs brutes figurent dans l'anomalie."),
 ];
 
 /// The rule table entry for a code.

@@ -1,0 +1,164 @@
+//! Recognising an office file by its content, and the pre-flight checks that run before
+//! any parser touches untrusted bytes: bounded sizes, compression ratio, sane containers,
+//! encryption. Shared by the workbook and Word readers.
+
+use std::io::{Cursor, Read};
+
+/// What a file turned out to be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Xlsx,
+    Xlsb,
+    Ods,
+    Xls,
+    Docx,
+    /// Old binary Word (.doc).
+    Doc,
+}
+
+impl Format {
+    pub fn label(&self) -> &'static str {
+        match self {
+            Format::Xlsx => "classeur Excel (.xlsx/.xlsm)",
+            Format::Xlsb => "classeur Excel binaire (.xlsb)",
+            Format::Ods => "classeur OpenDocument (.ods)",
+            Format::Xls => "classeur Excel 97-2003 (.xls)",
+            Format::Docx => "document Word (.docx)",
+            Format::Doc => "document Word 97-2003 (.doc)",
+        }
+    }
+
+    pub fn is_spreadsheet(&self) -> bool {
+        matches!(self, Format::Xlsx | Format::Xlsb | Format::Ods | Format::Xls)
+    }
+}
+
+/// Limits of the pre-flight, generous for real returns, tight for bombs.
+pub const MAX_FILE: u64 = 100 * 1024 * 1024;
+pub const MAX_UNCOMPRESSED: u64 = 512 * 1024 * 1024;
+pub const MAX_RATIO: u64 = 250;
+pub const MAX_ENTRIES: usize = 20_000;
+
+/// Why a file cannot be read, with its rule code and a French message.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Refusal {
+    pub code: &'static str,
+    pub message: String,
+}
+
+fn refuse(code: &'static str, message: impl Into<String>) -> Refusal {
+    Refusal { code, message: message.into() }
+}
+
+pub const PASSWORD: &str = "fichier protégé par mot de passe : enregistrez-le sans mot de passe puis renvoyez-le";
+
+/// Recognises the format and checks the container. Returns the format when the bytes may
+/// be handed to a parser.
+pub fn sniff(bytes: &[u8]) -> Result<Format, Refusal> {
+    if bytes.len() as u64 > MAX_FILE {
+        return Err(refuse("CTG-E102", format!("fichier de {} Mo, au-delà de la limite de {} Mo", bytes.len() / 1_048_576, MAX_FILE / 1_048_576)));
+    }
+    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
+        return zip_format(bytes);
+    }
+    if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+        return ole_format(bytes);
+    }
+    if bytes.len() >= 4 && bytes[1] == 0x00 && matches!(bytes[0], 0x09) && matches!(bytes[2], 0x04 | 0x06) {
+        return Err(refuse("CTG-E100", "classeur Excel 2.x à 4.x (format de 1987-1992) non pris en charge : ouvrez-le et enregistrez-le en .xlsx"));
+    }
+    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(512)]).to_lowercase();
+    if head.contains("<?xml") && head.contains("opendocument") || head.contains("office:document") {
+        return Err(refuse("CTG-E100", "document OpenDocument « à plat » (.fods/.fodt) : enregistrez-le en .ods ou .xlsx"));
+    }
+    if head.contains("<html") || head.contains("<table") {
+        return Err(refuse("CTG-E100", "page HTML enregistrée avec une extension de tableur : enregistrez-la en .xlsx"));
+    }
+    Err(refuse("CTG-E100", "format non reconnu : ni classeur (.xlsx, .xls, .ods), ni document Word (.docx)"))
+}
+
+fn zip_format(bytes: &[u8]) -> Result<Format, Refusal> {
+    let corrupt = |e: &dyn std::fmt::Display| refuse("CTG-E100", format!("archive corrompue ou tronquée ({e})"));
+    let mut z = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| corrupt(&e))?;
+    if z.len() > MAX_ENTRIES {
+        return Err(refuse("CTG-E102", format!("archive de {} éléments, au-delà de {MAX_ENTRIES}", z.len())));
+    }
+    let mut total: u64 = 0;
+    let mut names = Vec::with_capacity(z.len());
+    for i in 0..z.len() {
+        let f = z.by_index_raw(i).map_err(|e| corrupt(&e))?;
+        if f.encrypted() {
+            return Err(refuse("CTG-E101", PASSWORD));
+        }
+        let name = f.name().map(|n| n.replace('\\', "/")).unwrap_or_else(|_| format!("élément {i}"));
+        let (size, packed) = (f.size(), f.compressed_size().max(1));
+        total = total.saturating_add(size);
+        if size > 10 * 1024 * 1024 && size / packed > MAX_RATIO {
+            return Err(refuse("CTG-E102", format!("« {} » se décompresse {} fois : archive piégée refusée", name, size / packed)));
+        }
+        names.push(name);
+    }
+    if total > MAX_UNCOMPRESSED {
+        return Err(refuse("CTG-E102", format!("{} Mo une fois décompressé, au-delà de {} Mo", total / 1_048_576, MAX_UNCOMPRESSED / 1_048_576)));
+    }
+    let has = |n: &str| names.iter().any(|x| x.eq_ignore_ascii_case(n));
+    if has("xl/workbook.xml") {
+        Ok(Format::Xlsx)
+    } else if has("xl/workbook.bin") {
+        Ok(Format::Xlsb)
+    } else if has("word/document.xml") {
+        Ok(Format::Docx)
+    } else if has("content.xml") {
+        let mut mime = String::new();
+        if let Ok(mut m) = z.by_name("mimetype") {
+            let _ = m.by_ref().take(200).read_to_string(&mut mime);
+        }
+        if mime.contains("opendocument.text") {
+            return Err(refuse("CTG-E100", "document texte OpenDocument (.odt) : enregistrez-le en .docx"));
+        }
+        Ok(Format::Ods)
+    } else {
+        Err(refuse("CTG-E100", "archive zip qui n'est ni un classeur ni un document Word"))
+    }
+}
+
+fn ole_format(bytes: &[u8]) -> Result<Format, Refusal> {
+    let cf = cfb::CompoundFile::open(Cursor::new(bytes)).map_err(|e| refuse("CTG-E100", format!("fichier Office 97-2003 corrompu ({e})")))?;
+    let names: Vec<String> = cf.walk().map(|e| e.name().to_string()).collect();
+    let has = |n: &str| names.iter().any(|x| x.eq_ignore_ascii_case(n));
+    if has("EncryptionInfo") || has("EncryptedPackage") {
+        return Err(refuse("CTG-E101", PASSWORD));
+    }
+    if has("WordDocument") {
+        return Ok(Format::Doc);
+    }
+    for stream in ["Workbook", "Book"] {
+        if let Some(e) = cf.walk().find(|e| e.name().eq_ignore_ascii_case(stream)) {
+            if e.len() > MAX_FILE * 4 {
+                return Err(refuse("CTG-E102", "flux de classeur démesuré : fichier corrompu"));
+            }
+            return Ok(Format::Xls);
+        }
+    }
+    Err(refuse("CTG-E100", "fichier Office 97-2003 qui n'est ni un classeur ni un document Word"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn garbage_and_empty_are_refused() {
+        assert_eq!(sniff(b"").unwrap_err().code, "CTG-E100");
+        assert_eq!(sniff(b"hello, world").unwrap_err().code, "CTG-E100");
+        assert_eq!(sniff(b"PK\x03\x04garbage").unwrap_err().code, "CTG-E100");
+    }
+
+    #[test]
+    fn recognises_xlsx_by_content() {
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        wb.add_worksheet().write_string(0, 0, "x").unwrap();
+        let bytes = wb.save_to_buffer().unwrap();
+        assert_eq!(sniff(&bytes), Ok(Format::Xlsx));
+    }
+}

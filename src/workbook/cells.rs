@@ -1,0 +1,362 @@
+//! Tolerant parsing of what partners type in cells: French numbers («1 200,50 €»), dates
+//! («15/03/2026», serials, ISO), yes/no («x», ☒), list values off the dropdown.
+//!
+//! A cell gives either a JSON value for the model (plus an optional info notice) or a
+//! problem with its rule code; the caller locates it and adds the raw value.
+
+use chrono::{Datelike, Duration, NaiveDate};
+use serde_json::Value;
+
+use super::layout::Kind;
+use crate::referentials::Match;
+
+/// A cell as read, independent of the file format.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Raw {
+    Empty,
+    Text(String),
+    Number(f64),
+    Bool(bool),
+    /// An Excel date serial (days since 1899-12-30), from a date-formatted cell.
+    Date(f64),
+    /// An ISO date or date-time string (as .ods files store dates).
+    IsoDate(String),
+    /// `#DIV/0!`, `#REF!`…
+    Error(String),
+}
+
+impl Raw {
+    pub fn is_empty(&self) -> bool {
+        match self {
+            Raw::Empty => true,
+            Raw::Text(s) => s.trim().is_empty(),
+            _ => false,
+        }
+    }
+
+    /// The raw value as a partner would read it, for messages.
+    pub fn display(&self) -> String {
+        match self {
+            Raw::Empty => String::new(),
+            Raw::Text(s) => s.clone(),
+            Raw::Number(n) => fmt_number(*n),
+            Raw::Bool(b) => if *b { "VRAI" } else { "FAUX" }.into(),
+            Raw::Date(d) => serial_to_date(*d).map(|d| d.format("%d/%m/%Y").to_string()).unwrap_or_else(|| d.to_string()),
+            Raw::IsoDate(s) => s.clone(),
+            Raw::Error(e) => e.clone(),
+        }
+    }
+}
+
+/// What went wrong with a cell: the rule code and a French explanation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    pub code: &'static str,
+    pub message: String,
+}
+
+fn problem(code: &'static str, message: impl Into<String>) -> Problem {
+    Problem { code, message: message.into() }
+}
+
+/// A parsed cell: its JSON value and, when the value was inferred, an info notice.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parsed {
+    pub value: Value,
+    pub notice: Option<Problem>,
+}
+
+fn ok(value: Value) -> Result<Parsed, Problem> {
+    Ok(Parsed { value, notice: None })
+}
+
+pub fn fmt_number(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 { format!("{}", n as i64) } else { n.to_string() }
+}
+
+/// Parses a cell for a column. An empty cell gives the column's empty value (empty text,
+/// `null`, `false`); whether it may be empty is the caller's check.
+pub fn parse(kind: Kind, raw: &Raw) -> Result<Parsed, Problem> {
+    if let Raw::Error(e) = raw {
+        return Err(problem("CTG-E124", format!("la cellule contient une erreur de calcul ({e})")));
+    }
+    if raw.is_empty() {
+        return ok(match kind {
+            Kind::Text | Kind::LongText | Kind::Code | Kind::Quarter => Value::String(String::new()),
+            Kind::YesNo => Value::Bool(false),
+            _ => Value::Null,
+        });
+    }
+    match kind {
+        Kind::Text | Kind::LongText => ok(Value::String(text(raw))),
+        Kind::Code => ok(Value::String(code(raw))),
+        Kind::Whole => {
+            let n = number(raw)?;
+            if n.fract() != 0.0 {
+                return Err(problem("CTG-E108", format!("un nombre entier est attendu, pas {}", fmt_number(n).replace('.', ","))));
+            }
+            if n < 0.0 {
+                return Err(problem("CTG-E123", "une valeur positive ou nulle est attendue"));
+            }
+            if n > u32::MAX as f64 {
+                return Err(problem("CTG-E108", "nombre trop grand"));
+            }
+            ok(Value::from(n as u64))
+        }
+        Kind::Decimal => {
+            let n = number(raw)?;
+            if n < 0.0 {
+                return Err(problem("CTG-E123", "une valeur positive ou nulle est attendue"));
+            }
+            ok(serde_json::Number::from_f64(n).map(Value::Number).unwrap_or(Value::Null))
+        }
+        Kind::Year => {
+            let y = match raw {
+                Raw::Date(d) => serial_to_date(*d).map(|d| d.year() as f64).unwrap_or(-1.0),
+                _ => number(raw).map_err(|_| problem("CTG-E110", "une année sur 4 chiffres est attendue"))?,
+            };
+            if y.fract() != 0.0 || !(1900.0..=2200.0).contains(&y) {
+                return Err(problem("CTG-E110", "une année sur 4 chiffres est attendue"));
+            }
+            ok(Value::from(y as i64))
+        }
+        Kind::Date => date(raw).map(|d| Value::String(d.format("%Y-%m-%d").to_string())).map(|v| Parsed { value: v, notice: None }),
+        Kind::Quarter => {
+            let s = text(raw).to_uppercase().replace(' ', "");
+            let norm = quarter(&s).ok_or_else(|| problem("CTG-E111", "un trimestre de la forme 2026-T1 est attendu"))?;
+            ok(Value::String(norm))
+        }
+        Kind::YesNo => yes_no(raw).map(Value::Bool).map(|v| Parsed { value: v, notice: None }),
+        Kind::Ref(list) => {
+            let t = text(raw);
+            match list.matches(&t) {
+                Match::Exact(code) => ok(Value::String(code.into())),
+                Match::Close(code) => Ok(Parsed {
+                    value: Value::String(code.into()),
+                    notice: Some(problem(
+                        "CTG-I113",
+                        format!("« {t} » n'est pas dans la liste « {} » : compris comme « {} »", list.title(), list.label_of(code).unwrap_or(code)),
+                    )),
+                }),
+                Match::Ambiguous(codes) => {
+                    let labels: Vec<&str> = codes.iter().filter_map(|c| list.label_of(c)).collect();
+                    Err(problem("CTG-E112", format!("« {t} » peut désigner plusieurs valeurs de la liste « {} » : {}", list.title(), labels.join(" ; "))))
+                }
+                Match::None => Err(problem("CTG-E112", format!("« {t} » n'est pas une valeur de la liste « {} »", list.title()))),
+            }
+        }
+    }
+}
+
+/// Text trimmed, Windows line breaks unified, inner line breaks kept.
+fn text(raw: &Raw) -> String {
+    match raw {
+        Raw::Text(s) => s.replace("\r\n", "\n").replace('\r', "\n").trim().to_string(),
+        other => other.display(),
+    }
+}
+
+/// Codes stay text; a code typed as a number lost its leading zeros: 1001 → «01001».
+fn code(raw: &Raw) -> String {
+    match raw {
+        Raw::Number(n) if n.fract() == 0.0 && *n >= 0.0 => {
+            let s = format!("{}", *n as u64);
+            if s.len() == 4 { format!("0{s}") } else if s.len() == 8 { format!("0{s}") } else { s }
+        }
+        other => text(other),
+    }
+}
+
+/// French and international number writings: «1,5», «1 200», «1 200,50 €», «12 %».
+pub fn number(raw: &Raw) -> Result<f64, Problem> {
+    match raw {
+        Raw::Number(n) => Ok(*n),
+        Raw::Bool(_) | Raw::Date(_) | Raw::IsoDate(_) => Err(problem("CTG-E108", "un nombre est attendu")),
+        _ => {
+            let t = text(raw);
+            parse_french_number(&t).ok_or_else(|| problem("CTG-E108", format!("« {t} » n'est pas un nombre")))
+        }
+    }
+}
+
+pub fn parse_french_number(t: &str) -> Option<f64> {
+    let cleaned: String = t
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}' | '\u{2009}' | '€' | '%' | '\''))
+        .collect();
+    let cleaned = cleaned.trim_end_matches("EUR").trim_end_matches("euros");
+    if cleaned.is_empty() {
+        return None;
+    }
+    let normalised = match (cleaned.contains(','), cleaned.contains('.')) {
+        (true, true) => cleaned.replace('.', "").replace(',', "."), // 1.200,50
+        (true, false) => cleaned.replace(',', "."),
+        _ => cleaned.to_string(),
+    };
+    if !normalised.chars().all(|c| c.is_ascii_digit() || c == '.' || c == '-' || c == '+') {
+        return None;
+    }
+    normalised.parse::<f64>().ok().filter(|n| n.is_finite())
+}
+
+/// Excel serial (1900 system, with its 1900-02-29 bug) to a date.
+pub fn serial_to_date(serial: f64) -> Option<NaiveDate> {
+    if !(1.0..=2_958_465.0).contains(&serial) {
+        return None;
+    }
+    let base = NaiveDate::from_ymd_opt(1899, 12, 30)?;
+    base.checked_add_signed(Duration::days(serial.floor() as i64))
+}
+
+pub fn date_to_serial(d: NaiveDate) -> f64 {
+    let base = NaiveDate::from_ymd_opt(1899, 12, 30).expect("valid");
+    (d - base).num_days() as f64
+}
+
+fn date(raw: &Raw) -> Result<NaiveDate, Problem> {
+    let bad = |t: &str| problem("CTG-E109", format!("« {t} » n'est pas une date (jj/mm/aaaa)"));
+    match raw {
+        Raw::Date(s) | Raw::Number(s) => serial_to_date(*s).ok_or_else(|| bad(&raw.display())),
+        Raw::IsoDate(s) => NaiveDate::parse_from_str(s.get(..10).unwrap_or(s), "%Y-%m-%d").map_err(|_| bad(s)),
+        _ => {
+            let t = text(raw);
+            parse_french_date(&t).ok_or_else(|| bad(&t))
+        }
+    }
+}
+
+pub fn parse_french_date(t: &str) -> Option<NaiveDate> {
+    let t = t.trim();
+    let head = t.split([' ', 'T']).next().unwrap_or(t);
+    for fmt in ["%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%y"] {
+        if let Ok(d) = NaiveDate::parse_from_str(head, fmt)
+            && (1900..=2200).contains(&d.year())
+        {
+            return Some(d);
+        }
+    }
+    None
+}
+
+fn quarter(s: &str) -> Option<String> {
+    // 2026-T1, 2026T1, T1-2026, T1 2026 (spaces already removed).
+    let (y, q) = if let Some((y, q)) = s.split_once("-T") {
+        (y.to_string(), q.to_string())
+    } else if let Some(rest) = s.strip_prefix('T') {
+        let (q, y) = rest.split_at(1.min(rest.len()));
+        (y.trim_start_matches(['-', '/']).to_string(), q.to_string())
+    } else if let Some((y, q)) = s.split_once('T') {
+        (y.to_string(), q.to_string())
+    } else {
+        return None;
+    };
+    let y: i32 = y.parse().ok().filter(|y| (1900..=2200).contains(y))?;
+    let q: u32 = q.parse().ok().filter(|q| (1..=4).contains(q))?;
+    Some(format!("{y}-T{q}"))
+}
+
+fn yes_no(raw: &Raw) -> Result<bool, Problem> {
+    match raw {
+        Raw::Bool(b) => Ok(*b),
+        Raw::Number(n) if *n == 1.0 => Ok(true),
+        Raw::Number(n) if *n == 0.0 => Ok(false),
+        _ => {
+            let t = text(raw);
+            match crate::referentials::normalize(&t).as_str() {
+                "oui" | "o" | "x" | "vrai" | "true" | "yes" | "1" => Ok(true),
+                "non" | "n" | "faux" | "false" | "no" | "0" => Ok(false),
+                _ if t.contains('☒') || t.contains('☑') || t.contains('✓') || t.contains('✔') => Ok(true),
+                _ if t.contains('☐') => Ok(false),
+                _ => Err(problem("CTG-E114", format!("« {t} » : répondez oui ou non"))),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::workbook::layout::RefList;
+
+    fn t(s: &str) -> Raw {
+        Raw::Text(s.into())
+    }
+
+    #[test]
+    fn french_numbers() {
+        assert_eq!(parse_french_number("1,5"), Some(1.5));
+        assert_eq!(parse_french_number("1 200"), Some(1200.0));
+        assert_eq!(parse_french_number("1\u{a0}200,50 €"), Some(1200.5));
+        assert_eq!(parse_french_number("1\u{202f}200"), Some(1200.0));
+        assert_eq!(parse_french_number("12 %"), Some(12.0));
+        assert_eq!(parse_french_number("1.200,50"), Some(1200.5));
+        assert_eq!(parse_french_number("douze"), None);
+        assert_eq!(parse_french_number(""), None);
+    }
+
+    #[test]
+    fn whole_numbers_accept_12_0_and_refuse_12_5() {
+        assert_eq!(parse(Kind::Whole, &Raw::Number(12.0)).unwrap().value, Value::from(12u64));
+        assert_eq!(parse(Kind::Whole, &t("1 200")).unwrap().value, Value::from(1200u64));
+        assert_eq!(parse(Kind::Whole, &Raw::Number(12.5)).unwrap_err().code, "CTG-E108");
+        assert_eq!(parse(Kind::Whole, &t("beaucoup")).unwrap_err().code, "CTG-E108");
+        assert_eq!(parse(Kind::Whole, &Raw::Number(-3.0)).unwrap_err().code, "CTG-E123");
+    }
+
+    #[test]
+    fn dates_in_every_writing() {
+        let want = Value::String("2026-03-15".into());
+        assert_eq!(parse(Kind::Date, &t("15/03/2026")).unwrap().value, want);
+        assert_eq!(parse(Kind::Date, &t("2026-03-15")).unwrap().value, want);
+        assert_eq!(parse(Kind::Date, &Raw::IsoDate("2026-03-15T00:00:00".into())).unwrap().value, want);
+        let serial = date_to_serial(NaiveDate::from_ymd_opt(2026, 3, 15).unwrap());
+        assert_eq!(parse(Kind::Date, &Raw::Date(serial)).unwrap().value, want);
+        assert_eq!(parse(Kind::Date, &t("31/02/2026")).unwrap_err().code, "CTG-E109");
+        assert_eq!(parse(Kind::Date, &t("mars")).unwrap_err().code, "CTG-E109");
+    }
+
+    #[test]
+    fn yes_no_variants() {
+        for y in ["oui", "OUI", "x", "☒", "Vrai"] {
+            assert_eq!(parse(Kind::YesNo, &t(y)).unwrap().value, Value::Bool(true), "{y}");
+        }
+        for n in ["non", "☐", "0"] {
+            assert_eq!(parse(Kind::YesNo, &t(n)).unwrap().value, Value::Bool(false), "{n}");
+        }
+        assert_eq!(parse(Kind::YesNo, &t("peut-être")).unwrap_err().code, "CTG-E114");
+    }
+
+    #[test]
+    fn codes_keep_or_restore_leading_zeros() {
+        assert_eq!(parse(Kind::Code, &t("01001")).unwrap().value, Value::String("01001".into()));
+        assert_eq!(parse(Kind::Code, &Raw::Number(1001.0)).unwrap().value, Value::String("01001".into()));
+        assert_eq!(parse(Kind::Code, &t("2A004")).unwrap().value, Value::String("2A004".into()));
+        assert_eq!(parse(Kind::Code, &Raw::Number(242900660.0)).unwrap().value, Value::String("242900660".into()));
+    }
+
+    #[test]
+    fn quarters() {
+        for q in ["2026-T1", "2026 T1", "T1 2026", "t1-2026", "2026T1"] {
+            assert_eq!(parse(Kind::Quarter, &t(q)).unwrap().value, Value::String("2026-T1".into()), "{q}");
+        }
+        assert_eq!(parse(Kind::Quarter, &t("2026-T5")).unwrap_err().code, "CTG-E111");
+    }
+
+    #[test]
+    fn list_values_exact_close_and_wrong() {
+        let k = Kind::Ref(RefList::TypeStructure);
+        assert_eq!(parse(k, &t("EAJE PSU")).unwrap().value, Value::String("eaje_psu".into()));
+        let close = parse(k, &t("centres sociaux")).unwrap();
+        assert_eq!(close.value, Value::String("centre_social".into()));
+        assert_eq!(close.notice.unwrap().code, "CTG-I113");
+        assert_eq!(parse(k, &t("piscine")).unwrap_err().code, "CTG-E112");
+    }
+
+    #[test]
+    fn text_is_trimmed_with_inner_breaks_kept() {
+        assert_eq!(parse(Kind::LongText, &t("  a\r\nb  ")).unwrap().value, Value::String("a\nb".into()));
+        assert_eq!(parse(Kind::Text, &Raw::Empty).unwrap().value, Value::String(String::new()));
+        assert_eq!(parse(Kind::Decimal, &Raw::Empty).unwrap().value, Value::Null);
+        assert_eq!(parse(Kind::Text, &Raw::Error("#REF!".into())).unwrap_err().code, "CTG-E124");
+    }
+}

@@ -1,0 +1,482 @@
+//! The one workbook reader, for `importer` and `valider`: any .xlsx/.xlsm/.xlsb/.xls/.ods,
+//! recognised by content, read through calamine after the container pre-flight, then
+//! matched to a layout by header text (not position) and parsed cell by cell.
+//!
+//! Nothing is dropped silently: every data row is counted as kept or rejected, every
+//! rejected row and every unreadable cell is a diagnostic with its cell and raw value.
+
+use std::collections::BTreeMap;
+use std::io::Cursor;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use calamine::{Data, Reader};
+use serde_json::Value;
+
+use super::cells::{self, Raw};
+use super::flatten::{Assembler, Placed};
+use super::layout::{Column, Layout, META_SHEET, Sheet};
+use super::layouts;
+use super::write::cell_name;
+use crate::container::{self, Format, Refusal};
+use crate::diagnostic::{Diagnostic, Location, Severity};
+use crate::model::{Ctg, MODEL_VERSION};
+use crate::referentials::normalize;
+
+/// A sheet as read: cells by (row, column), 0-based, with formulas where present.
+#[derive(Debug, Default, Clone)]
+pub struct Grid {
+    pub name: String,
+    pub cells: Vec<Vec<Raw>>,
+    pub formulas: BTreeMap<(u32, u32), String>,
+}
+
+impl Grid {
+    pub fn get(&self, r: usize, c: usize) -> &Raw {
+        self.cells.get(r).and_then(|row| row.get(c)).unwrap_or(&Raw::Empty)
+    }
+}
+
+/// A workbook as read, before any layout is applied.
+#[derive(Debug)]
+pub struct Book {
+    pub format: Format,
+    pub sheets: Vec<Grid>,
+}
+
+fn raw_of(d: &Data) -> Raw {
+    match d {
+        Data::Empty => Raw::Empty,
+        Data::Int(i) => Raw::Number(*i as f64),
+        Data::Float(f) => Raw::Number(*f),
+        Data::String(s) => Raw::Text(s.clone()),
+        Data::Bool(b) => Raw::Bool(*b),
+        Data::DateTime(dt) => Raw::Date(dt.as_f64()),
+        Data::DateTimeIso(s) => Raw::IsoDate(s.clone()),
+        Data::DurationIso(s) => Raw::Text(s.clone()),
+        Data::Error(e) => Raw::Error(format!("{e}")),
+    }
+}
+
+/// Hard bound on the cells of one sheet kept in memory (a return holds a few thousand).
+const MAX_CELLS: usize = 5_000_000;
+
+fn grid_of(name: &str, range: &calamine::Range<Data>) -> Result<Grid, Refusal> {
+    let (h, w) = range.get_size();
+    if h.saturating_mul(w) > MAX_CELLS {
+        return Err(Refusal { code: "CTG-E102", message: format!("feuille « {name} » de {h} lignes sur {w} colonnes : trop grande pour un formulaire") });
+    }
+    let (r0, c0) = range.start().map(|(r, c)| (r as usize, c as usize)).unwrap_or((0, 0));
+    let mut cells = vec![Vec::new(); r0 + h];
+    for (r, row) in range.rows().enumerate() {
+        let mut out = vec![Raw::Empty; c0];
+        out.extend(row.iter().map(raw_of));
+        while out.last().is_some_and(|c| c.is_empty()) {
+            out.pop();
+        }
+        cells[r0 + r] = out;
+    }
+    while cells.last().is_some_and(|r| r.is_empty()) {
+        cells.pop();
+    }
+    Ok(Grid { name: name.to_string(), cells, formulas: BTreeMap::new() })
+}
+
+fn calamine_message(e: impl std::fmt::Display) -> Refusal {
+    let m = e.to_string();
+    let lower = m.to_lowercase();
+    if lower.contains("password") || lower.contains("encrypt") {
+        return Refusal { code: "CTG-E101", message: container::PASSWORD.into() };
+    }
+    Refusal { code: "CTG-E100", message: format!("classeur illisible ou corrompu ({m})") }
+}
+
+/// Reads every sheet (or only `wanted`, by name) of a spreadsheet.
+pub fn open(bytes: &[u8], wanted: Option<&[&str]>) -> Result<Book, Refusal> {
+    let format = container::sniff(bytes)?;
+    match format {
+        Format::Docx => return Err(Refusal { code: "CTG-E100", message: "document Word et non classeur : utilisez « ctg importer » pour un .docx".into() }),
+        Format::Doc => return Err(Refusal { code: "CTG-E100", message: "document Word 97-2003 (.doc) et non classeur".into() }),
+        _ => {}
+    }
+    let result = catch_unwind(AssertUnwindSafe(|| read_all(format, bytes, wanted)));
+    match result {
+        Ok(r) => r.map(|sheets| Book { format, sheets }),
+        Err(_) => Err(Refusal { code: "CTG-E100", message: format!("{} corrompu : la lecture a échoué", format.label()) }),
+    }
+}
+
+fn read_all(format: Format, bytes: &[u8], wanted: Option<&[&str]>) -> Result<Vec<Grid>, Refusal> {
+    let cur = Cursor::new(bytes);
+    let mut wb: calamine::Sheets<Cursor<&[u8]>> = match format {
+        Format::Xlsx => calamine::Sheets::Xlsx(calamine::open_workbook_from_rs(cur).map_err(calamine_message)?),
+        Format::Xlsb => calamine::Sheets::Xlsb(calamine::open_workbook_from_rs(cur).map_err(calamine_message)?),
+        Format::Xls => calamine::Sheets::Xls(calamine::open_workbook_from_rs(cur).map_err(calamine_message)?),
+        Format::Ods => calamine::Sheets::Ods(calamine::open_workbook_from_rs(cur).map_err(calamine_message)?),
+        _ => unreachable!("spreadsheets only"),
+    };
+    let names = wb.sheet_names();
+    let mut out = Vec::new();
+    for name in names {
+        if wanted.is_some_and(|w| !w.iter().any(|x| normalize(x) == normalize(&name))) {
+            continue;
+        }
+        let range = wb.worksheet_range(&name).map_err(calamine_message)?;
+        let mut grid = grid_of(&name, &range)?;
+        if let Ok(f) = wb.worksheet_formula(&name)
+            && let Some((r0, c0)) = f.start()
+        {
+            for (r, row) in f.rows().enumerate() {
+                for (c, text) in row.iter().enumerate() {
+                    if !text.is_empty() {
+                        grid.formulas.insert((r0 + r as u32, c0 + c as u32), text.clone());
+                    }
+                }
+            }
+        }
+        out.push(grid);
+    }
+    Ok(out)
+}
+
+/// Rows of one sheet as read against its layout, for annotated copies and consolidation.
+#[derive(Debug, Clone)]
+pub struct RowRead {
+    /// 0-based row in the partner's sheet.
+    pub source_row: u32,
+    /// Raw value per layout column.
+    pub cells: Vec<Raw>,
+    /// 0-based column in the partner's sheet per layout column (None: column absent).
+    pub source_cols: Vec<Option<u32>>,
+    pub rejected: bool,
+    /// JSON pointer of the element the row became, when kept.
+    pub pointer: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct SheetRead {
+    pub sheet: &'static Sheet,
+    /// The partner's sheet name (found), if any.
+    pub found: Option<String>,
+    pub rows: Vec<RowRead>,
+}
+
+#[derive(Debug, Clone, Default, serde::Serialize, PartialEq)]
+pub struct Counts {
+    pub read: usize,
+    pub kept: usize,
+    pub rejected: usize,
+}
+
+/// The outcome of reading a workbook against a layout.
+#[derive(Debug)]
+pub struct Outcome {
+    pub format: Format,
+    pub layout: &'static Layout,
+    pub meta: BTreeMap<String, String>,
+    pub model: Ctg,
+    pub diagnostics: Vec<Diagnostic>,
+    pub sheets: Vec<SheetRead>,
+    pub counts: Counts,
+}
+
+struct Ctx<'a> {
+    file: &'a str,
+    diags: Vec<Diagnostic>,
+}
+
+impl Ctx<'_> {
+    fn at(&self, sheet: &str, row: u32, col: u32) -> Location {
+        Location::cell(Some(self.file), sheet, cell_name(row, col as u16))
+    }
+
+    fn push(&mut self, code: &'static str, loc: Location, msg: impl Into<String>, value: Option<String>) {
+        let mut d = Diagnostic::new(code, loc, msg);
+        d.value = value.filter(|v| !v.is_empty());
+        self.diags.push(d);
+    }
+}
+
+fn header_key(s: &str) -> String {
+    normalize(s.trim().trim_end_matches('*'))
+}
+
+/// Reads a spreadsheet against a layout. The layout is the one named by the file's meta
+/// sheet; `expected` is used when there is none (with a warning), else the layout whose
+/// sheets the file holds. `Err` means the file could not be read at all.
+pub fn read(bytes: &[u8], file: &str, expected: Option<&'static Layout>) -> Result<Outcome, Diagnostic> {
+    let fatal = |r: Refusal| Diagnostic::new(r.code, Location::file(file), r.message);
+    let book = open(bytes, None).map_err(fatal)?;
+    let mut ctx = Ctx { file, diags: Vec::new() };
+    let meta = read_meta(&book);
+    let layout = pick_layout(&book, &meta, expected, &mut ctx).ok_or_else(|| {
+        Diagnostic::new("CTG-E117", Location::file(file), "formulaire non reconnu : ni feuille « _meta », ni feuilles d'un formulaire ctg")
+    })?;
+    let mut asm = Assembler::default();
+    let mut sheets = Vec::new();
+    let mut counts = Counts::default();
+    for sheet in layout.sheets {
+        let grid = book.sheets.iter().find(|g| normalize(&g.name) == normalize(sheet.name));
+        let Some(grid) = grid else {
+            ctx.push("CTG-E103", Location::file(file), format!("la feuille « {} » manque", sheet.name), None);
+            sheets.push(SheetRead { sheet, found: None, rows: vec![] });
+            continue;
+        };
+        let rows = if sheet.is_record() { read_record(sheet, grid, &mut asm, &mut ctx) } else { read_table(layout, sheet, grid, &mut asm, &mut ctx, &mut counts) };
+        sheets.push(SheetRead { sheet, found: Some(grid.name.clone()), rows });
+    }
+    let model = finish(asm, file, &mut ctx)?;
+    Ok(Outcome { format: book.format, layout, meta, model, diagnostics: ctx.diags, sheets, counts })
+}
+
+fn read_meta(book: &Book) -> BTreeMap<String, String> {
+    let mut m = BTreeMap::new();
+    if let Some(g) = book.sheets.iter().find(|g| g.name == META_SHEET) {
+        for r in 0..g.cells.len() {
+            if let (Raw::Text(k), v) = (g.get(r, 0), g.get(r, 1)) {
+                m.insert(k.trim().to_string(), v.display().trim().to_string());
+            }
+        }
+    }
+    m
+}
+
+fn pick_layout(book: &Book, meta: &BTreeMap<String, String>, expected: Option<&'static Layout>, ctx: &mut Ctx) -> Option<&'static Layout> {
+    let file = ctx.file.to_string();
+    if let Some(kind) = meta.get("ctg_formulaire") {
+        let Some(layout) = layouts::by_kind(kind) else {
+            ctx.push("CTG-E117", Location::file(&file), format!("type de formulaire « {kind} » inconnu de cette version de ctg"), Some(kind.clone()));
+            return None;
+        };
+        let version = meta.get("ctg_version_disposition").cloned().unwrap_or_default();
+        if version != layout.version.to_string() {
+            ctx.push("CTG-W118", Location::file(&file), format!("formulaire de version {version}, cette version de ctg lit la version {}", layout.version), Some(version));
+        } else if meta.get("ctg_empreinte").is_some_and(|f| *f != layout.fingerprint()) {
+            ctx.push("CTG-W118", Location::file(&file), "formulaire produit avec une disposition différente : régénérez-le avec « ctg formulaires »", meta.get("ctg_empreinte").cloned());
+        }
+        return Some(layout);
+    }
+    let score = |l: &Layout| l.sheets.iter().filter(|s| book.sheets.iter().any(|g| normalize(&g.name) == normalize(s.name))).count();
+    let chosen = match expected {
+        Some(l) if score(l) > 0 => Some(l),
+        _ => [&layouts::CTG_COMPLET, &layouts::RETOUR_EPCI, &layouts::RETOUR_COMMUNE].into_iter().filter(|l| score(l) >= 2).max_by_key(|l| score(l)),
+    };
+    if let Some(l) = chosen {
+        ctx.push("CTG-W118", Location::file(&file), format!("feuille « _meta » absente : fichier lu comme « {} »", l.title), None);
+    }
+    chosen
+}
+
+fn read_record(sheet: &'static Sheet, grid: &Grid, asm: &mut Assembler, ctx: &mut Ctx) -> Vec<RowRead> {
+    let labels: Vec<(usize, String)> = (0..grid.cells.len()).map(|r| (r, header_key(&grid.get(r, 0).display()))).collect();
+    let mut values = Vec::with_capacity(sheet.columns.len());
+    let mut cells = Vec::new();
+    let mut cols = Vec::new();
+    for c in sheet.columns {
+        let key = header_key(c.header);
+        let Some(&(r, _)) = labels.iter().find(|(_, l)| *l == key) else {
+            if c.required {
+                ctx.push("CTG-E104", Location::cell(Some(ctx.file), sheet.name, "A"), format!("la rubrique « {} » est introuvable dans la colonne A", c.header), None);
+            }
+            values.push(None);
+            cells.push(Raw::Empty);
+            cols.push(None);
+            continue;
+        };
+        let raw = grid.get(r, 1).clone();
+        let loc = ctx.at(&grid.name, r as u32, 1);
+        values.push(parse_cell(c, &raw, grid, r as u32, 1, loc, ctx).ok());
+        cells.push(raw);
+        cols.push(Some(r as u32));
+    }
+    asm.put(sheet, &values);
+    // A record keeps one pseudo-row per field so that annotations find their cell.
+    cells
+        .into_iter()
+        .zip(cols)
+        .zip(sheet.columns)
+        .map(|((raw, row), c)| RowRead {
+            source_row: row.unwrap_or(0),
+            cells: vec![raw],
+            source_cols: vec![row.map(|_| 1)],
+            rejected: false,
+            pointer: Some(format!("/{}", c.field)),
+        })
+        .collect()
+}
+
+/// Parses one cell, pushing its diagnostics; `Err` when the value is unusable.
+fn parse_cell(c: &Column, raw: &Raw, grid: &Grid, row: u32, col: u32, loc: Location, ctx: &mut Ctx) -> Result<Value, ()> {
+    if raw.is_empty() {
+        if let Some(f) = grid.formulas.get(&(row, col)) {
+            ctx.push("CTG-W115", loc.clone(), format!("« {} » : formule sans valeur calculée ; ouvrez et enregistrez le fichier dans Excel ou Calc", c.header), Some(format!("={f}")));
+        }
+        if c.required {
+            ctx.push("CTG-E107", loc, format!("« {} » est obligatoire", c.header), None);
+            return Err(());
+        }
+    }
+    match cells::parse(c.kind, raw) {
+        Ok(p) => {
+            if let Some(n) = p.notice {
+                ctx.push(n.code, loc, n.message, Some(raw.display()));
+            }
+            Ok(p.value)
+        }
+        Err(p) => {
+            ctx.push(p.code, loc, format!("« {} » : {}", c.header, p.message), Some(raw.display()));
+            Err(())
+        }
+    }
+}
+
+/// Finds the header row: the one among the first rows naming the most layout columns.
+fn find_header(sheet: &Sheet, grid: &Grid) -> Option<(usize, Vec<Option<u32>>)> {
+    let keys: Vec<String> = sheet.columns.iter().map(|c| header_key(c.header)).collect();
+    let mut best: Option<(usize, Vec<Option<u32>>, usize)> = None;
+    for r in 0..grid.cells.len().min(20) {
+        let row = &grid.cells[r];
+        let mut map = vec![None; keys.len()];
+        for (ci, cell) in row.iter().enumerate() {
+            let h = header_key(&cell.display());
+            if h.is_empty() {
+                continue;
+            }
+            // Keys repeat across layouts (Fiche…) but are unique within a sheet.
+            if let Some(k) = keys.iter().position(|k| *k == h)
+                && map[k].is_none()
+            {
+                map[k] = Some(ci as u32);
+            }
+        }
+        let score = map.iter().filter(|m| m.is_some()).count();
+        if score > 0 && best.as_ref().is_none_or(|b| score > b.2) {
+            best = Some((r, map, score));
+        }
+    }
+    best.map(|(r, m, _)| (r, m))
+}
+
+fn read_table(layout: &Layout, sheet: &'static Sheet, grid: &Grid, asm: &mut Assembler, ctx: &mut Ctx, counts: &mut Counts) -> Vec<RowRead> {
+    let Some((hr, map)) = find_header(sheet, grid) else {
+        let any = grid.cells.iter().any(|r| r.iter().any(|c| !c.is_empty()));
+        if any {
+            ctx.push("CTG-E104", Location::cell(Some(ctx.file), &grid.name, "1"), format!("aucun en-tête de la feuille « {} » n'a été trouvé : ses données ne sont pas lues", sheet.name), None);
+        }
+        return vec![];
+    };
+    header_checks(sheet, grid, hr, &map, ctx);
+    let leaf = sheet.levels().len() - 1;
+    let owned_parent = sheet.levels().len() > 1 && layout.sheets.iter().any(|s| s.levels() == &sheet.levels()[..leaf]);
+    let mapped: Vec<u32> = map.iter().flatten().copied().collect();
+    let mut out = Vec::new();
+    let mut seen_blank = false;
+    for r in hr + 1..grid.cells.len() {
+        let row = &grid.cells[r];
+        let filled: Vec<usize> = row.iter().enumerate().filter(|(_, c)| !c.is_empty()).map(|(i, _)| i).collect();
+        if filled.is_empty() {
+            seen_blank = true;
+            continue;
+        }
+        let only_unmapped = filled.iter().all(|i| !mapped.contains(&(*i as u32)));
+        if (seen_blank && filled.len() == 1) || only_unmapped {
+            let text = grid.get(r, filled[0]).display();
+            ctx.push("CTG-I116", ctx.at(&grid.name, r as u32, filled[0] as u32), "texte hors du tableau (note ?) : non lu", Some(text));
+            continue;
+        }
+        counts.read += 1;
+        let cells: Vec<Raw> = map.iter().map(|m| m.map(|c| grid.get(r, c as usize).clone()).unwrap_or(Raw::Empty)).collect();
+        let mut values = Vec::with_capacity(cells.len());
+        let mut reject = false;
+        for (i, c) in sheet.columns.iter().enumerate() {
+            let loc = ctx.at(&grid.name, r as u32, map[i].unwrap_or(0));
+            let v = match map[i] {
+                Some(col) => parse_cell(c, &cells[i], grid, r as u32, col, loc, ctx).ok(),
+                None => None,
+            };
+            if v.is_none() && (c.required || (c.level as usize) < leaf) && map[i].is_some() {
+                reject = true;
+            }
+            values.push(v);
+        }
+        let mut rr = RowRead { source_row: r as u32, cells, source_cols: map.clone(), rejected: reject, pointer: None };
+        if reject {
+            counts.rejected += 1;
+            let raw: Vec<String> = rr.cells.iter().map(|c| c.display()).collect();
+            ctx.push("CTG-E126", Location::cell(Some(ctx.file), &grid.name, format!("{}", r + 1)), format!("ligne {} de « {} » rejetée (voir les anomalies de ses cellules)", r + 1, grid.name), Some(raw.join(" | ")));
+        } else {
+            counts.kept += 1;
+            let (placed, pointer) = asm.put(sheet, &values);
+            if placed == Placed::CreatedParent && owned_parent {
+                let keys: Vec<String> = sheet.key_columns(0).map(|(i, _)| rr.cells[i].display()).collect();
+                ctx.push("CTG-W119", ctx.at(&grid.name, r as u32, map[0].unwrap_or(0)), format!("ligne rattachée à « {} », absent de sa feuille principale", keys.join(" / ")), Some(keys.join(" / ")));
+            }
+            rr.pointer = Some(pointer);
+        }
+        out.push(rr);
+    }
+    out
+}
+
+fn header_checks(sheet: &Sheet, grid: &Grid, hr: usize, map: &[Option<u32>], ctx: &mut Ctx) {
+    for (i, c) in sheet.columns.iter().enumerate() {
+        if map[i].is_none() {
+            let code = if c.required { "CTG-E104" } else { "CTG-W105" };
+            ctx.push(code, Location::cell(Some(ctx.file), &grid.name, format!("{}", hr + 1)), format!("la colonne « {} » est absente", c.header), None);
+        }
+    }
+    let known: Vec<u32> = map.iter().flatten().copied().collect();
+    for (ci, cell) in grid.cells[hr].iter().enumerate() {
+        if !cell.is_empty() && !known.contains(&(ci as u32)) {
+            ctx.push("CTG-W105", ctx.at(&grid.name, hr as u32, ci as u32), "colonne inattendue : son contenu n'est pas lu", Some(cell.display()));
+        }
+    }
+    let moved = map.iter().enumerate().any(|(i, m)| m.is_some_and(|c| c != i as u32));
+    if moved {
+        ctx.push("CTG-W106", Location::cell(Some(ctx.file), &grid.name, format!("{}", hr + 1)), "colonnes déplacées ou ajoutées par rapport au formulaire : elles ont été retrouvées par leur en-tête", None);
+    }
+}
+
+fn finish(asm: Assembler, file: &str, ctx: &mut Ctx) -> Result<Ctg, Diagnostic> {
+    let mut root = asm.root;
+    root["version"] = Value::from(MODEL_VERSION);
+    if let Some(epci) = root.pointer("/territoire/epci")
+        && epci.as_object().is_some_and(|m| m.values().all(|v| v.is_null() || v.as_str() == Some("")))
+    {
+        root["territoire"]["epci"] = Value::Null;
+    }
+    serde_json::from_value(root).map_err(|e| {
+        ctx.diags.push(Diagnostic::new("CTG-E125", Location::file(file), format!("données incohérentes après lecture : {e}")));
+        Diagnostic::new("CTG-E125", Location::file(file), format!("données incohérentes après lecture : {e}"))
+    })
+}
+
+impl Outcome {
+    /// Translates a JSON pointer of the model into the partner's cell, when a row or a
+    /// record field produced it.
+    pub fn locate(&self, file: &str, pointer: &str) -> Option<Location> {
+        let mut best: Option<(usize, Location)> = None;
+        for s in &self.sheets {
+            let Some(name) = &s.found else { continue };
+            for row in &s.rows {
+                let Some(p) = &row.pointer else { continue };
+                if !(pointer == p || pointer.starts_with(&format!("{p}/"))) || best.as_ref().is_some_and(|b| b.0 >= p.len()) {
+                    continue;
+                }
+                let rest = pointer[p.len()..].trim_start_matches('/');
+                let col_idx = if s.sheet.is_record() {
+                    Some(0)
+                } else {
+                    let leaf = s.sheet.levels().len() - 1;
+                    s.sheet.columns.iter().position(|c| c.level as usize == leaf && !rest.is_empty() && (rest == c.field || rest.starts_with(&format!("{}/", c.field))))
+                };
+                let src_col = col_idx.and_then(|i| row.source_cols.get(i).copied().flatten()).unwrap_or(0);
+                best = Some((p.len(), Location::cell(Some(file), name, cell_name(row.source_row, src_col as u16))));
+            }
+        }
+        best.map(|b| b.1)
+    }
+
+    pub fn errors(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.severity == Severity::Error).count()
+    }
+}
