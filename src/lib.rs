@@ -6,12 +6,15 @@
 pub mod ao;
 pub mod container;
 pub mod diagnostic;
+pub mod forms;
 pub mod error;
+pub mod exemple;
 pub mod init;
 pub mod io;
 pub mod model;
 pub mod referentials;
 pub mod render;
+pub mod returns;
 pub mod rules;
 pub mod schema;
 pub mod territory;

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use clap::{ArgAction, Parser, Subcommand};
 
-const TEMPLATE: &str = "{about-with-newline}\nUtilisation : {usage}\n\n{all-args}{after-help}";
+pub const TEMPLATE: &str = "{about-with-newline}\nUtilisation : {usage}\n\n{all-args}{after-help}";
 
 #[derive(Parser)]
 #[command(
@@ -46,6 +46,21 @@ enum Command {
     /// Vérifie une CTG (fichier JSON) au regard des règles du domaine
     #[command(help_template = TEMPLATE)]
     Verifier(cmd::verifier::Args),
+    /// Écrit la CTG complète dans un classeur .xlsx (une feuille par partie du modèle)
+    #[command(help_template = TEMPLATE)]
+    Exporter(cmd::exporter::Args),
+    /// Lit un classeur (.xlsx, .xls, .ods) de la CTG et écrit le modèle JSON
+    #[command(help_template = TEMPLATE)]
+    Importer(cmd::importer::Args),
+    /// Écrit un formulaire de retour par commune et un pour l'EPCI, pré-remplis
+    #[command(help_template = TEMPLATE)]
+    Formulaires(cmd::formulaires::Args),
+    /// Vérifie des formulaires renvoyés, cellule par cellule, et produit des copies annotées
+    #[command(help_template = TEMPLATE)]
+    Valider(cmd::valider::Args),
+    /// Produit des fichiers d'exemple (retours remplis avec erreurs contrôlées)
+    #[command(help_template = TEMPLATE, subcommand)]
+    Exemple(cmd::exemple::Kind),
     /// Explique une règle (ex. : ctg regle CTG-E012), ou les liste toutes
     #[command(help_template = TEMPLATE)]
     Regle(cmd::regle::Args),
@@ -65,6 +80,11 @@ fn main() -> ExitCode {
         Command::Init(a) => cmd::init::run(a),
         Command::Verifier(a) => cmd::verifier::run(a),
         Command::Regle(a) => cmd::regle::run(a),
+        Command::Exporter(a) => cmd::exporter::run(a),
+        Command::Importer(a) => cmd::importer::run(a),
+        Command::Formulaires(a) => cmd::formulaires::run(a),
+        Command::Valider(a) => cmd::valider::run(a),
+        Command::Exemple(k) => cmd::exemple::run(k),
         Command::Schema(a) => cmd::schema::run(a),
         Command::Referentiels(a) => cmd::referentiels::run(a),
     };

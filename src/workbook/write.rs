@@ -40,6 +40,11 @@ pub struct Meta {
     pub code: String,
     pub nom: String,
     pub generated: String,
+    /// Period of the CTG (ISO dates) and its fiche ids, so that a return can be checked
+    /// without the CTG file.
+    pub debut: String,
+    pub fin: String,
+    pub fiches: String,
     /// The reply deadline and the contact, for the «Lisez-moi».
     pub deadline: String,
     pub contact: String,
@@ -52,6 +57,11 @@ pub struct Annotation {
     /// 0-based row and column in the written sheet.
     pub row: u32,
     pub col: u16,
+    /// False when the problem has no cell of its own (a missing sheet, a header): it is
+    /// then only listed in «Anomalies».
+    pub placed: bool,
+    /// Where the problem is in the partner's file.
+    pub location: String,
     pub code: String,
     pub severity: crate::Severity,
     pub message: String,
@@ -126,10 +136,16 @@ impl Formats {
 
 /// Writes the workbook to bytes.
 pub fn write(layout: &Layout, data: &[Vec<Vec<Out>>], opts: &Options) -> Result<Vec<u8>> {
+    write_as(layout, layout, data, opts)
+}
+
+/// Writes with `layout` but identifies the file as `identity` in its meta sheet (used to
+/// simulate a partner who moved columns of a genuine form).
+pub fn write_as(layout: &Layout, identity: &Layout, data: &[Vec<Vec<Out>>], opts: &Options) -> Result<Vec<u8>> {
     let mut wb = Workbook::new();
     let f = Formats::new(opts.protect);
     let lists = layout.lists();
-    let notes: BTreeMap<(&str, u32, u16), Vec<&Annotation>> = opts.annotations.iter().fold(BTreeMap::new(), |mut m, a| {
+    let notes: BTreeMap<(&str, u32, u16), Vec<&Annotation>> = opts.annotations.iter().filter(|a| a.placed).fold(BTreeMap::new(), |mut m, a| {
         m.entry((a.sheet.as_str(), a.row, a.col)).or_default().push(a);
         m
     });
@@ -151,7 +167,7 @@ pub fn write(layout: &Layout, data: &[Vec<Vec<Out>>], opts: &Options) -> Result<
         anomalies(wb.add_worksheet(), layout, opts.annotations, &f).map_err(xerr("Anomalies"))?;
     }
     write_lists(wb.add_worksheet(), &lists).map_err(xerr(LISTS_SHEET))?;
-    write_meta(&mut wb, layout, opts.meta)?;
+    write_meta(&mut wb, identity, opts.meta)?;
     wb.save_to_buffer().map_err(xerr("(classeur)"))
 }
 
@@ -347,22 +363,21 @@ fn readme(ws: &mut Worksheet, layout: &Layout, opts: &Options, f: &Formats) -> s
 
 fn anomalies(ws: &mut Worksheet, layout: &Layout, list: &[Annotation], f: &Formats) -> std::result::Result<(), XlsxError> {
     ws.set_name("Anomalies")?;
-    for (i, (h, w)) in [("Cellule", 22.0), ("Code", 11.0), ("Gravité", 14.0), ("Message", 80.0), ("Valeur saisie", 30.0)].iter().enumerate() {
+    for (i, (h, w)) in [("Dans cette copie", 22.0), ("Dans le fichier reçu", 34.0), ("Code", 11.0), ("Gravité", 14.0), ("Message", 80.0), ("Valeur saisie", 30.0)].iter().enumerate() {
         ws.write_string_with_format(0, i as u16, *h, &f.header)?;
         ws.set_column_width(i as u16, *w)?;
     }
     for (i, a) in list.iter().enumerate() {
         let r = i as u32 + 1;
         let target = format!("{}!{}", a.sheet, cell_name(a.row, a.col));
-        if layout.sheet(&a.sheet).is_some() {
+        if a.placed && layout.sheet(&a.sheet).is_some() {
             ws.write_url_with_text(r, 0, Url::new(format!("internal:'{}'!{}", a.sheet, cell_name(a.row, a.col))), &target)?;
-        } else {
-            ws.write_string(r, 0, &target)?;
         }
-        ws.write_string(r, 1, &a.code)?;
-        ws.write_string(r, 2, a.severity.label())?;
-        ws.write_string_with_format(r, 3, &a.message, &f.help)?;
-        ws.write_string(r, 4, &a.value)?;
+        ws.write_string(r, 1, &a.location)?;
+        ws.write_string(r, 2, &a.code)?;
+        ws.write_string(r, 3, a.severity.label())?;
+        ws.write_string_with_format(r, 4, &a.message, &f.help)?;
+        ws.write_string(r, 5, &a.value)?;
     }
     ws.set_freeze_panes(1, 0)?;
     Ok(())
@@ -391,6 +406,9 @@ pub fn meta_pairs(layout: &Layout, meta: Option<&Meta>) -> Vec<(&'static str, St
         ("ctg_collectivite", m.code),
         ("ctg_nom", m.nom),
         ("ctg_date_generation", m.generated),
+        ("ctg_debut", m.debut),
+        ("ctg_fin", m.fin),
+        ("ctg_fiches", m.fiches),
     ]
 }
 

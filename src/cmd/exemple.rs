@@ -1,0 +1,42 @@
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(clap::Subcommand)]
+pub enum Kind {
+    /// Retours de communes remplis, avec une part contrôlée d'erreurs et leur manifeste
+    #[command(help_template = crate::TEMPLATE)]
+    Retours(Args),
+}
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Nombre de retours
+    #[arg(short = 'n', long = "nombre", default_value_t = 10)]
+    pub nombre: usize,
+    /// Dossier de sortie
+    #[arg(short = 'o', long = "sortie")]
+    pub sortie: PathBuf,
+    /// Graine du tirage (mêmes graine et nombre : mêmes fichiers)
+    #[arg(long, default_value_t = 1)]
+    pub graine: u64,
+    /// Part des retours qui contiennent des erreurs (0 à 1)
+    #[arg(long, default_value_t = 0.3)]
+    pub taux_erreurs: f64,
+}
+
+pub fn run(k: Kind) -> ctg::Result<ExitCode> {
+    let Kind::Retours(a) = k;
+    let generated = ctg::exemple::returns(a.nombre, a.graine, a.taux_erreurs)?;
+    let mut manifest = String::from("fichier\tfeuille\tcellule\terreur\tvaleur\tcode_attendu\n");
+    let mut count = 0;
+    for g in &generated {
+        ctg::io::write_atomic(&a.sortie.join(&g.file_name), &g.bytes)?;
+        for i in &g.injections {
+            manifest.push_str(&format!("{}\t{}\t{}\t{}\t{}\t{}\n", i.fichier, i.feuille, i.cellule, i.erreur, i.valeur, i.code_attendu));
+            count += 1;
+        }
+    }
+    ctg::io::write_atomic(&a.sortie.join("manifeste.tsv"), manifest.as_bytes())?;
+    eprintln!("{} retours écrits dans {} ; {} erreurs injectées (manifeste.tsv)", generated.len(), a.sortie.display(), count);
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,43 @@
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use chrono::NaiveDate;
+use ctg::forms::{FormSettings, all_forms, quarter_for};
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Fichier JSON de la CTG
+    pub fichier: PathBuf,
+    /// Dossier où écrire un formulaire par commune et un pour l'EPCI
+    #[arg(short = 'o', long = "sortie")]
+    pub sortie: PathBuf,
+    /// Date de génération inscrite dans les formulaires (AAAA-MM-JJ ; par défaut aujourd'hui)
+    #[arg(long)]
+    pub date: Option<NaiveDate>,
+    /// Trimestre de suivi à renseigner (ex. 2026-T2 ; par défaut celui de la date)
+    #[arg(long)]
+    pub trimestre: Option<String>,
+    /// Date limite de retour, affichée dans « Lisez-moi »
+    #[arg(long, default_value = "")]
+    pub date_limite: String,
+    /// Contact pour les questions, affiché dans « Lisez-moi »
+    #[arg(long, default_value = "")]
+    pub contact: String,
+}
+
+pub fn run(a: Args) -> ctg::Result<ExitCode> {
+    let ctg = ctg::io::read_model(&a.fichier)?;
+    let date = a.date.unwrap_or_else(|| chrono::Local::now().date_naive());
+    let trimestre = match a.trimestre {
+        Some(t) => ctg::rules::parse_quarter(&t).map(|(y, q)| format!("{y}-T{q}")).ok_or_else(|| ctg::Error::Invalid(format!("trimestre « {t} » invalide (forme attendue : 2026-T2)")))?,
+        None => quarter_for(&ctg, date),
+    };
+    let settings = FormSettings { date, trimestre, deadline: a.date_limite, contact: a.contact };
+    let forms = all_forms(&ctg, &settings)?;
+    for f in &forms {
+        ctg::io::write_atomic(&a.sortie.join(&f.file_name), &f.bytes)?;
+        println!("{}  {} ({})", a.sortie.join(&f.file_name).display(), f.nom, f.layout.title);
+    }
+    eprintln!("{} formulaires écrits dans {} (suivi du trimestre {})", forms.len(), a.sortie.display(), settings.trimestre);
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,227 @@
+//! `ctg valider`: every check of a partner's return, located at its cell, and the annotated
+//! copy the Caf can send back. The partner's file is only read.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::ao::Basis;
+use crate::diagnostic::{self, Counts, Diagnostic, Location, Severity};
+use crate::model::Ctg;
+use crate::workbook::cells::Raw;
+use crate::workbook::read::{self, Counts as RowCounts, Outcome};
+use crate::workbook::write::{self, Annotation, Meta, Options, Out};
+
+/// Domain rules that concern what a return holds (the others need the whole CTG).
+const RETURN_RULES: &[&str] = &[
+    "CTG-E010", "CTG-E011", "CTG-E012", "CTG-W018", "CTG-I016", "CTG-E020", "CTG-E021", "CTG-E022", "CTG-E023", "CTG-W025", "CTG-W026",
+    "CTG-E037", "CTG-E038", "CTG-E039", "CTG-E040", "CTG-E041", "CTG-E042", "CTG-E043", "CTG-E044", "CTG-E045", "CTG-W046",
+];
+
+/// The verdict on one return.
+#[derive(Debug, Serialize)]
+pub struct ReturnReport {
+    pub file: String,
+    /// Form kind (`retour-commune`…), empty when unreadable.
+    pub kind: String,
+    /// INSEE code or SIREN the form was issued for.
+    pub collectivite: String,
+    pub nom: String,
+    pub diagnostics: Vec<Diagnostic>,
+    pub counts: Counts,
+    pub rows: RowCounts,
+    #[serde(skip)]
+    pub outcome: Option<Outcome>,
+}
+
+impl ReturnReport {
+    pub fn readable(&self) -> bool {
+        self.outcome.is_some()
+    }
+}
+
+/// Validates a return. `ctg` (the CTG it belongs to) is optional: the form carries the
+/// period and the fiche ids in its meta sheet.
+pub fn validate(bytes: &[u8], file: &str, ctg: Option<&Ctg>, basis: Basis) -> ReturnReport {
+    let outcome = match read::read(bytes, file, None) {
+        Ok(o) => o,
+        Err(d) => {
+            let diagnostics = vec![d];
+            return ReturnReport { file: file.into(), kind: String::new(), collectivite: String::new(), nom: String::new(), counts: Counts::of(&diagnostics), diagnostics, rows: RowCounts::default(), outcome: None };
+        }
+    };
+    let mut diags = outcome.diagnostics.clone();
+    let code = outcome.meta.get("ctg_collectivite").cloned().unwrap_or_default();
+    let nom = outcome.meta.get("ctg_nom").cloned().unwrap_or_default();
+    identity(&outcome, file, &code, &mut diags);
+    let full = outcome.layout.kind == "ctg-complet";
+    let model = if full { outcome.model.clone() } else { context_model(&outcome, ctg) };
+    let report = crate::rules::verify(&model, basis);
+    for mut d in report.diagnostics {
+        if !full && !RETURN_RULES.contains(&d.code) {
+            continue;
+        }
+        if d.code == "CTG-E037" && model.fiches.is_empty() {
+            continue;
+        }
+        let pointer = d.location.pointer.clone().unwrap_or_default();
+        if let Some(loc) = outcome.locate(file, &pointer) {
+            if let Some(raw) = raw_at(&outcome, &loc) {
+                d.value = Some(raw).filter(|v| !v.is_empty()).or(d.value);
+            }
+            d.location = loc;
+        } else if !full {
+            continue; // About data the return does not hold.
+        } else {
+            d.location = d.location.with_file(file);
+        }
+        diags.push(d);
+    }
+    diagnostic::sort(&mut diags);
+    diags.dedup_by(|a, b| a.code == b.code && a.location == b.location && a.message == b.message);
+    ReturnReport {
+        file: file.into(),
+        kind: outcome.layout.kind.into(),
+        collectivite: code,
+        nom,
+        counts: Counts::of(&diags),
+        diagnostics: diags,
+        rows: outcome.counts.clone(),
+        outcome: Some(outcome),
+    }
+}
+
+/// The form was issued for one collectivité: the code typed in «Identité» must be it.
+fn identity(o: &Outcome, file: &str, code: &str, diags: &mut Vec<Diagnostic>) {
+    let typed = match o.layout.kind {
+        "retour-commune" => o.model.territoire.communes.first().map(|c| (c.insee.clone(), "/territoire/communes/0/insee")),
+        "retour-epci" => o.model.territoire.epci.as_ref().map(|e| (e.siren.clone(), "/territoire/epci/siren")),
+        _ => None,
+    };
+    if let Some((typed, pointer)) = typed
+        && !code.is_empty()
+        && typed != code
+    {
+        let loc = o.locate(file, pointer).unwrap_or_else(|| Location::file(file));
+        diags.push(Diagnostic::new("CTG-E121", loc, format!("le formulaire a été émis pour {code}, la feuille Identité indique {typed}")).value(typed));
+    }
+}
+
+/// The return's data with what the rules need from the CTG: its period and fiches (from the
+/// CTG file when given, else from the form's meta sheet).
+fn context_model(o: &Outcome, ctg: Option<&Ctg>) -> Ctg {
+    let mut m = o.model.clone();
+    match ctg {
+        Some(c) => {
+            m.convention.periode = c.convention.periode.clone();
+            m.fiches = c.fiches.clone();
+            m.axes = c.axes.clone();
+        }
+        None => {
+            m.convention.periode.debut = o.meta.get("ctg_debut").and_then(|d| d.parse().ok());
+            m.convention.periode.fin = o.meta.get("ctg_fin").and_then(|d| d.parse().ok());
+            if let Some(ids) = o.meta.get("ctg_fiches").filter(|s| !s.is_empty()) {
+                m.fiches = ids.split(',').map(|id| crate::model::FicheAction { id: id.into(), ..Default::default() }).collect();
+            }
+        }
+    }
+    m
+}
+
+/// The partner's raw value at a located cell.
+fn raw_at(o: &Outcome, loc: &Location) -> Option<String> {
+    let (sheet, cell) = (loc.sheet.as_deref()?, loc.cell.as_deref()?);
+    for s in &o.sheets {
+        if s.found.as_deref() != Some(sheet) {
+            continue;
+        }
+        for r in &s.rows {
+            for (i, c) in r.source_cols.iter().enumerate() {
+                if let Some(c) = c
+                    && write::cell_name(r.source_row, *c as u16) == cell
+                {
+                    return Some(r.cells[i].display());
+                }
+            }
+        }
+    }
+    None
+}
+
+fn out_of_raw(r: &Raw) -> Out {
+    match r {
+        Raw::Empty => Out::Empty,
+        Raw::Number(n) => Out::Number(*n),
+        Raw::Date(d) => Out::Date(*d),
+        Raw::Text(s) if s.is_empty() => Out::Empty,
+        other => Out::Text(other.display()),
+    }
+}
+
+/// The annotated copy: the return rebuilt from its layout with the partner's values, each
+/// faulty cell coloured with a note, and an «Anomalies» sheet linking to every cell.
+pub fn annotated(report: &ReturnReport) -> crate::Result<Vec<u8>> {
+    let o = report.outcome.as_ref().ok_or_else(|| crate::Error::Invalid(format!("{} est illisible : pas de copie annotée possible", report.file)))?;
+    let mut data = Vec::new();
+    // (partner sheet, partner cell) → (layout sheet, row, col) in the copy.
+    let mut place: BTreeMap<(String, String), (String, u32, u16)> = BTreeMap::new();
+    for s in &o.sheets {
+        let found = s.found.clone().unwrap_or_default();
+        if s.sheet.is_record() {
+            let row: Vec<Out> = s.rows.iter().map(|r| out_of_raw(&r.cells[0])).collect();
+            for (i, r) in s.rows.iter().enumerate() {
+                if let Some(c) = r.source_cols[0] {
+                    place.insert((found.clone(), write::cell_name(r.source_row, c as u16)), (s.sheet.name.into(), i as u32 + 1, 1));
+                }
+            }
+            data.push(vec![row]);
+        } else {
+            let mut rows = Vec::new();
+            for (ri, r) in s.rows.iter().enumerate() {
+                rows.push(r.cells.iter().map(out_of_raw).collect());
+                for (ci, c) in r.source_cols.iter().enumerate() {
+                    if let Some(c) = c {
+                        place.insert((found.clone(), write::cell_name(r.source_row, *c as u16)), (s.sheet.name.into(), ri as u32 + 1, ci as u16));
+                    }
+                }
+                place.entry((found.clone(), format!("{}", r.source_row + 1))).or_insert((s.sheet.name.into(), ri as u32 + 1, 0));
+            }
+            data.push(rows);
+        }
+    }
+    let annotations: Vec<Annotation> = report
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let key = (d.location.sheet.clone().unwrap_or_default(), d.location.cell.clone().unwrap_or_default());
+            let (sheet, row, col, placed) = match place.get(&key) {
+                Some((s, r, c)) => (s.clone(), *r, *c, true),
+                None => (key.0.clone(), 0, 0, false),
+            };
+            Annotation { sheet, row, col, placed, location: d.location.to_string(), code: d.code.into(), severity: d.severity, message: d.message.clone(), value: d.value.clone().unwrap_or_default() }
+        })
+        .collect();
+    let m = &o.meta;
+    let get = |k: &str| m.get(k).cloned().unwrap_or_default();
+    let meta = Meta {
+        ctg_id: get("ctg_convention"),
+        code: get("ctg_collectivite"),
+        nom: get("ctg_nom"),
+        generated: get("ctg_date_generation"),
+        debut: get("ctg_debut"),
+        fin: get("ctg_fin"),
+        fiches: get("ctg_fiches"),
+        ..Default::default()
+    };
+    write::write(o.layout, &data, &Options { meta: Some(&meta), protect: false, annotations: &annotations })
+}
+
+/// Severity counts over several reports.
+pub fn total(reports: &[ReturnReport]) -> Counts {
+    let all: Vec<Diagnostic> = reports.iter().flat_map(|r| r.diagnostics.iter().cloned()).collect();
+    Counts::of(&all)
+}
+
+pub fn has_errors(r: &ReturnReport) -> bool {
+    r.diagnostics.iter().any(|d| d.severity == Severity::Error)
+}
