@@ -64,7 +64,7 @@ pub fn sniff(bytes: &[u8]) -> Result<Format, Refusal> {
     if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
         return ole_format(bytes);
     }
-    if bytes.len() >= 4 && bytes[1] == 0x00 && matches!(bytes[0], 0x09) && matches!(bytes[2], 0x04 | 0x06) {
+    if bytes.len() >= 4 && bytes[0] == 0x09 && matches!(bytes[1], 0x00 | 0x02 | 0x04) && bytes[3] == 0x00 && matches!(bytes[2], 0x04 | 0x06) {
         return Err(refuse("CTG-E100", "classeur Excel 2.x à 4.x (format de 1987-1992) non pris en charge : ouvrez-le et enregistrez-le en .xlsx"));
     }
     let head = String::from_utf8_lossy(&bytes[..bytes.len().min(512)]).to_lowercase();
@@ -102,7 +102,16 @@ fn zip_format(bytes: &[u8]) -> Result<Format, Refusal> {
         return Err(refuse("CTG-E102", format!("{} Mo une fois décompressé, au-delà de {} Mo", total / 1_048_576, MAX_UNCOMPRESSED / 1_048_576)));
     }
     let has = |n: &str| names.iter().any(|x| x.eq_ignore_ascii_case(n));
-    if has("xl/workbook.xml") {
+    // The package relationships name the main part, whatever its file name.
+    let mut rels = String::new();
+    if let Ok(mut r) = z.by_name("_rels/.rels") {
+        let _ = r.by_ref().take(64 * 1024).read_to_string(&mut rels);
+    }
+    let main = office_document_target(&rels);
+    if main.as_deref().is_some_and(|t| t.starts_with("word/")) {
+        return Ok(Format::Docx);
+    }
+    if has("xl/workbook.xml") || main.as_deref().is_some_and(|t| t.starts_with("xl/") && t.ends_with(".xml")) {
         Ok(Format::Xlsx)
     } else if has("xl/workbook.bin") {
         Ok(Format::Xlsb)
@@ -120,6 +129,18 @@ fn zip_format(bytes: &[u8]) -> Result<Format, Refusal> {
     } else {
         Err(refuse("CTG-E100", "archive zip qui n'est ni un classeur ni un document Word"))
     }
+}
+
+/// Target of the officeDocument relationship in `_rels/.rels`, without a leading slash.
+fn office_document_target(rels: &str) -> Option<String> {
+    for part in rels.split("<Relationship").skip(1) {
+        if !part.contains("/officeDocument\"") {
+            continue;
+        }
+        let t = part.split("Target=\"").nth(1)?.split('"').next()?;
+        return Some(t.trim_start_matches('/').to_string());
+    }
+    None
 }
 
 fn ole_format(bytes: &[u8]) -> Result<Format, Refusal> {

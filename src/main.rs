@@ -61,6 +61,9 @@ enum Command {
     /// Produit des fichiers d'exemple (retours remplis avec erreurs contrôlées)
     #[command(help_template = TEMPLATE, subcommand)]
     Exemple(cmd::exemple::Kind),
+    /// Ouvre un fichier et dit ce qu'il contient ou pourquoi il est illisible (diagnostic)
+    #[command(help_template = TEMPLATE, hide = true)]
+    Sonder(cmd::sonder::Args),
     /// Explique une règle (ex. : ctg regle CTG-E012), ou les liste toutes
     #[command(help_template = TEMPLATE)]
     Regle(cmd::regle::Args),
@@ -80,6 +83,7 @@ fn main() -> ExitCode {
         Command::Init(a) => cmd::init::run(a),
         Command::Verifier(a) => cmd::verifier::run(a),
         Command::Regle(a) => cmd::regle::run(a),
+        Command::Sonder(a) => cmd::sonder::run(a),
         Command::Exporter(a) => cmd::exporter::run(a),
         Command::Importer(a) => cmd::importer::run(a),
         Command::Formulaires(a) => cmd::formulaires::run(a),

@@ -9,6 +9,7 @@ pub mod init;
 pub mod referentiels;
 pub mod regle;
 pub mod schema;
+pub mod sonder;
 pub mod territoire;
 pub mod valider;
 pub mod verifier;

@@ -116,11 +116,19 @@ fn read_all(format: Format, bytes: &[u8], wanted: Option<&[&str]>) -> Result<Vec
     };
     let names = wb.sheet_names();
     let mut out = Vec::new();
+    let mut skipped: Vec<(String, Refusal)> = Vec::new();
     for name in names {
         if wanted.is_some_and(|w| !w.iter().any(|x| normalize(x) == normalize(&name))) {
             continue;
         }
-        let range = wb.worksheet_range(&name).map_err(calamine_message)?;
+        let range = match wb.worksheet_range(&name) {
+            Ok(r) => r,
+            // A chart or macro sheet, or one damaged sheet, must not hide the others.
+            Err(e) => {
+                skipped.push((name.clone(), calamine_message(e)));
+                continue;
+            }
+        };
         let mut grid = grid_of(&name, &range)?;
         if let Ok(f) = wb.worksheet_formula(&name)
             && let Some((r0, c0)) = f.start()
@@ -134,6 +142,11 @@ fn read_all(format: Format, bytes: &[u8], wanted: Option<&[&str]>) -> Result<Vec
             }
         }
         out.push(grid);
+    }
+    if out.is_empty()
+        && let Some((name, r)) = skipped.into_iter().next()
+    {
+        return Err(Refusal { code: r.code, message: format!("feuille « {name} » : {}", r.message) });
     }
     Ok(out)
 }

@@ -1,0 +1,36 @@
+//! `ctg sonder FICHIER`: opens any office file with ctg's readers and says what it holds,
+//! or why it cannot be read. Used by the corpus test (one process per file, under limits).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Fichier à ouvrir
+    pub fichier: PathBuf,
+}
+
+pub fn run(a: Args) -> ctg::Result<ExitCode> {
+    let bytes = super::read_input(&a.fichier)?;
+    match ctg::container::sniff(&bytes) {
+        Ok(f) if f.is_spreadsheet() => match ctg::workbook::read::open(&bytes, None) {
+            Ok(book) => {
+                let cells: usize = book.sheets.iter().map(|s| s.cells.iter().map(|r| r.len()).sum::<usize>()).sum();
+                println!("lu : {}, {} feuille(s), {} cellule(s)", f.label(), book.sheets.len(), cells);
+                Ok(ExitCode::SUCCESS)
+            }
+            Err(r) => {
+                println!("refusé [{}] : {}", r.code, r.message);
+                Ok(ExitCode::from(1))
+            }
+        },
+        Ok(f) => {
+            println!("reconnu : {} (pas un classeur)", f.label());
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(r) => {
+            println!("refusé [{}] : {}", r.code, r.message);
+            Ok(ExitCode::from(1))
+        }
+    }
+}
