@@ -40,5 +40,29 @@ fn main() {
     measure("territoire 242900660 (recherche + obligations)", 20.0, 51, || {
         ctg::render::territoire("242900660", Basis::Totale).unwrap();
     });
-    let _ = ctg;
+    let settings = ctg::forms::FormSettings { date: "2026-05-04".parse().unwrap(), trimestre: "2026-T2".into(), deadline: String::new(), contact: String::new() };
+    measure("écriture d'un formulaire (Fouesnant)", 10.0, 31, || {
+        ctg::forms::form(&ctg, "29058", &settings).unwrap();
+    });
+    let returns = ctg::exemple::returns(200, 1, 0.3).unwrap();
+    let typical = &returns[0].bytes;
+    measure("lecture + validation d'un retour type", 5.0, 51, || {
+        let r = ctg::returns::validate(typical, "retour.xlsx", None, Basis::Totale);
+        assert!(r.readable());
+    });
+    let export = ctg::workbook::export(&ctg).unwrap();
+    measure("export du classeur complet de l'exemple", 50.0, 11, || {
+        ctg::workbook::export(&ctg).unwrap();
+    });
+    measure("import du classeur complet de l'exemple", 50.0, 11, || {
+        ctg::workbook::read::read(&export, "ctg.xlsx", None).unwrap();
+    });
+    let t = Instant::now();
+    let n = 1000;
+    for i in 0..n {
+        let r = ctg::returns::validate(&returns[i % returns.len()].bytes, "r.xlsx", None, Basis::Totale);
+        assert!(r.readable());
+    }
+    let s = t.elapsed().as_secs_f64();
+    println!("{:<45} {:>9.3} s ({:.0} fichiers/s, un cœur)   budget {:>7.1} s", "1 000 retours validés (séquentiel)", s, n as f64 / s, 3.0);
 }
