@@ -16,6 +16,7 @@ fn resave(soffice: &Path, input: &Path, ext: &str, outdir: &Path) -> PathBuf {
     let profile = tempfile::tempdir().unwrap();
     let filter = match ext {
         "xlsx" => "xlsx:Calc MS Excel 2007 XML",
+        "xls" => "xls:MS Excel 97",
         _ => "ods",
     };
     let status = Command::new(soffice)
@@ -87,7 +88,7 @@ fn returns_resaved_by_libreoffice_validate_the_same() {
     inputs.extend(std::fs::read_dir(&returns).unwrap().map(|e| e.unwrap().path()).filter(|p| p.extension().is_some_and(|x| x == "xlsx")));
     for input in &inputs {
         let before = findings(input);
-        for ext in ["ods", "xlsx"] {
+        for ext in ["ods", "xlsx", "xls"] {
             let outdir = dir.path().join(format!("lo-{ext}"));
             let resaved = resave(&lo, input, ext, &outdir);
             assert_eq!(findings(&resaved), before, "{} re-saved as {ext}", input.display());

@@ -30,7 +30,48 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
     let report = ctg::rules::verify(&ctg, Basis::Totale);
     written.push(write("verification.txt", &ctg::render::report_text("ctg.json", &report))?);
     written.push(write("verification.json", &serde_json::to_string_pretty(&report).expect("json"))?);
+    // The workbook side: full workbook, forms, sample returns, their validation, annotated copies.
+    written.push({
+        let p = dir.join("ctg.xlsx");
+        ctg::io::write_atomic(&p, &ctg::workbook::export(&ctg)?)?;
+        p
+    });
+    let settings = ctg::forms::FormSettings {
+        date: "2026-05-04".parse().expect("date"),
+        trimestre: "2026-T2".into(),
+        deadline: "30 juin 2026".into(),
+        contact: "cooperation@caf29.example".into(),
+    };
+    let forms = ctg::forms::all_forms(&ctg, &settings)?;
+    for f in &forms {
+        ctg::io::write_atomic(&dir.join("formulaires").join(&f.file_name), &f.bytes)?;
+    }
+    written.push(dir.join("formulaires"));
+    let samples = ctg::exemple::returns(12, 2026, 0.5)?;
+    let mut manifest = String::from("fichier\tfeuille\tcellule\terreur\tvaleur\tcode_attendu\n");
+    let mut validation = String::new();
+    let mut returns_errors = 0;
+    for g in &samples {
+        ctg::io::write_atomic(&dir.join("retours").join(&g.file_name), &g.bytes)?;
+        for i in &g.injections {
+            manifest.push_str(&format!("{}\t{}\t{}\t{}\t{}\t{}\n", i.fichier, i.feuille, i.cellule, i.erreur, i.valeur, i.code_attendu));
+        }
+        let r = ctg::returns::validate(&g.bytes, &g.file_name, None, Basis::Totale);
+        returns_errors += r.counts.errors;
+        validation.push_str(&format!("{} — {} ({})\n", g.file_name, r.nom, r.collectivite));
+        validation.push_str(&ctg::render::diagnostics_text(&r.diagnostics));
+        validation.push('\n');
+        if !r.diagnostics.is_empty() {
+            let stem = g.file_name.trim_end_matches(".xlsx");
+            ctg::io::write_atomic(&dir.join("retours-annotes").join(format!("{stem}-annote.xlsx")), &ctg::returns::annotated(&r)?)?;
+        }
+    }
+    ctg::io::write_atomic(&dir.join("retours").join("manifeste.tsv"), manifest.as_bytes())?;
+    written.push(dir.join("retours"));
+    written.push(write("validation-retours.txt", &validation)?);
+    written.push(dir.join("retours-annotes"));
     println!("Démonstration ctg sur « {} »", ctg.convention.titre);
+    println!("  formulaires : {} ; retours d'exemple : {} ({} erreurs trouvées, voir validation-retours.txt)", forms.len(), samples.len(), returns_errors);
     println!("  territoire : {} communes ({})", ctg.territoire.communes.len(), terr.millesime);
     println!(
         "  vérification : {}",

@@ -378,6 +378,11 @@ fn read_table(layout: &Layout, sheet: &'static Sheet, grid: &Grid, asm: &mut Ass
         return vec![];
     };
     header_checks(sheet, grid, hr, &map, ctx);
+    for r in 0..hr {
+        for (c, cell) in grid.cells[r].iter().enumerate().filter(|(_, c)| !c.is_empty()) {
+            ctx.push("CTG-I116", ctx.at(&grid.name, r as u32, c as u32), "texte au-dessus du tableau : non lu", Some(cell.display()));
+        }
+    }
     let leaf = sheet.levels().len() - 1;
     let owned_parent = sheet.levels().len() > 1 && layout.sheets.iter().any(|s| s.levels() == &sheet.levels()[..leaf]);
     let mapped: Vec<u32> = map.iter().flatten().copied().collect();

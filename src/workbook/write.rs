@@ -282,6 +282,7 @@ fn write_table(ws: &mut Worksheet, sheet: &Sheet, rows: &[Vec<Out>], f: &Formats
         }
     }
     ws.set_row_format(0, &f.header).map_err(&e)?;
+    ws.set_row_height(0, 32).map_err(&e)?;
     for (r, row) in rows.iter().enumerate() {
         let r = r as u32 + 1;
         for (i, (v, c)) in row.iter().zip(sheet.columns).enumerate() {
