@@ -4,6 +4,8 @@
 //! See ARCHITECTURE.md for the map of modules and the path data takes.
 
 pub mod ao;
+pub mod consolidate;
+pub mod consolidate_write;
 pub mod container;
 pub mod diagnostic;
 pub mod forms;

@@ -58,6 +58,9 @@ enum Command {
     /// Vérifie des formulaires renvoyés, cellule par cellule, et produit des copies annotées
     #[command(help_template = TEMPLATE)]
     Valider(cmd::valider::Args),
+    /// Consolide les retours des communes en un classeur et un modèle, avec provenance et contrôles croisés
+    #[command(help_template = TEMPLATE)]
+    Consolider(cmd::consolider::Args),
     /// Produit des fichiers d'exemple (retours remplis avec erreurs contrôlées)
     #[command(help_template = TEMPLATE, subcommand)]
     Exemple(cmd::exemple::Kind),
@@ -88,6 +91,7 @@ fn main() -> ExitCode {
         Command::Importer(a) => cmd::importer::run(a),
         Command::Formulaires(a) => cmd::formulaires::run(a),
         Command::Valider(a) => cmd::valider::run(a),
+        Command::Consolider(a) => cmd::consolider::run(a),
         Command::Exemple(k) => cmd::exemple::run(k),
         Command::Schema(a) => cmd::schema::run(a),
         Command::Referentiels(a) => cmd::referentiels::run(a),

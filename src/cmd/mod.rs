@@ -1,5 +1,6 @@
 //! One file per subcommand, each with its clap `Args` and `run(args) -> Result<ExitCode>`.
 
+pub mod consolider;
 pub mod demo;
 pub mod exemple;
 pub mod exporter;

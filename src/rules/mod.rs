@@ -115,6 +115,16 @@ pub static RULES: &[RuleInfo] = &[
     r("CTG-E123", E, "Valeur négative", "Les nombres de places, d'ETP, de dispositifs, les populations et les coûts sont positifs ou nuls."),
     r("CTG-E124", E, "Cellule en erreur", "La cellule contient une erreur de calcul (#DIV/0!, #REF!…)."),
     r("CTG-E125", E, "Données incohérentes", "Les données lues ne forment pas un modèle valide."),
+    // Consolidation (contrôles entre fichiers)
+    r("CTG-W201", W, "Retour manquant", "Une commune ou l'EPCI de la CTG n'a pas de retour accepté."),
+    r("CTG-I202", I, "Retour reçu en double (copie identique)", "Deux fichiers identiques octet pour octet : un seul est retenu."),
+    r("CTG-W203", W, "Deux retours différents pour une collectivité", "Le retour retenu est celui désigné par --priorite, sinon celui dont le formulaire est le plus récent ; l'autre est écarté et ses lignes figurent dans les anomalies."),
+    r("CTG-E204", E, "Retour d'une collectivité hors de la CTG", "Le formulaire a été émis pour une collectivité que la CTG ne couvre pas : ses lignes ne sont pas consolidées."),
+    r("CTG-W205", W, "Structure déclarée par deux communes", "Une même structure (même nom et même adresse, normalisés) figure dans la liste de deux communes."),
+    r("CTG-W206", W, "Transfert non confirmé par l'EPCI", "Une commune déclare avoir transféré une compétence que le retour de l'EPCI ne mentionne pas."),
+    r("CTG-W207", W, "Transfert non confirmé par la commune", "Le retour de l'EPCI indique une compétence transférée que la commune déclare exercer elle-même ou ne pas exercer."),
+    r("CTG-W208", W, "Population de l'EPCI différente de la somme des communes", "La population déclarée par l'EPCI diffère de la somme des populations des communes qui lui ont transféré des compétences."),
+    r("CTG-W209", W, "Total différent du tableau de la CTG", "Une valeur projetée des retours diffère de celle du tableau de projection de la CTG."),
     r("CTG-E126", E, "Ligne rejetée", "Une ligne dont une cellule obligatoire ou une clé est vide ou invalide est rejetée ; ses valeurs brutes figurent dans l'anomalie."),
 ];
 

@@ -87,7 +87,7 @@ pub fn cells_from_model(layout: &Layout, model: &Value) -> Vec<Vec<Vec<Out>>> {
         .collect()
 }
 
-fn out_of(kind: Kind, v: &Value) -> Out {
+pub fn out_of(kind: Kind, v: &Value) -> Out {
     match (kind, v) {
         (_, Value::Null) => Out::Empty,
         (Kind::YesNo, Value::Bool(b)) => Out::Text(if *b { "oui" } else { "non" }.into()),

@@ -1,0 +1,467 @@
+//! `ctg consolider`: many partner returns → one consolidated model and workbook, with the
+//! provenance of every row, cross-file checks, and nothing lost.
+//!
+//! Each file is read and validated on its own (in parallel, its bytes dropped as soon as its
+//! rows are extracted); the merge is sequential, in an order that depends only on the
+//! content (collectivité code, file name, source row), never on the order of the files or
+//! the number of threads.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::ao::Basis;
+use crate::diagnostic::{self, Diagnostic, Location, Severity};
+use crate::model::{Ctg, Suivi};
+use crate::referentials::{CompetenceAo, Referential, StatutAo, normalize};
+use crate::returns::{self, ReturnReport};
+use crate::workbook::cells;
+use crate::workbook::layout::{Column, Sheet};
+use crate::workbook::layouts::{EQUIPEMENTS, IDENTITE_COMMUNE, PROJECTIONS, PROJECTIONS_ANNEES, SUIVI, SUIVI_INDICATEURS, COMMUNES};
+use crate::workbook::write::{Out, out_of};
+
+/// What became of a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Status {
+    #[serde(rename = "accepté")]
+    Accepte,
+    #[serde(rename = "accepté avec avertissements")]
+    AccepteAvecAvertissements,
+    #[serde(rename = "rejeté")]
+    Rejete,
+}
+
+impl Status {
+    pub fn label(&self) -> &'static str {
+        match self {
+            Status::Accepte => "accepté",
+            Status::AccepteAvecAvertissements => "accepté avec avertissements",
+            Status::Rejete => "rejeté",
+        }
+    }
+}
+
+/// One input file, as listed in «Fichiers».
+#[derive(Debug, Clone, Serialize)]
+pub struct FileInfo {
+    pub fichier: String,
+    pub sha256: String,
+    pub taille: u64,
+    pub formulaire: String,
+    pub version: String,
+    pub collectivite: String,
+    pub nom: String,
+    pub date_formulaire: String,
+    pub statut: Status,
+    pub motif: String,
+    pub lignes_lues: usize,
+    pub lignes_retenues: usize,
+    pub lignes_rejetees: usize,
+    pub erreurs: usize,
+    pub avertissements: usize,
+}
+
+/// A row of an entity sheet, with where it came from.
+#[derive(Debug, Clone)]
+pub struct EntityRow {
+    pub commune: String,
+    pub file: String,
+    pub sheet: String,
+    /// 1-based row in the partner's sheet.
+    pub row: u32,
+    pub values: Vec<Out>,
+}
+
+/// An entity sheet of the consolidated workbook.
+pub struct Entity {
+    pub name: &'static str,
+    pub columns: &'static [Column],
+    pub rows: Vec<EntityRow>,
+}
+
+/// Everything `consolider` produces.
+pub struct Consolidation {
+    pub files: Vec<FileInfo>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub entities: Vec<Entity>,
+    pub model: Ctg,
+    /// Expected collectivités (from the CTG): code, name.
+    pub expected: Vec<(String, String)>,
+}
+
+/// The entity sheets: (name in the output, sheet of the return layouts).
+const ENTITIES: [(&str, &Sheet); 7] = [
+    ("Compétences", &IDENTITE_COMMUNE),
+    ("Compétences selon l'EPCI", &COMMUNES),
+    ("Équipements", &EQUIPEMENTS),
+    ("Projections", &PROJECTIONS),
+    ("Projections par année", &PROJECTIONS_ANNEES),
+    ("Suivi", &SUIVI),
+    ("Suivi des indicateurs", &SUIVI_INDICATEURS),
+];
+
+/// One file once read: its report and rows, without its bytes.
+struct Extract {
+    info: FileInfo,
+    report: ReturnReport,
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn extract(path: &Path, ctg: Option<&Ctg>, basis: Basis) -> Extract {
+    let name = path.display().to_string();
+    let (report, sha, size) = match std::fs::read(path) {
+        Ok(bytes) => {
+            let sha = hex(&Sha256::digest(&bytes));
+            let size = bytes.len() as u64;
+            (returns::validate(&bytes, &name, ctg, basis), sha, size)
+        }
+        Err(e) => {
+            let d = Diagnostic::new("CTG-E100", Location::file(&name), format!("impossible de lire le fichier : {e}"));
+            let r = ReturnReport { file: name.clone(), kind: String::new(), collectivite: String::new(), nom: String::new(), counts: diagnostic::Counts::of(std::slice::from_ref(&d)), diagnostics: vec![d], rows: Default::default(), outcome: None };
+            (r, String::new(), 0)
+        }
+    };
+    let meta = |k: &str| report.outcome.as_ref().and_then(|o| o.meta.get(k).cloned()).unwrap_or_default();
+    let readable = report.readable() && report.kind.starts_with("retour-");
+    let motif = if !report.readable() {
+        report.diagnostics.first().map(|d| d.message.clone()).unwrap_or_default()
+    } else if !readable {
+        "ce n'est pas un formulaire de retour".into()
+    } else {
+        String::new()
+    };
+    let info = FileInfo {
+        fichier: name,
+        sha256: sha,
+        taille: size,
+        formulaire: report.kind.clone(),
+        version: meta("ctg_version_disposition"),
+        collectivite: report.collectivite.clone(),
+        nom: report.nom.clone(),
+        date_formulaire: meta("ctg_date_generation"),
+        statut: if !readable {
+            Status::Rejete
+        } else if report.counts.errors + report.counts.warnings > 0 {
+            Status::AccepteAvecAvertissements
+        } else {
+            Status::Accepte
+        },
+        motif,
+        lignes_lues: report.rows.read,
+        lignes_retenues: report.rows.kept,
+        lignes_rejetees: report.rows.rejected,
+        erreurs: report.counts.errors,
+        avertissements: report.counts.warnings,
+    };
+    Extract { info, report }
+}
+
+/// Options of a run.
+pub struct Settings<'a> {
+    pub ctg: Option<&'a Ctg>,
+    pub priorite: Option<&'a Path>,
+    pub basis: Basis,
+    /// Called once per file read (for a progress bar).
+    pub progress: &'a (dyn Fn() + Sync),
+}
+
+pub fn consolidate(paths: &[PathBuf], s: &Settings) -> Consolidation {
+    let mut extracts: Vec<Extract> = paths
+        .par_iter()
+        .map(|p| {
+            let e = extract(p, s.ctg, s.basis);
+            (s.progress)();
+            e
+        })
+        .collect();
+    extracts.sort_by(|a, b| (&a.info.collectivite, &a.info.fichier).cmp(&(&b.info.collectivite, &b.info.fichier)));
+    let mut diags: Vec<Diagnostic> = extracts.iter().flat_map(|e| e.report.diagnostics.iter().cloned()).collect();
+    duplicates(&mut extracts, s.priorite, &mut diags);
+    outside(&mut extracts, s.ctg, &mut diags);
+    let expected: Vec<(String, String)> = match s.ctg {
+        Some(c) => {
+            let mut v: Vec<(String, String)> = c.territoire.communes.iter().map(|x| (x.insee.clone(), x.nom.clone())).collect();
+            v.sort();
+            if let Some(e) = &c.territoire.epci {
+                v.push((e.siren.clone(), e.nom.clone()));
+            }
+            v
+        }
+        None => Vec::new(),
+    };
+    for (code, nom) in &expected {
+        if !extracts.iter().any(|e| e.info.collectivite == *code && e.info.statut != Status::Rejete) {
+            diags.push(Diagnostic::new("CTG-W201", Location::default(), format!("aucun retour accepté de {nom} ({code})")).value(code));
+        }
+    }
+    let mut entities: Vec<Entity> = ENTITIES.iter().map(|(n, sh)| Entity { name: n, columns: sh.columns, rows: vec![] }).collect();
+    for e in &extracts {
+        rows_of(e, &mut entities, &mut diags);
+    }
+    let accepted: Vec<&Extract> = extracts.iter().filter(|e| e.info.statut != Status::Rejete).collect();
+    cross_checks(&accepted, s.ctg, &entities, &mut diags);
+    for ent in &mut entities {
+        ent.rows.sort_by(|a, b| (&a.commune, &a.file, a.row).cmp(&(&b.commune, &b.file, b.row)));
+    }
+    let model = merge(&accepted, s.ctg);
+    diagnostic::sort(&mut diags);
+    Consolidation { files: extracts.into_iter().map(|e| e.info).collect(), diagnostics: diags, entities, model, expected }
+}
+
+/// Two returns for one collectivité: identical bytes keep one; different ones keep the
+/// `--priorite` file, else the one with the latest form date.
+fn duplicates(extracts: &mut [Extract], priorite: Option<&Path>, diags: &mut Vec<Diagnostic>) {
+    let mut by_code: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, e) in extracts.iter().enumerate() {
+        if e.info.statut != Status::Rejete && !e.info.collectivite.is_empty() {
+            by_code.entry(e.info.collectivite.clone()).or_default().push(i);
+        }
+    }
+    for (code, idx) in by_code.into_iter().filter(|(_, v)| v.len() > 1) {
+        let prio = priorite.and_then(|p| idx.iter().copied().find(|i| Path::new(&extracts[*i].info.fichier) == p || Path::new(&extracts[*i].info.fichier).file_name() == p.file_name()));
+        // Latest form date; on a tie, the first file by name.
+        let keep = prio.unwrap_or_else(|| *idx.iter().max_by_key(|i| (extracts[**i].info.date_formulaire.clone(), std::cmp::Reverse(extracts[**i].info.fichier.clone()))).expect("non-empty"));
+        for i in idx.into_iter().filter(|i| *i != keep) {
+            let same = extracts[i].info.sha256 == extracts[keep].info.sha256;
+            let kept_name = extracts[keep].info.fichier.clone();
+            let info = &mut extracts[i].info;
+            let (code_rule, msg) = if same {
+                ("CTG-I202", format!("copie identique de {kept_name} : une seule est retenue"))
+            } else {
+                ("CTG-W203", format!("deuxième retour pour {code} ; celui retenu est {kept_name} ({})", if prio.is_some() { "--priorite" } else { "formulaire le plus récent" }))
+            };
+            diags.push(Diagnostic::new(code_rule, Location::file(&info.fichier), msg.clone()).value(&code));
+            if !same {
+                diags.push(Diagnostic::new("CTG-W203", Location::file(&kept_name), format!("retenu parmi plusieurs retours pour {code} (écarté : {})", info.fichier)).value(&code));
+            }
+            discard(info, &msg);
+        }
+    }
+}
+
+fn discard(info: &mut FileInfo, motif: &str) {
+    info.statut = Status::Rejete;
+    info.motif = motif.to_string();
+    info.lignes_rejetees = info.lignes_lues;
+    info.lignes_retenues = 0;
+}
+
+/// A return from a collectivité the CTG does not cover.
+fn outside(extracts: &mut [Extract], ctg: Option<&Ctg>, diags: &mut Vec<Diagnostic>) {
+    let Some(ctg) = ctg else { return };
+    for e in extracts.iter_mut().filter(|e| e.info.statut != Status::Rejete) {
+        if ctg.collectivite_nom(&e.info.collectivite).is_none() {
+            let msg = format!("{} ({}) ne fait pas partie de la CTG {}", e.info.nom, e.info.collectivite, ctg.convention.id);
+            diags.push(Diagnostic::new("CTG-E204", Location::file(&e.info.fichier), msg.clone()).value(&e.info.collectivite));
+            discard(&mut e.info, &msg);
+        }
+    }
+}
+
+/// The kept rows of a file into the entity sheets; the rows of a discarded file and the
+/// rejected rows go to «Anomalies» with their raw values.
+fn rows_of(e: &Extract, entities: &mut [Entity], diags: &mut Vec<Diagnostic>) {
+    let Some(o) = &e.report.outcome else { return };
+    let discarded = e.info.statut == Status::Rejete;
+    for s in &o.sheets {
+        let Some(found) = &s.found else { continue };
+        let target = if std::ptr::eq(s.sheet, &IDENTITE_COMMUNE) || s.sheet.name == "Identité" && o.layout.kind == "retour-commune" {
+            Some(0)
+        } else {
+            ENTITIES.iter().position(|(_, sh)| !sh.is_record() && sh.name == s.sheet.name)
+        };
+        if s.sheet.is_record() {
+            if o.layout.kind != "retour-commune" || discarded {
+                continue;
+            }
+            let values: Vec<Out> = s.sheet.columns.iter().zip(&s.rows).map(|(c, r)| parsed(c, &r.cells[0])).collect();
+            entities[0].rows.push(EntityRow { commune: e.info.collectivite.clone(), file: e.info.fichier.clone(), sheet: found.clone(), row: 0, values });
+            continue;
+        }
+        let Some(t) = target else { continue };
+        for r in &s.rows {
+            if discarded && !r.rejected {
+                let raw: Vec<String> = r.cells.iter().map(|c| c.display()).collect();
+                diags.push(
+                    Diagnostic::new("CTG-E126", Location::cell(Some(&e.info.fichier), found, format!("{}", r.source_row + 1)), format!("ligne non consolidée : {}", e.info.motif))
+                        .value(raw.join(" | ")),
+                );
+                continue;
+            }
+            if r.rejected {
+                continue; // Already an E126 diagnostic with its raw values.
+            }
+            let values = s.sheet.columns.iter().zip(&r.cells).map(|(c, raw)| parsed(c, raw)).collect();
+            entities[t].rows.push(EntityRow { commune: e.info.collectivite.clone(), file: e.info.fichier.clone(), sheet: found.clone(), row: r.source_row + 1, values });
+        }
+    }
+}
+
+fn parsed(c: &Column, raw: &cells::Raw) -> Out {
+    match cells::parse(c.kind, raw) {
+        Ok(p) => out_of(c.kind, &p.value),
+        Err(_) => Out::Text(raw.display()),
+    }
+}
+
+fn text_of(o: &Out) -> String {
+    match o {
+        Out::Empty => String::new(),
+        Out::Text(s) => s.clone(),
+        Out::Number(n) | Out::Date(n) => cells::fmt_number(*n),
+    }
+}
+
+fn col(columns: &[Column], field: &str) -> usize {
+    columns.iter().position(|c| c.field.ends_with(field)).expect("known column")
+}
+
+/// Checks across files: structures declared twice, transfers the EPCI does not confirm,
+/// EPCI population, totals against the CTG's tables.
+fn cross_checks(accepted: &[&Extract], ctg: Option<&Ctg>, entities: &[Entity], diags: &mut Vec<Diagnostic>) {
+    // The same structure (normalised name and address) declared by two communes.
+    let eq = &entities[2];
+    let (cn, ca) = (col(eq.columns, "nom"), col(eq.columns, "adresse"));
+    let mut seen: BTreeMap<(String, String), &EntityRow> = BTreeMap::new();
+    for r in &eq.rows {
+        let key = (normalize(&text_of(&r.values[cn])), normalize(&text_of(&r.values[ca])));
+        if key.0.is_empty() {
+            continue;
+        }
+        match seen.get(&key) {
+            Some(first) if first.commune != r.commune => diags.push(
+                Diagnostic::new("CTG-W205", Location::cell(Some(&r.file), &r.sheet, format!("{}", r.row)), format!("« {} » est aussi déclarée par {} ({})", text_of(&r.values[cn]), first.commune, first.file))
+                    .value(text_of(&r.values[cn])),
+            ),
+            Some(_) => {}
+            None => {
+                seen.insert(key, r);
+            }
+        }
+    }
+    let communes: Vec<&crate::model::Commune> = accepted.iter().filter(|e| e.info.formulaire == "retour-commune").filter_map(|e| e.report.outcome.as_ref()?.model.territoire.communes.first()).collect();
+    let epci = accepted.iter().find(|e| e.info.formulaire == "retour-epci").and_then(|e| Some((e, e.report.outcome.as_ref()?)));
+    if let Some((e, o)) = epci {
+        for c in &communes {
+            let Some(view) = o.model.territoire.communes.iter().find(|x| x.insee == c.insee) else { continue };
+            for comp in CompetenceAo::all() {
+                let (mine, theirs) = (c.competences.get(*comp), view.competences.get(*comp));
+                let code = match (mine == StatutAo::Transferee, theirs == StatutAo::Transferee) {
+                    (true, false) => "CTG-W206",
+                    (false, true) => "CTG-W207",
+                    _ => continue,
+                };
+                let msg = format!("{} : « {} » {} selon la commune, {} selon l'EPCI", c.nom, comp.short(), mine.label().to_lowercase(), theirs.label().to_lowercase());
+                diags.push(Diagnostic::new(code, Location::file(&e.info.fichier), msg).value(&c.insee));
+            }
+        }
+        let transferring: Vec<&&crate::model::Commune> = communes.iter().filter(|c| CompetenceAo::all().iter().any(|k| c.competences.get(*k) == StatutAo::Transferee)).collect();
+        let sum: Option<u32> = transferring.iter().map(|c| c.population_totale).sum();
+        if let (Some(declared), Some(sum)) = (o.model.territoire.epci.as_ref().and_then(|x| x.population_totale), sum)
+            && !transferring.is_empty()
+            && transferring.len() == o.model.territoire.communes.len()
+            && declared != sum
+        {
+            diags.push(Diagnostic::new("CTG-W208", Location::file(&e.info.fichier), format!("population totale de l'EPCI déclarée {declared}, somme des communes qui lui ont transféré des compétences {sum}")).value(declared));
+        }
+    }
+    if let Some(ctg) = ctg {
+        totals_against_ctg(ctg, entities, diags);
+    }
+}
+
+/// Projected values per AO, mode and year against the CTG's own projection tables.
+fn totals_against_ctg(ctg: &Ctg, entities: &[Entity], diags: &mut Vec<Diagnostic>) {
+    let years = &entities[4];
+    let (ca, cm, cy, cv) = (col(years.columns, "ao"), col(years.columns, "mode"), col(years.columns, "annee"), col(years.columns, "valeur"));
+    let mut returned: BTreeMap<(String, String, String), (f64, String)> = BTreeMap::new();
+    for r in &years.rows {
+        let key = (text_of(&r.values[ca]), text_of(&r.values[cm]), text_of(&r.values[cy]));
+        let v = match r.values[cv] {
+            Out::Number(n) => n,
+            _ => continue,
+        };
+        let e = returned.entry(key).or_insert((0.0, r.file.clone()));
+        e.0 += v;
+    }
+    for p in &ctg.projections {
+        for l in &p.lignes {
+            for a in &l.annees {
+                let key = (p.ao.clone(), l.mode.label().to_string(), a.annee.to_string());
+                if let Some((v, file)) = returned.get(&key)
+                    && (v - a.valeur).abs() > 1e-9
+                {
+                    diags.push(
+                        Diagnostic::new("CTG-W209", Location::file(file), format!("{} {} {} : {} dans les retours, {} dans la CTG", p.ao, l.mode.label(), a.annee, cells::fmt_number(*v), cells::fmt_number(a.valeur)))
+                            .value(cells::fmt_number(*v)),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// The consolidated model: the CTG (when given) updated with each accepted return, or the
+/// returns alone.
+fn merge(accepted: &[&Extract], ctg: Option<&Ctg>) -> Ctg {
+    let mut m = ctg.cloned().unwrap_or_else(Ctg::empty);
+    for e in accepted {
+        let Some(o) = &e.report.outcome else { continue };
+        let code = &e.info.collectivite;
+        let r = &o.model;
+        match e.info.formulaire.as_str() {
+            "retour-commune" => {
+                if let Some(c) = r.territoire.communes.first() {
+                    match m.territoire.communes.iter_mut().find(|x| x.insee == c.insee) {
+                        Some(x) => {
+                            x.population_municipale = c.population_municipale.or(x.population_municipale);
+                            x.population_totale = c.population_totale.or(x.population_totale);
+                            x.competences = c.competences.clone();
+                        }
+                        None => m.territoire.communes.push(c.clone()),
+                    }
+                }
+            }
+            "retour-epci" => {
+                if let Some(ep) = &r.territoire.epci {
+                    let x = m.territoire.epci.get_or_insert_with(|| ep.clone());
+                    x.population_municipale = ep.population_municipale.or(x.population_municipale);
+                    x.population_totale = ep.population_totale.or(x.population_totale);
+                }
+            }
+            _ => continue,
+        }
+        m.equipements.retain(|x| x.collectivite != *code);
+        m.equipements.extend(r.equipements.iter().cloned());
+        m.projections.retain(|x| x.ao != *code);
+        m.projections.extend(r.projections.iter().cloned());
+        for s in &r.suivi {
+            upsert(&mut m.suivi, s);
+        }
+    }
+    m
+}
+
+fn upsert(list: &mut Vec<Suivi>, s: &Suivi) {
+    match list.iter_mut().find(|x| x.fiche == s.fiche && x.trimestre == s.trimestre && x.collectivite == s.collectivite) {
+        Some(x) => *x = s.clone(),
+        None => list.push(s.clone()),
+    }
+}
+
+impl Consolidation {
+    pub fn errors(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.severity == Severity::Error).count()
+    }
+
+    /// Codes with an accepted return.
+    pub fn received(&self) -> BTreeSet<&str> {
+        self.files.iter().filter(|f| f.statut != Status::Rejete).map(|f| f.collectivite.as_str()).collect()
+    }
+}

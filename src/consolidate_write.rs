@@ -1,0 +1,280 @@
+//! The consolidated workbook: «Synthèse» with totals and native charts, one sheet per
+//! entity with the provenance of each row, «Anomalies», «Fichiers».
+
+use std::collections::BTreeMap;
+
+use rust_xlsxwriter::{Chart, ChartType, Color, Format, FormatBorder, Workbook, Worksheet, XlsxError};
+
+use crate::consolidate::{Consolidation, Status};
+use crate::error::{Error, Result};
+use crate::referentials::{EtatSuivi, ModeAccueil, Referential};
+use crate::workbook::cells::fmt_number;
+use crate::workbook::write::{MAX_CELL_CHARS, Out};
+
+fn xerr(e: XlsxError) -> Error {
+    Error::Invalid(format!("écriture du classeur consolidé : {e}"))
+}
+
+struct F {
+    title: Format,
+    header: Format,
+    wrap: Format,
+}
+
+fn clip(s: &str) -> String {
+    if s.chars().count() > MAX_CELL_CHARS { s.chars().take(MAX_CELL_CHARS - 1).collect::<String>() + "…" } else { s.to_string() }
+}
+
+fn put(ws: &mut Worksheet, r: u32, c: u16, v: &Out, f: &F) -> std::result::Result<(), XlsxError> {
+    match v {
+        Out::Empty => {}
+        Out::Text(s) => {
+            ws.write_string_with_format(r, c, clip(s), &f.wrap)?;
+        }
+        Out::Number(n) => {
+            ws.write_number(r, c, *n)?;
+        }
+        Out::Date(d) => {
+            ws.write_number_with_format(r, c, *d, &Format::new().set_num_format("dd/mm/yyyy"))?;
+        }
+    }
+    Ok(())
+}
+
+fn headers(ws: &mut Worksheet, row: u32, list: &[(&str, f64)], f: &F) -> std::result::Result<(), XlsxError> {
+    for (i, (h, w)) in list.iter().enumerate() {
+        ws.write_string_with_format(row, i as u16, *h, &f.header)?;
+        ws.set_column_width(i as u16, *w)?;
+    }
+    Ok(())
+}
+
+pub fn write(c: &Consolidation, axe_of: &dyn Fn(&str) -> String) -> Result<Vec<u8>> {
+    let f = F {
+        title: Format::new().set_bold().set_font_size(14),
+        header: Format::new().set_bold().set_text_wrap().set_background_color(Color::RGB(0xDCE6F1)).set_border(FormatBorder::Thin),
+        wrap: Format::new().set_text_wrap(),
+    };
+    let mut wb = Workbook::new();
+    synthese(&mut wb, c, axe_of, &f).map_err(xerr)?;
+    for ent in &c.entities {
+        let ws = wb.add_worksheet();
+        ws.set_name(ent.name).map_err(xerr)?;
+        let mut cols: Vec<(&str, f64)> = vec![("Collectivité", 12.0), ("Fichier", 30.0), ("Feuille", 16.0), ("Ligne", 7.0)];
+        cols.extend(ent.columns.iter().map(|c| (c.header, c.width.min(40.0))));
+        headers(ws, 0, &cols, &f).map_err(xerr)?;
+        for (i, r) in ent.rows.iter().enumerate() {
+            let row = i as u32 + 1;
+            ws.write_string(row, 0, &r.commune).map_err(xerr)?;
+            ws.write_string(row, 1, &r.file).map_err(xerr)?;
+            ws.write_string(row, 2, &r.sheet).map_err(xerr)?;
+            if r.row > 0 {
+                ws.write_number(row, 3, r.row as f64).map_err(xerr)?;
+            }
+            for (j, v) in r.values.iter().enumerate() {
+                put(ws, row, 4 + j as u16, v, &f).map_err(xerr)?;
+            }
+        }
+        ws.set_freeze_panes(1, 0).map_err(xerr)?;
+        ws.autofilter(0, 0, ent.rows.len() as u32, cols.len() as u16 - 1).map_err(xerr)?;
+    }
+    anomalies(wb.add_worksheet(), c, &f).map_err(xerr)?;
+    files(wb.add_worksheet(), c, &f).map_err(xerr)?;
+    wb.save_to_buffer().map_err(xerr)
+}
+
+fn anomalies(ws: &mut Worksheet, c: &Consolidation, f: &F) -> std::result::Result<(), XlsxError> {
+    ws.set_name("Anomalies")?;
+    headers(ws, 0, &[("Fichier", 30.0), ("Feuille", 18.0), ("Cellule", 9.0), ("Code", 10.0), ("Gravité", 13.0), ("Message", 70.0), ("Valeur brute", 50.0)], f)?;
+    for (i, d) in c.diagnostics.iter().enumerate() {
+        let r = i as u32 + 1;
+        let l = &d.location;
+        ws.write_string(r, 0, l.file.as_deref().unwrap_or(""))?;
+        ws.write_string(r, 1, l.sheet.as_deref().unwrap_or(""))?;
+        ws.write_string(r, 2, l.cell.as_deref().or(l.pointer.as_deref()).unwrap_or(""))?;
+        ws.write_string(r, 3, d.code)?;
+        ws.write_string(r, 4, d.severity.label())?;
+        ws.write_string_with_format(r, 5, clip(&d.message), &f.wrap)?;
+        ws.write_string_with_format(r, 6, clip(d.value.as_deref().unwrap_or("")), &f.wrap)?;
+    }
+    ws.set_freeze_panes(1, 0)?;
+    ws.autofilter(0, 0, c.diagnostics.len() as u32, 6)?;
+    Ok(())
+}
+
+fn files(ws: &mut Worksheet, c: &Consolidation, f: &F) -> std::result::Result<(), XlsxError> {
+    ws.set_name("Fichiers")?;
+    headers(
+        ws,
+        0,
+        &[("Fichier", 34.0), ("SHA-256", 66.0), ("Taille (octets)", 12.0), ("Formulaire", 16.0), ("Version", 8.0), ("Collectivité", 12.0), ("Nom", 24.0), ("Date du formulaire", 12.0), ("Statut", 24.0), ("Motif", 40.0), ("Lignes lues", 9.0), ("Retenues", 9.0), ("Rejetées", 9.0), ("Erreurs", 8.0), ("Avertissements", 8.0)],
+        f,
+    )?;
+    for (i, x) in c.files.iter().enumerate() {
+        let r = i as u32 + 1;
+        for (j, s) in [&x.fichier, &x.sha256].iter().enumerate() {
+            ws.write_string(r, j as u16, *s)?;
+        }
+        ws.write_number(r, 2, x.taille as f64)?;
+        for (j, s) in [&x.formulaire, &x.version, &x.collectivite, &x.nom, &x.date_formulaire].iter().enumerate() {
+            ws.write_string(r, 3 + j as u16, *s)?;
+        }
+        ws.write_string(r, 8, x.statut.label())?;
+        ws.write_string_with_format(r, 9, clip(&x.motif), &f.wrap)?;
+        for (j, n) in [x.lignes_lues, x.lignes_retenues, x.lignes_rejetees, x.erreurs, x.avertissements].iter().enumerate() {
+            ws.write_number(r, 10 + j as u16, *n as f64)?;
+        }
+    }
+    ws.set_freeze_panes(1, 0)?;
+    Ok(())
+}
+
+fn text(o: &Out) -> String {
+    match o {
+        Out::Empty => String::new(),
+        Out::Text(s) => s.clone(),
+        Out::Number(n) | Out::Date(n) => fmt_number(*n),
+    }
+}
+
+fn synthese(wb: &mut Workbook, c: &Consolidation, axe_of: &dyn Fn(&str) -> String, f: &F) -> std::result::Result<(), XlsxError> {
+    let ws = wb.add_worksheet();
+    ws.set_name("Synthèse")?;
+    ws.write_string_with_format(0, 0, "Consolidation des retours", &f.title)?;
+    ws.set_column_width(0, 34)?;
+    // 1. Per collectivité.
+    let mut r = 2u32;
+    headers(ws, r, &[("Collectivité", 34.0), ("Code", 12.0), ("Statut", 22.0), ("Fichier", 30.0), ("Erreurs", 9.0), ("Avertissements", 9.0)], f)?;
+    let mut who: BTreeMap<String, String> = c.expected.iter().cloned().collect();
+    for x in &c.files {
+        if !x.collectivite.is_empty() {
+            who.entry(x.collectivite.clone()).or_insert(x.nom.clone());
+        }
+    }
+    for (code, nom) in &who {
+        r += 1;
+        let files: Vec<_> = c.files.iter().filter(|x| x.collectivite == *code).collect();
+        let accepted = files.iter().find(|x| x.statut != Status::Rejete);
+        let (status, file, e, w) = match (accepted, files.first()) {
+            (Some(a), _) => (if a.erreurs > 0 { "reçu avec anomalies" } else { "reçu" }, a.fichier.clone(), a.erreurs, a.avertissements),
+            (None, Some(x)) => ("rejeté", x.fichier.clone(), x.erreurs, x.avertissements),
+            (None, None) => ("manquant", String::new(), 0, 0),
+        };
+        ws.write_string(r, 0, nom)?;
+        ws.write_string(r, 1, code)?;
+        ws.write_string(r, 2, status)?;
+        ws.write_string(r, 3, &file)?;
+        ws.write_number(r, 4, e as f64)?;
+        ws.write_number(r, 5, w as f64)?;
+    }
+    let unidentified = c.files.iter().filter(|x| x.collectivite.is_empty()).count();
+    if unidentified > 0 {
+        r += 1;
+        ws.write_string(r, 0, format!("{unidentified} fichier(s) illisible(s) ou non identifié(s) : voir « Fichiers »"))?;
+    }
+    // 2. Places per mode d'accueil and year.
+    r += 2;
+    let years_ent = &c.entities[4];
+    let (cm, cy, cv) = (2usize, 3usize, 4usize);
+    let mut places: BTreeMap<(usize, i64), f64> = BTreeMap::new();
+    let mut years: Vec<i64> = Vec::new();
+    for row in &years_ent.rows {
+        let mode = ModeAccueil::all().iter().position(|m| m.label() == text(&row.values[cm]));
+        let (Some(m), Out::Number(y), Out::Number(v)) = (mode, &row.values[cy], &row.values[cv]) else { continue };
+        *places.entry((m, *y as i64)).or_default() += v;
+        if !years.contains(&(*y as i64)) {
+            years.push(*y as i64);
+        }
+    }
+    years.sort();
+    ws.write_string_with_format(r, 0, "Places (ETP pour le RPE) projetées par mode d'accueil", &f.title)?;
+    r += 1;
+    let top = r;
+    ws.write_string_with_format(r, 0, "Mode d'accueil", &f.header)?;
+    for (j, y) in years.iter().enumerate() {
+        ws.write_number_with_format(r, 1 + j as u16, *y as f64, &f.header)?;
+    }
+    for (i, m) in ModeAccueil::all().iter().enumerate() {
+        r += 1;
+        ws.write_string(r, 0, m.label())?;
+        for (j, y) in years.iter().enumerate() {
+            ws.write_number(r, 1 + j as u16, places.get(&(i, *y)).copied().unwrap_or(0.0))?;
+        }
+    }
+    if !years.is_empty() {
+        let mut chart = Chart::new(ChartType::Line);
+        chart.title().set_name("Places projetées par mode d'accueil");
+        for i in 0..ModeAccueil::all().len() as u32 {
+            chart
+                .add_series()
+                .set_name(("Synthèse", top + 1 + i, 0))
+                .set_categories(("Synthèse", top, 1, top, years.len() as u16))
+                .set_values(("Synthèse", top + 1 + i, 1, top + 1 + i, years.len() as u16));
+        }
+        ws.insert_chart(2, 8, &chart)?;
+    }
+    // 3. Équipements by type.
+    r += 2;
+    ws.write_string_with_format(r, 0, "Équipements par type de structure", &f.title)?;
+    r += 1;
+    headers(ws, r, &[("Type de structure", 34.0), ("Nombre", 12.0)], f)?;
+    let mut by_type: BTreeMap<String, usize> = BTreeMap::new();
+    for row in &c.entities[2].rows {
+        *by_type.entry(text(&row.values[1])).or_default() += 1;
+    }
+    for (t, n) in &by_type {
+        r += 1;
+        ws.write_string(r, 0, t)?;
+        ws.write_number(r, 1, *n as f64)?;
+    }
+    // 4. Who exercises what.
+    r += 2;
+    ws.write_string_with_format(r, 0, "Compétences d'autorité organisatrice (déclarées par les communes)", &f.title)?;
+    r += 1;
+    headers(ws, r, &[("Commune", 34.0), ("Code", 12.0), ("Recensement", 22.0), ("Information", 22.0), ("Planification", 22.0), ("Qualité", 22.0)], f)?;
+    for row in &c.entities[0].rows {
+        r += 1;
+        ws.write_string(r, 0, text(&row.values[1]))?;
+        ws.write_string(r, 1, text(&row.values[0]))?;
+        for k in 0..4 {
+            ws.write_string(r, 2 + k as u16, text(&row.values[4 + k]))?;
+        }
+    }
+    // 5. Actions by axe and état.
+    r += 2;
+    ws.write_string_with_format(r, 0, "Actions par axe et état d'avancement", &f.title)?;
+    r += 1;
+    let top = r;
+    ws.write_string_with_format(r, 0, "Axe", &f.header)?;
+    for (j, e) in EtatSuivi::all().iter().enumerate() {
+        ws.write_string_with_format(r, 1 + j as u16, e.label(), &f.header)?;
+    }
+    let mut by_axe: BTreeMap<String, [usize; 5]> = BTreeMap::new();
+    for row in &c.entities[5].rows {
+        let axe = axe_of(&text(&row.values[0]));
+        let etat = EtatSuivi::all().iter().position(|e| e.label() == text(&row.values[3]));
+        if let Some(k) = etat {
+            by_axe.entry(axe).or_default()[k] += 1;
+        }
+    }
+    for (axe, counts) in &by_axe {
+        r += 1;
+        ws.write_string(r, 0, axe)?;
+        for (j, n) in counts.iter().enumerate() {
+            ws.write_number(r, 1 + j as u16, *n as f64)?;
+        }
+    }
+    if !by_axe.is_empty() {
+        let mut chart = Chart::new(ChartType::BarStacked);
+        chart.title().set_name("Actions par état d'avancement et par axe");
+        for j in 0..EtatSuivi::all().len() as u16 {
+            chart
+                .add_series()
+                .set_name(("Synthèse", top, 1 + j))
+                .set_categories(("Synthèse", top + 1, 0, top + by_axe.len() as u32, 0))
+                .set_values(("Synthèse", top + 1, 1 + j, top + by_axe.len() as u32, 1 + j));
+        }
+        ws.insert_chart(20, 8, &chart)?;
+    }
+    Ok(())
+}
