@@ -8,6 +8,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -15,7 +16,7 @@ use sha2::{Digest, Sha256};
 
 use crate::ao::Basis;
 use crate::diagnostic::{self, Diagnostic, Location, Severity};
-use crate::model::{Ctg, Suivi};
+use crate::model::Ctg;
 use crate::referentials::{CompetenceAo, Referential, StatutAo, normalize};
 use crate::returns::{self, ReturnReport};
 use crate::workbook::cells;
@@ -64,12 +65,12 @@ pub struct FileInfo {
     pub avertissements: usize,
 }
 
-/// A row of an entity sheet, with where it came from.
+/// A row of an entity sheet, with where it came from (shared strings: one per file).
 #[derive(Debug, Clone)]
 pub struct EntityRow {
-    pub commune: String,
-    pub file: String,
-    pub sheet: String,
+    pub commune: Arc<str>,
+    pub file: Arc<str>,
+    pub sheet: Arc<str>,
     /// 1-based row in the partner's sheet.
     pub row: u32,
     pub values: Vec<Out>,
@@ -103,17 +104,21 @@ const ENTITIES: [(&str, &Sheet); 7] = [
     ("Suivi des indicateurs", &SUIVI_INDICATEURS),
 ];
 
-/// One file once read: its report and rows, without its bytes.
+/// One file once read: what consolidation needs of it, without its bytes or cells.
 struct Extract {
     info: FileInfo,
-    report: ReturnReport,
+    diagnostics: Vec<Diagnostic>,
+    /// Kept rows, by entity index.
+    rows: Vec<(usize, EntityRow)>,
+    /// The return as a model (accepted forms only).
+    model: Option<Ctg>,
 }
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn extract(path: &Path, ctg: Option<&Ctg>, basis: Basis) -> Extract {
+fn extract(path: &Path, ctg: Option<&Ctg>, basis: Basis, full_model: bool) -> Extract {
     let name = path.display().to_string();
     let (report, sha, size) = match std::fs::read(path) {
         Ok(bytes) => {
@@ -136,7 +141,7 @@ fn extract(path: &Path, ctg: Option<&Ctg>, basis: Basis) -> Extract {
     } else {
         String::new()
     };
-    let info = FileInfo {
+    let mut info = FileInfo {
         fichier: name,
         sha256: sha,
         taille: size,
@@ -159,7 +164,26 @@ fn extract(path: &Path, ctg: Option<&Ctg>, basis: Basis) -> Extract {
         erreurs: report.counts.errors,
         avertissements: report.counts.warnings,
     };
-    Extract { info, report }
+    let rows = if readable { rows_of(&report, &info) } else { Vec::new() };
+    if !readable {
+        info.lignes_rejetees = info.lignes_lues;
+        info.lignes_retenues = 0;
+    }
+    // Without --modele only the territory part is kept (for the cross-file checks).
+    let model = if readable {
+        report.outcome.map(|o| {
+            if full_model {
+                o.model
+            } else {
+                let mut light = Ctg::empty();
+                light.territoire = o.model.territoire;
+                light
+            }
+        })
+    } else {
+        None
+    };
+    Extract { info, diagnostics: report.diagnostics, rows, model }
 }
 
 /// Options of a run.
@@ -169,19 +193,21 @@ pub struct Settings<'a> {
     pub basis: Basis,
     /// Called once per file read (for a progress bar).
     pub progress: &'a (dyn Fn() + Sync),
+    /// Build the consolidated model (`--modele`); without it, memory stays lower.
+    pub model: bool,
 }
 
 pub fn consolidate(paths: &[PathBuf], s: &Settings) -> Consolidation {
     let mut extracts: Vec<Extract> = paths
         .par_iter()
         .map(|p| {
-            let e = extract(p, s.ctg, s.basis);
+            let e = extract(p, s.ctg, s.basis, s.model);
             (s.progress)();
             e
         })
         .collect();
     extracts.sort_by(|a, b| (&a.info.collectivite, &a.info.fichier).cmp(&(&b.info.collectivite, &b.info.fichier)));
-    let mut diags: Vec<Diagnostic> = extracts.iter().flat_map(|e| e.report.diagnostics.iter().cloned()).collect();
+    let mut diags: Vec<Diagnostic> = extracts.iter_mut().flat_map(|e| std::mem::take(&mut e.diagnostics)).collect();
     duplicates(&mut extracts, s.priorite, &mut diags);
     outside(&mut extracts, s.ctg, &mut diags);
     let expected: Vec<(String, String)> = match s.ctg {
@@ -201,15 +227,29 @@ pub fn consolidate(paths: &[PathBuf], s: &Settings) -> Consolidation {
         }
     }
     let mut entities: Vec<Entity> = ENTITIES.iter().map(|(n, sh)| Entity { name: n, columns: sh.columns, rows: vec![] }).collect();
-    for e in &extracts {
-        rows_of(e, &mut entities, &mut diags);
+    for e in &mut extracts {
+        let rows = std::mem::take(&mut e.rows);
+        if e.info.statut == Status::Rejete {
+            // Rows of a discarded return go to «Anomalies» with their values.
+            for (_, r) in rows {
+                let raw: Vec<String> = r.values.iter().map(text_of).collect();
+                diags.push(
+                    Diagnostic::new("CTG-E126", Location::cell(Some(&e.info.fichier), &r.sheet, format!("{}", r.row)), format!("ligne non consolidée : {}", e.info.motif))
+                        .value(raw.join(" | ")),
+                );
+            }
+            continue;
+        }
+        for (t, r) in rows {
+            entities[t].rows.push(r);
+        }
     }
     let accepted: Vec<&Extract> = extracts.iter().filter(|e| e.info.statut != Status::Rejete).collect();
     cross_checks(&accepted, s.ctg, &entities, &mut diags);
     for ent in &mut entities {
         ent.rows.sort_by(|a, b| (&a.commune, &a.file, a.row).cmp(&(&b.commune, &b.file, b.row)));
     }
-    let model = merge(&accepted, s.ctg);
+    let model = if s.model { merge(&accepted, s.ctg) } else { Ctg::empty() };
     diagnostic::sort(&mut diags);
     Consolidation { files: extracts.into_iter().map(|e| e.info).collect(), diagnostics: diags, entities, model, expected }
 }
@@ -264,43 +304,29 @@ fn outside(extracts: &mut [Extract], ctg: Option<&Ctg>, diags: &mut Vec<Diagnost
     }
 }
 
-/// The kept rows of a file into the entity sheets; the rows of a discarded file and the
-/// rejected rows go to «Anomalies» with their raw values.
-fn rows_of(e: &Extract, entities: &mut [Entity], diags: &mut Vec<Diagnostic>) {
-    let Some(o) = &e.report.outcome else { return };
-    let discarded = e.info.statut == Status::Rejete;
+/// The kept rows of a return, by entity sheet. Rejected rows are already diagnostics
+/// (CTG-E126) with their raw values.
+fn rows_of(report: &ReturnReport, info: &FileInfo) -> Vec<(usize, EntityRow)> {
+    let Some(o) = &report.outcome else { return vec![] };
+    let mut out = Vec::new();
+    let (commune, file): (Arc<str>, Arc<str>) = (info.collectivite.as_str().into(), info.fichier.as_str().into());
     for s in &o.sheets {
         let Some(found) = &s.found else { continue };
-        let target = if std::ptr::eq(s.sheet, &IDENTITE_COMMUNE) || s.sheet.name == "Identité" && o.layout.kind == "retour-commune" {
-            Some(0)
-        } else {
-            ENTITIES.iter().position(|(_, sh)| !sh.is_record() && sh.name == s.sheet.name)
-        };
+        let found: Arc<str> = found.as_str().into();
         if s.sheet.is_record() {
-            if o.layout.kind != "retour-commune" || discarded {
-                continue;
+            if o.layout.kind == "retour-commune" {
+                let values: Vec<Out> = s.sheet.columns.iter().zip(&s.rows).map(|(c, r)| parsed(c, &r.cells[0])).collect();
+                out.push((0, EntityRow { commune: commune.clone(), file: file.clone(), sheet: found.clone(), row: 0, values }));
             }
-            let values: Vec<Out> = s.sheet.columns.iter().zip(&s.rows).map(|(c, r)| parsed(c, &r.cells[0])).collect();
-            entities[0].rows.push(EntityRow { commune: e.info.collectivite.clone(), file: e.info.fichier.clone(), sheet: found.clone(), row: 0, values });
             continue;
         }
-        let Some(t) = target else { continue };
-        for r in &s.rows {
-            if discarded && !r.rejected {
-                let raw: Vec<String> = r.cells.iter().map(|c| c.display()).collect();
-                diags.push(
-                    Diagnostic::new("CTG-E126", Location::cell(Some(&e.info.fichier), found, format!("{}", r.source_row + 1)), format!("ligne non consolidée : {}", e.info.motif))
-                        .value(raw.join(" | ")),
-                );
-                continue;
-            }
-            if r.rejected {
-                continue; // Already an E126 diagnostic with its raw values.
-            }
+        let Some(t) = ENTITIES.iter().position(|(_, sh)| !sh.is_record() && sh.name == s.sheet.name) else { continue };
+        for r in s.rows.iter().filter(|r| !r.rejected) {
             let values = s.sheet.columns.iter().zip(&r.cells).map(|(c, raw)| parsed(c, raw)).collect();
-            entities[t].rows.push(EntityRow { commune: e.info.collectivite.clone(), file: e.info.fichier.clone(), sheet: found.clone(), row: r.source_row + 1, values });
+            out.push((t, EntityRow { commune: commune.clone(), file: file.clone(), sheet: found.clone(), row: r.source_row + 1, values }));
         }
     }
+    out
 }
 
 fn parsed(c: &Column, raw: &cells::Raw) -> Out {
@@ -345,11 +371,11 @@ fn cross_checks(accepted: &[&Extract], ctg: Option<&Ctg>, entities: &[Entity], d
             }
         }
     }
-    let communes: Vec<&crate::model::Commune> = accepted.iter().filter(|e| e.info.formulaire == "retour-commune").filter_map(|e| e.report.outcome.as_ref()?.model.territoire.communes.first()).collect();
-    let epci = accepted.iter().find(|e| e.info.formulaire == "retour-epci").and_then(|e| Some((e, e.report.outcome.as_ref()?)));
+    let communes: Vec<&crate::model::Commune> = accepted.iter().filter(|e| e.info.formulaire == "retour-commune").filter_map(|e| e.model.as_ref()?.territoire.communes.first()).collect();
+    let epci = accepted.iter().find(|e| e.info.formulaire == "retour-epci").and_then(|e| Some((e, e.model.as_ref()?)));
     if let Some((e, o)) = epci {
         for c in &communes {
-            let Some(view) = o.model.territoire.communes.iter().find(|x| x.insee == c.insee) else { continue };
+            let Some(view) = o.territoire.communes.iter().find(|x| x.insee == c.insee) else { continue };
             for comp in CompetenceAo::all() {
                 let (mine, theirs) = (c.competences.get(*comp), view.competences.get(*comp));
                 let code = match (mine == StatutAo::Transferee, theirs == StatutAo::Transferee) {
@@ -363,9 +389,9 @@ fn cross_checks(accepted: &[&Extract], ctg: Option<&Ctg>, entities: &[Entity], d
         }
         let transferring: Vec<&&crate::model::Commune> = communes.iter().filter(|c| CompetenceAo::all().iter().any(|k| c.competences.get(*k) == StatutAo::Transferee)).collect();
         let sum: Option<u32> = transferring.iter().map(|c| c.population_totale).sum();
-        if let (Some(declared), Some(sum)) = (o.model.territoire.epci.as_ref().and_then(|x| x.population_totale), sum)
+        if let (Some(declared), Some(sum)) = (o.territoire.epci.as_ref().and_then(|x| x.population_totale), sum)
             && !transferring.is_empty()
-            && transferring.len() == o.model.territoire.communes.len()
+            && transferring.len() == o.territoire.communes.len()
             && declared != sum
         {
             diags.push(Diagnostic::new("CTG-W208", Location::file(&e.info.fichier), format!("population totale de l'EPCI déclarée {declared}, somme des communes qui lui ont transféré des compétences {sum}")).value(declared));
@@ -387,7 +413,7 @@ fn totals_against_ctg(ctg: &Ctg, entities: &[Entity], diags: &mut Vec<Diagnostic
             Out::Number(n) => n,
             _ => continue,
         };
-        let e = returned.entry(key).or_insert((0.0, r.file.clone()));
+        let e = returned.entry(key).or_insert((0.0, r.file.to_string()));
         e.0 += v;
     }
     for p in &ctg.projections {
@@ -408,23 +434,31 @@ fn totals_against_ctg(ctg: &Ctg, entities: &[Entity], diags: &mut Vec<Diagnostic
 }
 
 /// The consolidated model: the CTG (when given) updated with each accepted return, or the
-/// returns alone.
+/// returns alone. Linear in the number of returns (indexes, no repeated scans).
 fn merge(accepted: &[&Extract], ctg: Option<&Ctg>) -> Ctg {
     let mut m = ctg.cloned().unwrap_or_else(Ctg::empty);
-    for e in accepted {
-        let Some(o) = &e.report.outcome else { continue };
-        let code = &e.info.collectivite;
-        let r = &o.model;
-        match e.info.formulaire.as_str() {
+    let returned: Vec<(&String, &Ctg, &str)> = accepted.iter().filter_map(|e| Some((&e.info.collectivite, e.model.as_ref()?, e.info.formulaire.as_str()))).collect();
+    let codes: BTreeSet<&str> = returned.iter().map(|(c, _, _)| c.as_str()).collect();
+    let mut commune_at: BTreeMap<String, usize> = m.territoire.communes.iter().enumerate().map(|(i, c)| (c.insee.clone(), i)).collect();
+    m.equipements.retain(|x| !codes.contains(x.collectivite.as_str()));
+    m.projections.retain(|x| !codes.contains(x.ao.as_str()));
+    let mut suivi_at: BTreeMap<(String, String, String), usize> =
+        m.suivi.iter().enumerate().map(|(i, s)| ((s.fiche.clone(), s.trimestre.clone(), s.collectivite.clone()), i)).collect();
+    for (_, r, kind) in returned {
+        match kind {
             "retour-commune" => {
                 if let Some(c) = r.territoire.communes.first() {
-                    match m.territoire.communes.iter_mut().find(|x| x.insee == c.insee) {
-                        Some(x) => {
+                    match commune_at.get(&c.insee) {
+                        Some(&i) => {
+                            let x = &mut m.territoire.communes[i];
                             x.population_municipale = c.population_municipale.or(x.population_municipale);
                             x.population_totale = c.population_totale.or(x.population_totale);
                             x.competences = c.competences.clone();
                         }
-                        None => m.territoire.communes.push(c.clone()),
+                        None => {
+                            commune_at.insert(c.insee.clone(), m.territoire.communes.len());
+                            m.territoire.communes.push(c.clone());
+                        }
                     }
                 }
             }
@@ -437,22 +471,20 @@ fn merge(accepted: &[&Extract], ctg: Option<&Ctg>) -> Ctg {
             }
             _ => continue,
         }
-        m.equipements.retain(|x| x.collectivite != *code);
         m.equipements.extend(r.equipements.iter().cloned());
-        m.projections.retain(|x| x.ao != *code);
         m.projections.extend(r.projections.iter().cloned());
         for s in &r.suivi {
-            upsert(&mut m.suivi, s);
+            let key = (s.fiche.clone(), s.trimestre.clone(), s.collectivite.clone());
+            match suivi_at.get(&key) {
+                Some(&i) => m.suivi[i] = s.clone(),
+                None => {
+                    suivi_at.insert(key, m.suivi.len());
+                    m.suivi.push(s.clone());
+                }
+            }
         }
     }
     m
-}
-
-fn upsert(list: &mut Vec<Suivi>, s: &Suivi) {
-    match list.iter_mut().find(|x| x.fiche == s.fiche && x.trimestre == s.trimestre && x.collectivite == s.collectivite) {
-        Some(x) => *x = s.clone(),
-        None => list.push(s.clone()),
-    }
 }
 
 impl Consolidation {

@@ -58,16 +58,17 @@ pub fn write(c: &Consolidation, axe_of: &dyn Fn(&str) -> String) -> Result<Vec<u
     let mut wb = Workbook::new();
     synthese(&mut wb, c, axe_of, &f).map_err(xerr)?;
     for ent in &c.entities {
-        let ws = wb.add_worksheet();
+        // Rows are written in order: constant memory keeps the national scale within bounds.
+        let ws = wb.add_worksheet_with_constant_memory().map_err(xerr)?;
         ws.set_name(ent.name).map_err(xerr)?;
         let mut cols: Vec<(&str, f64)> = vec![("Collectivité", 12.0), ("Fichier", 30.0), ("Feuille", 16.0), ("Ligne", 7.0)];
         cols.extend(ent.columns.iter().map(|c| (c.header, c.width.min(40.0))));
         headers(ws, 0, &cols, &f).map_err(xerr)?;
         for (i, r) in ent.rows.iter().enumerate() {
             let row = i as u32 + 1;
-            ws.write_string(row, 0, &r.commune).map_err(xerr)?;
-            ws.write_string(row, 1, &r.file).map_err(xerr)?;
-            ws.write_string(row, 2, &r.sheet).map_err(xerr)?;
+            ws.write_string(row, 0, &*r.commune).map_err(xerr)?;
+            ws.write_string(row, 1, &*r.file).map_err(xerr)?;
+            ws.write_string(row, 2, &*r.sheet).map_err(xerr)?;
             if r.row > 0 {
                 ws.write_number(row, 3, r.row as f64).map_err(xerr)?;
             }
@@ -78,8 +79,8 @@ pub fn write(c: &Consolidation, axe_of: &dyn Fn(&str) -> String) -> Result<Vec<u
         ws.set_freeze_panes(1, 0).map_err(xerr)?;
         ws.autofilter(0, 0, ent.rows.len() as u32, cols.len() as u16 - 1).map_err(xerr)?;
     }
-    anomalies(wb.add_worksheet(), c, &f).map_err(xerr)?;
-    files(wb.add_worksheet(), c, &f).map_err(xerr)?;
+    anomalies(wb.add_worksheet_with_constant_memory().map_err(xerr)?, c, &f).map_err(xerr)?;
+    files(wb.add_worksheet_with_constant_memory().map_err(xerr)?, c, &f).map_err(xerr)?;
     wb.save_to_buffer().map_err(xerr)
 }
 
@@ -151,9 +152,13 @@ fn synthese(wb: &mut Workbook, c: &Consolidation, axe_of: &dyn Fn(&str) -> Strin
             who.entry(x.collectivite.clone()).or_insert(x.nom.clone());
         }
     }
+    let mut by_code: BTreeMap<&str, Vec<&crate::consolidate::FileInfo>> = BTreeMap::new();
+    for x in &c.files {
+        by_code.entry(x.collectivite.as_str()).or_default().push(x);
+    }
     for (code, nom) in &who {
         r += 1;
-        let files: Vec<_> = c.files.iter().filter(|x| x.collectivite == *code).collect();
+        let files: Vec<&crate::consolidate::FileInfo> = by_code.get(code.as_str()).cloned().unwrap_or_default();
         let accepted = files.iter().find(|x| x.statut != Status::Rejete);
         let (status, file, e, w) = match (accepted, files.first()) {
             (Some(a), _) => (if a.erreurs > 0 { "reçu avec anomalies" } else { "reçu" }, a.fichier.clone(), a.erreurs, a.avertissements),

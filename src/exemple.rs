@@ -49,11 +49,14 @@ fn pick_communes(rng: &mut ChaCha8Rng, n: usize) -> Vec<&'static CommuneRef> {
     let all: Vec<&CommuneRef> = referentiel().communes().iter().filter(|c| c.population_totale.is_some() && !c.epci.is_empty()).collect();
     let mut picked: Vec<&CommuneRef> = Vec::with_capacity(n);
     let mut used = std::collections::HashSet::new();
-    while picked.len() < n.min(all.len()) {
+    let big: Vec<&CommuneRef> = all.iter().copied().filter(|c| c.population_totale.unwrap_or(0) > 3_500).collect();
+    if n >= all.len() {
+        return all; // Every commune: no draw needed.
+    }
+    while picked.len() < n {
         // Favour larger communes one time in three, so that every threshold is exercised.
-        let c = if rng.random_bool(0.33) {
-            let big: Vec<&&CommuneRef> = all.iter().filter(|c| c.population_totale.unwrap_or(0) > 3_500).collect();
-            *big[rng.random_range(0..big.len())]
+        let c = if rng.random_bool(0.33) && used.len() < big.len() {
+            big[rng.random_range(0..big.len())]
         } else {
             all[rng.random_range(0..all.len())]
         };
@@ -216,9 +219,18 @@ fn permuted(perm: &[usize]) -> &'static Layout {
 
 /// Generates `n` returns; `rate` is the share of returns that get mistakes (1 to 3 each).
 pub fn returns(n: usize, seed: u64, rate: f64) -> Result<Vec<Generated>> {
+    let mut out = Vec::with_capacity(n);
+    returns_into(n, seed, rate, &mut |g| {
+        out.push(g);
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+/// Same, handing each return to `sink` as soon as it is written (bounded memory).
+pub fn returns_into(n: usize, seed: u64, rate: f64, sink: &mut dyn FnMut(Generated) -> Result<()>) -> Result<()> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let settings = FormSettings { date: "2026-05-04".parse().expect("date"), trimestre: "2026-T2".into(), deadline: "30 juin 2026".into(), contact: "cooperation@caf.example".into() };
-    let mut out = Vec::with_capacity(n);
     for c in pick_communes(&mut rng, n) {
         let ctg = filled_ctg(c, &mut rng);
         let file_name = forms::file_name(c.insee, c.nom);
@@ -269,7 +281,7 @@ pub fn returns(n: usize, seed: u64, rate: f64) -> Result<Vec<Generated>> {
         };
         let opts = Options { meta: Some(&meta), protect: false, annotations: &[] };
         let bytes = write::write_as(layout, &RETOUR_COMMUNE, &data, &opts)?;
-        out.push(Generated { file_name, bytes, injections });
+        sink(Generated { file_name, bytes, injections })?;
     }
-    Ok(out)
+    Ok(())
 }

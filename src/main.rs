@@ -3,6 +3,11 @@
 
 mod cmd;
 
+/// glibc's allocator fragments badly under the parallel reading of thousands of returns
+/// (RSS 1.3 GB for 240 MB live at the national scale); mimalloc keeps RSS near the live size.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::process::ExitCode;
 
 use clap::{ArgAction, Parser, Subcommand};

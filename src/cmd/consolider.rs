@@ -53,7 +53,7 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
             b.inc(1);
         }
     };
-    let settings = Settings { ctg: ctg_model.as_ref(), priorite: a.priorite.as_deref(), basis: a.population, progress: &tick };
+    let settings = Settings { ctg: ctg_model.as_ref(), priorite: a.priorite.as_deref(), basis: a.population, progress: &tick, model: a.modele.is_some() };
     let pool = rayon::ThreadPoolBuilder::new().num_threads(a.jobs.unwrap_or(0)).build().map_err(|e| ctg::Error::Invalid(e.to_string()))?;
     let started = std::time::Instant::now();
     let c = pool.install(|| consolidate(&files, &settings));

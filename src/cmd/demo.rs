@@ -67,11 +67,25 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
         }
     }
     ctg::io::write_atomic(&dir.join("retours").join("manifeste.tsv"), manifest.as_bytes())?;
+    // Consolidation: the territory's forms (as if returned unchanged) against the CTG, and
+    // the sample returns of communes from all over France on their own.
+    let axe_of = |fiche: &str| -> String {
+        ctg.fiches.iter().find(|f| f.id == fiche).and_then(|f| ctg.axes.iter().find(|a| a.id == f.axe)).map(|a| format!("{} – {}", a.id, a.titre)).unwrap_or_else(|| format!("axe {}", fiche.split('.').next().unwrap_or(fiche)))
+    };
+    let territory: Vec<PathBuf> = forms.iter().map(|f| dir.join("formulaires").join(&f.file_name)).collect();
+    let cons = ctg::consolidate::consolidate(&territory, &ctg::consolidate::Settings { ctg: Some(&ctg), priorite: None, basis: Basis::Totale, progress: &|| {}, model: true });
+    ctg::io::write_atomic(&dir.join("consolide-territoire.xlsx"), &ctg::consolidate_write::write(&cons, &axe_of)?)?;
+    ctg::io::write_atomic(&dir.join("consolide-territoire.json"), ctg::io::model_json(&cons.model).as_bytes())?;
+    let others: Vec<PathBuf> = samples.iter().map(|g| dir.join("retours").join(&g.file_name)).collect();
+    let cons2 = ctg::consolidate::consolidate(&others, &ctg::consolidate::Settings { ctg: None, priorite: None, basis: Basis::Totale, progress: &|| {}, model: false });
+    ctg::io::write_atomic(&dir.join("consolide-retours.xlsx"), &ctg::consolidate_write::write(&cons2, &axe_of)?)?;
+    written.extend([dir.join("consolide-territoire.xlsx"), dir.join("consolide-territoire.json"), dir.join("consolide-retours.xlsx")]);
     written.push(dir.join("retours"));
     written.push(write("validation-retours.txt", &validation)?);
     written.push(dir.join("retours-annotes"));
     println!("Démonstration ctg sur « {} »", ctg.convention.titre);
     println!("  formulaires : {} ; retours d'exemple : {} ({} erreurs trouvées, voir validation-retours.txt)", forms.len(), samples.len(), returns_errors);
+    println!("  consolidation : territoire {} fichiers, {} anomalies ; retours d'exemple {} fichiers, {} anomalies", cons.files.len(), cons.diagnostics.len(), cons2.files.len(), cons2.diagnostics.len());
     println!("  territoire : {} communes ({})", ctg.territoire.communes.len(), terr.millesime);
     println!(
         "  vérification : {}",

@@ -26,17 +26,18 @@ pub struct Args {
 
 pub fn run(k: Kind) -> ctg::Result<ExitCode> {
     let Kind::Retours(a) = k;
-    let generated = ctg::exemple::returns(a.nombre, a.graine, a.taux_erreurs)?;
     let mut manifest = String::from("fichier\tfeuille\tcellule\terreur\tvaleur\tcode_attendu\n");
-    let mut count = 0;
-    for g in &generated {
+    let (mut count, mut files) = (0, 0);
+    ctg::exemple::returns_into(a.nombre, a.graine, a.taux_erreurs, &mut |g| {
         ctg::io::write_atomic(&a.sortie.join(&g.file_name), &g.bytes)?;
         for i in &g.injections {
             manifest.push_str(&format!("{}\t{}\t{}\t{}\t{}\t{}\n", i.fichier, i.feuille, i.cellule, i.erreur, i.valeur, i.code_attendu));
             count += 1;
         }
-    }
+        files += 1;
+        Ok(())
+    })?;
     ctg::io::write_atomic(&a.sortie.join("manifeste.tsv"), manifest.as_bytes())?;
-    eprintln!("{} retours écrits dans {} ; {} erreurs injectées (manifeste.tsv)", generated.len(), a.sortie.display(), count);
+    eprintln!("{files} retours écrits dans {} ; {count} erreurs injectées (manifeste.tsv)", a.sortie.display());
     Ok(ExitCode::SUCCESS)
 }
