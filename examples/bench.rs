@@ -57,6 +57,17 @@ fn main() {
     measure("import du classeur complet de l'exemple", 50.0, 11, || {
         ctg::workbook::read::read(&export, "ctg.xlsx", None).unwrap();
     });
+    let mut big = ctg.clone();
+    let base = big.fiches.clone();
+    big.fiches = (0..60).map(|i| {
+        let mut f = base[i % base.len()].clone();
+        f.id = format!("{}.{}", i / 10 + 1, i % 10 + 1);
+        f
+    }).collect();
+    let date = "2026-01-22T00:00:00Z".to_string();
+    measure("convention DOCX de 60 fiches-action", 300.0, 11, || {
+        ctg::convention::build(&big, &ctg::convention::Options { text: ctg::convention::DEFAULT_TEXT, logos: vec![], date: date.clone() }).unwrap();
+    });
     let t = Instant::now();
     let n = 1000;
     for i in 0..n {

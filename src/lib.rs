@@ -7,6 +7,8 @@ pub mod ao;
 pub mod consolidate;
 pub mod consolidate_write;
 pub mod container;
+pub mod convention;
+pub mod docx;
 pub mod diagnostic;
 pub mod forms;
 pub mod error;
@@ -19,6 +21,7 @@ pub mod render;
 pub mod returns;
 pub mod rules;
 pub mod schema;
+pub mod template;
 pub mod territory;
 pub mod workbook;
 

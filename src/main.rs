@@ -66,6 +66,9 @@ enum Command {
     /// Consolide les retours des communes en un classeur et un modèle, avec provenance et contrôles croisés
     #[command(help_template = TEMPLATE)]
     Consolider(cmd::consolider::Args),
+    /// Écrit la convention prête à signer (DOCX, et PDF avec LibreOffice) à partir de la CTG
+    #[command(help_template = TEMPLATE)]
+    Convention(cmd::convention::Args),
     /// Produit des fichiers d'exemple (retours remplis avec erreurs contrôlées)
     #[command(help_template = TEMPLATE, subcommand)]
     Exemple(cmd::exemple::Kind),
@@ -97,6 +100,7 @@ fn main() -> ExitCode {
         Command::Formulaires(a) => cmd::formulaires::run(a),
         Command::Valider(a) => cmd::valider::run(a),
         Command::Consolider(a) => cmd::consolider::run(a),
+        Command::Convention(a) => cmd::convention::run(a),
         Command::Exemple(k) => cmd::exemple::run(k),
         Command::Schema(a) => cmd::schema::run(a),
         Command::Referentiels(a) => cmd::referentiels::run(a),

@@ -83,6 +83,15 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
     written.push(dir.join("retours"));
     written.push(write("validation-retours.txt", &validation)?);
     written.push(dir.join("retours-annotes"));
+    // The convention ready for signature, and its PDF when LibreOffice is installed.
+    let docx = dir.join("convention.docx");
+    let date = ctg.convention.signature.date.map(|d| format!("{d}T00:00:00Z")).unwrap_or_else(|| "2026-01-01T00:00:00Z".into());
+    ctg::io::write_atomic(&docx, &ctg::convention::build(&ctg, &ctg::convention::Options { text: ctg::convention::DEFAULT_TEXT, logos: vec![], date })?)?;
+    written.push(docx.clone());
+    match super::convention::to_pdf(&docx) {
+        Ok(pdf) => written.push(pdf),
+        Err(e) => eprintln!("PDF non produit : {e}"),
+    }
     println!("Démonstration ctg sur « {} »", ctg.convention.titre);
     println!("  formulaires : {} ; retours d'exemple : {} ({} erreurs trouvées, voir validation-retours.txt)", forms.len(), samples.len(), returns_errors);
     println!("  consolidation : territoire {} fichiers, {} anomalies ; retours d'exemple {} fichiers, {} anomalies", cons.files.len(), cons.diagnostics.len(), cons2.files.len(), cons2.diagnostics.len());

@@ -1,6 +1,7 @@
 //! One file per subcommand, each with its clap `Args` and `run(args) -> Result<ExitCode>`.
 
 pub mod consolider;
+pub mod convention;
 pub mod demo;
 pub mod exemple;
 pub mod exporter;
