@@ -132,7 +132,7 @@ fn zip_format(bytes: &[u8]) -> Result<Format, Refusal> {
 }
 
 /// Target of the officeDocument relationship in `_rels/.rels`, without a leading slash.
-fn office_document_target(rels: &str) -> Option<String> {
+pub fn office_document_target(rels: &str) -> Option<String> {
     for part in rels.split("<Relationship").skip(1) {
         if !part.contains("/officeDocument\"") {
             continue;

@@ -382,10 +382,13 @@ fn lines(s: &str) -> Vec<String> {
     s.lines().map(str::to_string).filter(|l| !l.trim().is_empty()).collect()
 }
 
+/// «2027-2028 : …»; an open end reads «À partir de 2029 : …» (and reads back the same).
 fn echeance_text(e: &crate::model::Echeance) -> String {
     match (e.debut, e.fin) {
         (Some(a), Some(b)) if a != b => format!("{a}-{b} : {}", e.jalon),
-        (Some(a), _) | (None, Some(a)) => format!("{a} : {}", e.jalon),
+        (Some(a), Some(_)) => format!("{a} : {}", e.jalon),
+        (Some(a), None) => format!("À partir de {a} : {}", e.jalon),
+        (None, Some(b)) => format!("Jusqu'en {b} : {}", e.jalon),
         (None, None) => e.jalon.clone(),
     }
 }
@@ -424,6 +427,7 @@ fn fiche(d: &mut Doc, f: &FicheAction) {
             for s in &f.specificites {
                 row(&format!("Spécificités par autorité organisatrice signataire ({})", s.ao), vec![s.texte.clone()]);
             }
+            row("Collectivités concernées", f.collectivites.clone());
             for x in &f.autres {
                 row(&x.libelle, lines(&x.texte));
             }
@@ -456,6 +460,9 @@ fn fiche(d: &mut Doc, f: &FicheAction) {
             }
             if !f.points_forts.is_empty() || !f.points_faibles.is_empty() {
                 rows.push(vec![labelled("Points forts :", f.points_forts.clone()), labelled("Points faibles :", f.points_faibles.clone())]);
+            }
+            if !f.collectivites.is_empty() {
+                rows.push(vec![labelled("Collectivités concernées :", f.collectivites.clone()).span(2)]);
             }
             for x in &f.autres {
                 rows.push(vec![labelled(&format!("{} :", x.libelle), lines(&x.texte)).span(2)]);

@@ -23,6 +23,7 @@ pub mod rules;
 pub mod schema;
 pub mod template;
 pub mod territory;
+pub mod word;
 pub mod workbook;
 
 pub use diagnostic::{Diagnostic, Location, Severity};

@@ -24,10 +24,16 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
                 Ok(ExitCode::from(1))
             }
         },
-        Ok(f) => {
-            println!("reconnu : {} (pas un classeur)", f.label());
-            Ok(ExitCode::SUCCESS)
-        }
+        Ok(f) => match ctg::word::import(&bytes) {
+            Ok((model, report)) => {
+                println!("lu : {}, {} paragraphes, {} tableaux, {} fiches-action", f.label(), report.paragraphes, report.tableaux, model.fiches.len());
+                Ok(ExitCode::SUCCESS)
+            }
+            Err((code, message)) => {
+                println!("refusé [{code}] : {message}");
+                Ok(ExitCode::from(1))
+            }
+        },
         Err(r) => {
             println!("refusé [{}] : {}", r.code, r.message);
             Ok(ExitCode::from(1))

@@ -1,0 +1,24 @@
+//! Word CTGs → model: the streaming reader (`reader`) and the table recogniser
+//! (`recognize`). Uses the same container pre-flight as the workbook reader.
+
+pub mod reader;
+pub mod recognize;
+
+use crate::container::{self, Format};
+use crate::model::Ctg;
+
+pub use recognize::Report;
+
+/// Imports a .docx; `Err` is a French message saying why it cannot be read.
+pub fn import(bytes: &[u8]) -> Result<(Ctg, Report), (&'static str, String)> {
+    match container::sniff(bytes) {
+        Ok(Format::Docx) => {}
+        Ok(Format::Doc) => {
+            return Err(("CTG-E100", "document Word 97-2003 (.doc) : convertissez-le d'abord avec « soffice --headless --convert-to docx FICHIER.doc » (ou enregistrez-le en .docx dans Word)".into()));
+        }
+        Ok(f) => return Err(("CTG-E100", format!("{} et non document Word", f.label()))),
+        Err(r) => return Err((r.code, r.message)),
+    }
+    let blocks = std::panic::catch_unwind(|| reader::read(bytes)).map_err(|_| ("CTG-E100", "document Word corrompu : la lecture a échoué".to_string()))?.map_err(|m| ("CTG-E100", m))?;
+    Ok(recognize::recognise(&blocks))
+}
