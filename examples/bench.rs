@@ -68,6 +68,11 @@ fn main() {
     measure("convention DOCX de 60 fiches-action", 300.0, 11, || {
         ctg::convention::build(&big, &ctg::convention::Options { text: ctg::convention::DEFAULT_TEXT, logos: vec![], date: date.clone() }).unwrap();
     });
+    let docx = ctg::convention::build(&big, &ctg::convention::Options { text: ctg::convention::DEFAULT_TEXT, logos: vec![], date: date.clone() }).unwrap();
+    measure("import Word d'une CTG de 60 fiches (~100 pages)", 100.0, 21, || {
+        let (m, _) = ctg::word::import(&docx).unwrap();
+        assert_eq!(m.fiches.len(), 60);
+    });
     let t = Instant::now();
     let n = 1000;
     for i in 0..n {

@@ -48,6 +48,8 @@ pub struct Referentiel {
     pub millesime: &'static str,
     communes: Vec<CommuneRef>,
     epcis: Vec<EpciRef>,
+    /// Normalised names (EPCI, then communes), built on the first search by name.
+    names: OnceLock<(Vec<String>, Vec<String>)>,
 }
 
 /// The embedded referential, parsed on first use.
@@ -62,7 +64,7 @@ fn pop(s: &str) -> Option<u32> {
 impl Referentiel {
     /// Parses the compact TSV; malformed lines are skipped (the file is ours and tested).
     pub fn parse(data: &'static str) -> Self {
-        let mut r = Referentiel { millesime: "", communes: Vec::with_capacity(36_000), epcis: Vec::with_capacity(1_300) };
+        let mut r = Referentiel { millesime: "", communes: Vec::with_capacity(36_000), epcis: Vec::with_capacity(1_300), names: OnceLock::new() };
         for line in data.lines() {
             let f: Vec<&'static str> = line.split('\t').collect();
             match f.as_slice() {
@@ -136,13 +138,11 @@ impl Referentiel {
         if n.is_empty() {
             return vec![];
         }
+        let (en, cn) = self.names.get_or_init(|| (self.epcis.iter().map(|e| normalize(e.nom)).collect(), self.communes.iter().map(|c| normalize(c.nom)).collect()));
         let all = || {
-            self.epcis
-                .iter()
-                .map(|e| (normalize(e.nom), Found::Epci(e)))
-                .chain(self.communes.iter().map(|c| (normalize(c.nom), Found::Commune(c))))
+            self.epcis.iter().zip(en).map(|(e, name)| (name, Found::Epci(e))).chain(self.communes.iter().zip(cn).map(|(c, name)| (name, Found::Commune(c))))
         };
-        let exact: Vec<Found> = all().filter(|(name, _)| *name == n).map(|(_, f)| f).collect();
+        let exact: Vec<Found> = all().filter(|(name, _)| **name == n).map(|(_, f)| f).collect();
         if !exact.is_empty() {
             return exact;
         }

@@ -88,6 +88,8 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
     let date = ctg.convention.signature.date.map(|d| format!("{d}T00:00:00Z")).unwrap_or_else(|| "2026-01-01T00:00:00Z".into());
     ctg::io::write_atomic(&docx, &ctg::convention::build(&ctg, &ctg::convention::Options { text: ctg::convention::DEFAULT_TEXT, logos: vec![], date })?)?;
     written.push(docx.clone());
+    let (reimport, _) = ctg::word::import(&std::fs::read(&docx).map_err(|source| ctg::Error::Read { path: docx.clone(), source })?).map_err(|(_, m)| ctg::Error::Invalid(m))?;
+    written.push(write("convention-relue.json", &ctg::io::model_json(&reimport))?);
     match super::convention::to_pdf(&docx) {
         Ok(pdf) => written.push(pdf),
         Err(e) => eprintln!("PDF non produit : {e}"),
