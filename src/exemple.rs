@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::ao;
 use crate::error::Result;
 use crate::forms::{self, FormSettings};
-use crate::model::{Commune, Competences, Ctg, Equipement, FicheAction, Indicateur, LigneProjection, Projection, Suivi, ValeurAnnee, ValeurIndicateur};
+use crate::model::{Ctg, Equipement, FicheAction, Indicateur, LigneProjection, Projection, Suivi, ValeurAnnee, ValeurIndicateur};
 use crate::referentials::{CompetenceAo, EtatSuivi, ModeAccueil, Referential, StatutAo, TypeStructure};
 use crate::territory::{CommuneRef, referentiel};
 use crate::workbook::layout::{Layout, Sheet};
@@ -75,14 +75,7 @@ fn filled_ctg(c: &CommuneRef, rng: &mut ChaCha8Rng) -> Ctg {
     ctg.convention.id = "ctg-exemple-2026".into();
     ctg.convention.periode.debut = "2026-01-01".parse().ok();
     ctg.convention.periode.fin = "2030-12-31".parse().ok();
-    let mut commune = Commune {
-        insee: c.insee.into(),
-        nom: c.nom.into(),
-        population_municipale: c.population_municipale,
-        population_totale: c.population_totale,
-        millesime: r.millesime.into(),
-        competences: Competences::default(),
-    };
+    let mut commune = c.to_model(r.millesime);
     let mandatory = ao::obligations(c.population_totale).mandatory;
     for comp in CompetenceAo::all() {
         let status = if mandatory.contains(comp) {

@@ -4,7 +4,7 @@ use chrono::{Datelike, NaiveDate};
 
 use crate::ao::{self, Basis};
 use crate::error::{Error, Result};
-use crate::model::{Axe, Commune, Competences, Ctg, Epci, Signataire};
+use crate::model::{Axe, Ctg, Epci, Signataire};
 use crate::referentials::{CompetenceAo, ObjectifCaf, Referential, SignataireKind, StatutAo};
 use crate::territory::{CommuneRef, check_insee, check_siren, referentiel};
 
@@ -42,14 +42,7 @@ pub fn new_ctg(scope: Scope, debut: NaiveDate, basis: Basis) -> Result<Ctg> {
         }
     };
     for c in communes {
-        let mut commune = Commune {
-            insee: c.insee.into(),
-            nom: c.nom.into(),
-            population_municipale: c.population_municipale,
-            population_totale: c.population_totale,
-            millesime: r.millesime.into(),
-            competences: Competences::default(),
-        };
+        let mut commune = c.to_model(r.millesime);
         for comp in ao::obligations(ao::population(&commune, basis)).mandatory {
             commune.competences.set(comp, StatutAo::Exercee);
         }

@@ -25,6 +25,20 @@ pub struct CommuneRef {
     pub epci: &'static str,
 }
 
+impl CommuneRef {
+    /// The commune as the model holds it, with no competence set yet.
+    pub fn to_model(&self, millesime: &str) -> crate::model::Commune {
+        crate::model::Commune {
+            insee: self.insee.into(),
+            nom: self.nom.into(),
+            population_municipale: self.population_municipale,
+            population_totale: self.population_totale,
+            millesime: millesime.into(),
+            competences: crate::model::Competences::default(),
+        }
+    }
+}
+
 /// An EPCI of the referential.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EpciRef {

@@ -120,7 +120,8 @@ fn split_entries(line: &str) -> Vec<String> {
             }
             let before: String = c[*starts.last().expect("non-empty")..i].iter().collect();
             let lead = normalize(&before);
-            let qualified = ["a partir de", "jusqu en", "des", "avant", "apres", "en"].iter().any(|w| lead.ends_with(w));
+            let range_end = before.trim_end().ends_with(['-', '–', '/']);
+            let qualified = range_end || ["a partir de", "jusqu en", "des", "avant", "apres", "en"].iter().any(|w| lead.ends_with(w));
             if j < c.len() && c[j] == ':' && !qualified {
                 starts.push(i);
             }

@@ -161,7 +161,8 @@ fn code(raw: &Raw) -> String {
     match raw {
         Raw::Number(n) if n.fract() == 0.0 && *n >= 0.0 => {
             let s = format!("{}", *n as u64);
-            if s.len() == 4 { format!("0{s}") } else if s.len() == 8 { format!("0{s}") } else { s }
+            // 4 digits: an INSEE code of departments 01-09; 8 digits: a SIREN starting with 0.
+            if s.len() == 4 || s.len() == 8 { format!("0{s}") } else { s }
         }
         other => text(other),
     }
