@@ -57,6 +57,25 @@ fn a_caf_changes_an_article_by_editing_the_text_alone() {
 }
 
 #[test]
+fn logos_go_on_the_title_page_and_properties_name_the_caf() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("c.docx");
+    ctg().arg("convention").arg(sample()).arg("--logo").arg(input("logo-caf.png")).arg("-o").arg(&out).assert().success();
+    let mut z = zip::ZipArchive::new(std::fs::File::open(&out).unwrap()).unwrap();
+    assert!(z.by_name("word/media/logo1.png").is_ok());
+    let mut core = String::new();
+    std::io::Read::read_to_string(&mut z.by_name("docProps/core.xml").unwrap(), &mut core).unwrap();
+    assert!(core.contains("<dc:creator>Caisse d'allocations familiales du Finistère</dc:creator>"), "{core}");
+    assert!(core.contains("Convention territoriale globale du Pays Fouesnantais"));
+    let xml = document_xml(&out);
+    assert!(xml.find("r:embed=\"rIdImg1\"").unwrap() < xml.find("Convention territoriale globale").unwrap());
+    // Not an image: a clear error.
+    let res = ctg().arg("convention").arg(sample()).arg("--logo").arg(sample()).arg("-o").arg(dir.path().join("x.docx")).output().unwrap();
+    assert_eq!(res.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&res.stderr).contains("PNG et JPEG"));
+}
+
+#[test]
 fn pdf_without_libreoffice_is_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();
     let res = ctg().env("PATH", "/nonexistent").arg("convention").arg(sample()).arg("--pdf").arg("-o").arg(dir.path().join("c.docx")).output().unwrap();

@@ -89,6 +89,10 @@ fn a_foreign_points_forts_ctg_imports_with_its_fields() {
     assert_eq!(m.fiches.len(), 1);
     let f = &m.fiches[0];
     assert_eq!(f.titre, "Mettre en place un guichet unique d'information et d'orientation");
+    // The theme above the fiche becomes its axe.
+    assert_eq!(m.axes.len(), 1);
+    assert_eq!(m.axes[0].titre, "Petite enfance & Modes d'accueils");
+    assert_eq!(f.axe, m.axes[0].id);
     assert_eq!(f.pilote, "Relais Petite Enfance du Val");
     assert_eq!(f.points_forts, ["Volonté de renforcer le partenariat des crèches", "Crèche pilote volontaire"]);
     assert_eq!(f.outils, ["Pré-inscription en ligne", "Réunion avec les EAJE"]);

@@ -327,6 +327,10 @@ pub fn recognise(blocks: &[Block]) -> (Ctg, Report) {
     let mut last_title: Option<String> = None;
     let mut current: Option<(FicheAction, FicheReport, String)> = None; // fiche, report, title it came from
     let mut axe_id = String::new();
+    let mut explicit_axes = false;
+    // In a plan without «Axe n» headings, a title followed by the fiche's own title with no
+    // table between is a theme: it becomes the axe of the fiches that follow.
+    let mut titles_since_table: Vec<String> = Vec::new();
     let mut seq = 0;
     let finish = |cur: &mut Option<(FicheAction, FicheReport, String)>, ctg: &mut Ctg, rep: &mut Report| {
         if let Some((f, r, _)) = cur.take() {
@@ -347,13 +351,21 @@ pub fn recognise(blocks: &[Block]) -> (Ctg, Report) {
                 headings.retain(|(l, _)| *l < level);
                 headings.push((level, text.to_string()));
                 if normalize(text).starts_with("axe ") {
+                    explicit_axes = true;
                     axe_id = axe_from(&mut ctg, text);
                 }
                 last_title = Some(text.to_string());
+                titles_since_table.push(text.to_string());
             }
             Block::Table(t) => {
                 rep.tableaux += 1;
-                match classify(t) {
+                let kind = classify(t);
+                let starts_fiche = matches!(kind, Kind::PointsForts | Kind::Grid) || (matches!(kind, Kind::LabelValue) && titles_since_table.len() >= 1);
+                if starts_fiche && !explicit_axes && titles_since_table.len() >= 2 {
+                    axe_id = axe_from(&mut ctg, &titles_since_table[titles_since_table.len() - 2]);
+                }
+                titles_since_table.clear();
+                match kind {
                     Kind::PointsForts => {
                         finish(&mut current, &mut ctg, &mut rep);
                         let f = new_fiche(&mut seq, last_title.as_deref(), &axe_id, Disposition::PointsForts);
