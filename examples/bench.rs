@@ -32,15 +32,30 @@ fn main() {
     let sample = include_str!("../samples/ctg-pays-fouesnantais.json");
     let ctg = ctg::io::parse_model(sample, "sample").unwrap();
     let _ = ctg::territory::referentiel();
-    measure("lecture JSON + vérification de l'exemple", 20.0, 51, || {
-        let c = ctg::io::parse_model(sample, "sample").unwrap();
-        let r = ctg::rules::verify(&c, Basis::Totale);
-        assert_eq!(r.summary.errors, 0);
-    });
-    measure("territoire 242900660 (recherche + obligations)", 20.0, 51, || {
-        ctg::render::territoire("242900660", Basis::Totale).unwrap();
-    });
-    let settings = ctg::forms::FormSettings { date: "2026-05-04".parse().unwrap(), trimestre: "2026-T2".into(), deadline: String::new(), contact: String::new() };
+    measure(
+        "lecture JSON + vérification de l'exemple",
+        20.0,
+        51,
+        || {
+            let c = ctg::io::parse_model(sample, "sample").unwrap();
+            let r = ctg::rules::verify(&c, Basis::Totale);
+            assert_eq!(r.summary.errors, 0);
+        },
+    );
+    measure(
+        "territoire 242900660 (recherche + obligations)",
+        20.0,
+        51,
+        || {
+            ctg::render::territoire("242900660", Basis::Totale).unwrap();
+        },
+    );
+    let settings = ctg::forms::FormSettings {
+        date: "2026-05-04".parse().unwrap(),
+        trimestre: "2026-T2".into(),
+        deadline: String::new(),
+        contact: String::new(),
+    };
     measure("écriture d'un formulaire (Fouesnant)", 10.0, 31, || {
         ctg::forms::form(&ctg, "29058", &settings).unwrap();
     });
@@ -59,26 +74,60 @@ fn main() {
     });
     let mut big = ctg.clone();
     let base = big.fiches.clone();
-    big.fiches = (0..60).map(|i| {
-        let mut f = base[i % base.len()].clone();
-        f.id = format!("{}.{}", i / 10 + 1, i % 10 + 1);
-        f
-    }).collect();
+    big.fiches = (0..60)
+        .map(|i| {
+            let mut f = base[i % base.len()].clone();
+            f.id = format!("{}.{}", i / 10 + 1, i % 10 + 1);
+            f
+        })
+        .collect();
     let date = "2026-01-22T00:00:00Z".to_string();
     measure("convention DOCX de 60 fiches-action", 300.0, 11, || {
-        ctg::convention::build(&big, &ctg::convention::Options { text: ctg::convention::DEFAULT_TEXT, logos: vec![], date: date.clone() }).unwrap();
+        ctg::convention::build(
+            &big,
+            &ctg::convention::Options {
+                text: ctg::convention::DEFAULT_TEXT,
+                logos: vec![],
+                date: date.clone(),
+            },
+        )
+        .unwrap();
     });
-    let docx = ctg::convention::build(&big, &ctg::convention::Options { text: ctg::convention::DEFAULT_TEXT, logos: vec![], date: date.clone() }).unwrap();
-    measure("import Word d'une CTG de 60 fiches (~100 pages)", 100.0, 21, || {
-        let (m, _) = ctg::word::import(&docx).unwrap();
-        assert_eq!(m.fiches.len(), 60);
-    });
+    let docx = ctg::convention::build(
+        &big,
+        &ctg::convention::Options {
+            text: ctg::convention::DEFAULT_TEXT,
+            logos: vec![],
+            date: date.clone(),
+        },
+    )
+    .unwrap();
+    measure(
+        "import Word d'une CTG de 60 fiches (~100 pages)",
+        100.0,
+        21,
+        || {
+            let (m, _) = ctg::word::import(&docx).unwrap();
+            assert_eq!(m.fiches.len(), 60);
+        },
+    );
     let t = Instant::now();
     let n = 1000;
     for i in 0..n {
-        let r = ctg::returns::validate(&returns[i % returns.len()].bytes, "r.xlsx", None, Basis::Totale);
+        let r = ctg::returns::validate(
+            &returns[i % returns.len()].bytes,
+            "r.xlsx",
+            None,
+            Basis::Totale,
+        );
         assert!(r.readable());
     }
     let s = t.elapsed().as_secs_f64();
-    println!("{:<45} {:>9.3} s ({:.0} fichiers/s, un cœur)   budget {:>7.1} s", "1 000 retours validés (séquentiel)", s, n as f64 / s, 3.0);
+    println!(
+        "{:<45} {:>9.3} s ({:.0} fichiers/s, un cœur)   budget {:>7.1} s",
+        "1 000 retours validés (séquentiel)",
+        s,
+        n as f64 / s,
+        3.0
+    );
 }

@@ -21,15 +21,34 @@ unsafe impl GlobalAlloc for Counting {
 static A: Counting = Counting;
 
 fn hwm() -> String {
-    let heap = format!("heap live {} MB peak {} MB", LIVE.load(Relaxed) / 1_000_000, PEAK.load(Relaxed) / 1_000_000);
-    let vm = std::fs::read_to_string("/proc/self/status").unwrap().lines().filter(|l| l.starts_with("VmHWM")).collect::<Vec<_>>().join(" ");
+    let heap = format!(
+        "heap live {} MB peak {} MB",
+        LIVE.load(Relaxed) / 1_000_000,
+        PEAK.load(Relaxed) / 1_000_000
+    );
+    let vm = std::fs::read_to_string("/proc/self/status")
+        .unwrap()
+        .lines()
+        .filter(|l| l.starts_with("VmHWM"))
+        .collect::<Vec<_>>()
+        .join(" ");
     format!("{heap} {vm}")
 }
 fn main() {
     let dir = std::env::args().nth(1).expect("dossier");
-    let files: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).filter(|p| p.extension().is_some_and(|x| x == "xlsx")).collect();
+    let files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "xlsx"))
+        .collect();
     let t = std::time::Instant::now();
-    let s = ctg::consolidate::Settings { ctg: None, priorite: None, basis: ctg::ao::Basis::Totale, progress: &|| {}, model: std::env::args().nth(2).is_some() };
+    let s = ctg::consolidate::Settings {
+        ctg: None,
+        priorite: None,
+        basis: ctg::ao::Basis::Totale,
+        progress: &|| {},
+        model: std::env::args().nth(2).is_some(),
+    };
     let c = ctg::consolidate::consolidate(&files, &s);
     println!("consolidate {:.1}s {}", t.elapsed().as_secs_f64(), hwm());
     let rows: usize = c.entities.iter().map(|e| e.rows.len()).sum();
@@ -39,11 +58,22 @@ fn main() {
         for r in &e.rows {
             bytes_rows += std::mem::size_of_val(r) + 0 + r.values.capacity() * 32;
             for v in &r.values {
-                if let ctg::workbook::write::Out::Text(t) = v { bytes_rows += t.capacity(); }
+                if let ctg::workbook::write::Out::Text(t) = v {
+                    bytes_rows += t.capacity();
+                }
             }
         }
     }
-    println!("entity rows ≈ {} MB; model json {} MB", bytes_rows / 1_000_000, ctg::io::model_json(&c.model).len() / 1_000_000);
+    println!(
+        "entity rows ≈ {} MB; model json {} MB",
+        bytes_rows / 1_000_000,
+        ctg::io::model_json(&c.model).len() / 1_000_000
+    );
     let bytes = ctg::consolidate_write::write(&c, &|f: &str| f.to_string()).unwrap();
-    println!("write {:.1}s {} MB out {}", t.elapsed().as_secs_f64(), bytes.len() / 1_000_000, hwm());
+    println!(
+        "write {:.1}s {} MB out {}",
+        t.elapsed().as_secs_f64(),
+        bytes.len() / 1_000_000,
+        hwm()
+    );
 }

@@ -32,7 +32,9 @@ impl std::str::FromStr for Basis {
         match s {
             "totale" => Ok(Basis::Totale),
             "municipale" => Ok(Basis::Municipale),
-            _ => Err(format!("base de population inconnue « {s} » : totale ou municipale")),
+            _ => Err(format!(
+                "base de population inconnue « {s} » : totale ou municipale"
+            )),
         }
     }
 }
@@ -78,17 +80,28 @@ pub fn obligations(population: Option<u32>) -> Obligations {
         mandatory: vec![CompetenceAo::Recensement, CompetenceAo::Information],
         schema: false,
         rpe: false,
-        reasons: vec!["recensement des besoins et information des familles : obligatoires pour toute commune".into()],
+        reasons: vec![
+            "recensement des besoins et information des familles : obligatoires pour toute commune"
+                .into(),
+        ],
     };
     let Some(p) = population else {
-        o.reasons.push("population inconnue : les autres obligations ne peuvent être établies".into());
+        o.reasons
+            .push("population inconnue : les autres obligations ne peuvent être établies".into());
         return o;
     };
     if p > SEUIL_PLANIFICATION {
-        o.mandatory.extend([CompetenceAo::Planification, CompetenceAo::Qualite]);
-        o.reasons.push(format!("planification et soutien à la qualité : obligatoires (plus de 3 500 habitants, {})", fr_int(p as u64)));
+        o.mandatory
+            .extend([CompetenceAo::Planification, CompetenceAo::Qualite]);
+        o.reasons.push(format!(
+            "planification et soutien à la qualité : obligatoires (plus de 3 500 habitants, {})",
+            fr_int(p as u64)
+        ));
     } else {
-        o.reasons.push(format!("planification et soutien à la qualité : facultatives (3 500 habitants ou moins, {})", fr_int(p as u64)));
+        o.reasons.push(format!(
+            "planification et soutien à la qualité : facultatives (3 500 habitants ou moins, {})",
+            fr_int(p as u64)
+        ));
     }
     if p > SEUIL_SCHEMA_RPE {
         o.schema = true;

@@ -21,7 +21,10 @@ use crate::referentials::{CompetenceAo, Referential, StatutAo, normalize};
 use crate::returns::{self, ReturnReport};
 use crate::workbook::cells;
 use crate::workbook::layout::{Column, Sheet};
-use crate::workbook::layouts::{EQUIPEMENTS, IDENTITE_COMMUNE, PROJECTIONS, PROJECTIONS_ANNEES, SUIVI, SUIVI_INDICATEURS, COMMUNES};
+use crate::workbook::layouts::{
+    COMMUNES, EQUIPEMENTS, IDENTITE_COMMUNE, PROJECTIONS, PROJECTIONS_ANNEES, SUIVI,
+    SUIVI_INDICATEURS,
+};
 use crate::workbook::write::{Out, out_of};
 
 /// What became of a file.
@@ -127,15 +130,38 @@ fn extract(path: &Path, ctg: Option<&Ctg>, basis: Basis, full_model: bool) -> Ex
             (returns::validate(&bytes, &name, ctg, basis), sha, size)
         }
         Err(e) => {
-            let d = Diagnostic::new("CTG-E100", Location::file(&name), format!("impossible de lire le fichier : {e}"));
-            let r = ReturnReport { file: name.clone(), kind: String::new(), collectivite: String::new(), nom: String::new(), counts: diagnostic::Counts::of(std::slice::from_ref(&d)), diagnostics: vec![d], rows: Default::default(), outcome: None };
+            let d = Diagnostic::new(
+                "CTG-E100",
+                Location::file(&name),
+                format!("impossible de lire le fichier : {e}"),
+            );
+            let r = ReturnReport {
+                file: name.clone(),
+                kind: String::new(),
+                collectivite: String::new(),
+                nom: String::new(),
+                counts: diagnostic::Counts::of(std::slice::from_ref(&d)),
+                diagnostics: vec![d],
+                rows: Default::default(),
+                outcome: None,
+            };
             (r, String::new(), 0)
         }
     };
-    let meta = |k: &str| report.outcome.as_ref().and_then(|o| o.meta.get(k).cloned()).unwrap_or_default();
+    let meta = |k: &str| {
+        report
+            .outcome
+            .as_ref()
+            .and_then(|o| o.meta.get(k).cloned())
+            .unwrap_or_default()
+    };
     let readable = report.readable() && report.kind.starts_with("retour-");
     let motif = if !report.readable() {
-        report.diagnostics.first().map(|d| d.message.clone()).unwrap_or_default()
+        report
+            .diagnostics
+            .first()
+            .map(|d| d.message.clone())
+            .unwrap_or_default()
     } else if !readable {
         "ce n'est pas un formulaire de retour".into()
     } else {
@@ -164,7 +190,11 @@ fn extract(path: &Path, ctg: Option<&Ctg>, basis: Basis, full_model: bool) -> Ex
         erreurs: report.counts.errors,
         avertissements: report.counts.warnings,
     };
-    let rows = if readable { rows_of(&report, &info) } else { Vec::new() };
+    let rows = if readable {
+        rows_of(&report, &info)
+    } else {
+        Vec::new()
+    };
     if !readable {
         info.lignes_rejetees = info.lignes_lues;
         info.lignes_retenues = 0;
@@ -183,7 +213,12 @@ fn extract(path: &Path, ctg: Option<&Ctg>, basis: Basis, full_model: bool) -> Ex
     } else {
         None
     };
-    Extract { info, diagnostics: report.diagnostics, rows, model }
+    Extract {
+        info,
+        diagnostics: report.diagnostics,
+        rows,
+        model,
+    }
 }
 
 /// Options of a run.
@@ -206,13 +241,23 @@ pub fn consolidate(paths: &[PathBuf], s: &Settings) -> Consolidation {
             e
         })
         .collect();
-    extracts.sort_by(|a, b| (&a.info.collectivite, &a.info.fichier).cmp(&(&b.info.collectivite, &b.info.fichier)));
-    let mut diags: Vec<Diagnostic> = extracts.iter_mut().flat_map(|e| std::mem::take(&mut e.diagnostics)).collect();
+    extracts.sort_by(|a, b| {
+        (&a.info.collectivite, &a.info.fichier).cmp(&(&b.info.collectivite, &b.info.fichier))
+    });
+    let mut diags: Vec<Diagnostic> = extracts
+        .iter_mut()
+        .flat_map(|e| std::mem::take(&mut e.diagnostics))
+        .collect();
     duplicates(&mut extracts, s.priorite, &mut diags);
     outside(&mut extracts, s.ctg, &mut diags);
     let expected: Vec<(String, String)> = match s.ctg {
         Some(c) => {
-            let mut v: Vec<(String, String)> = c.territoire.communes.iter().map(|x| (x.insee.clone(), x.nom.clone())).collect();
+            let mut v: Vec<(String, String)> = c
+                .territoire
+                .communes
+                .iter()
+                .map(|x| (x.insee.clone(), x.nom.clone()))
+                .collect();
             v.sort();
             if let Some(e) = &c.territoire.epci {
                 v.push((e.siren.clone(), e.nom.clone()));
@@ -222,11 +267,28 @@ pub fn consolidate(paths: &[PathBuf], s: &Settings) -> Consolidation {
         None => Vec::new(),
     };
     for (code, nom) in &expected {
-        if !extracts.iter().any(|e| e.info.collectivite == *code && e.info.statut != Status::Rejete) {
-            diags.push(Diagnostic::new("CTG-W201", Location::default(), format!("aucun retour accepté de {nom} ({code})")).value(code));
+        if !extracts
+            .iter()
+            .any(|e| e.info.collectivite == *code && e.info.statut != Status::Rejete)
+        {
+            diags.push(
+                Diagnostic::new(
+                    "CTG-W201",
+                    Location::default(),
+                    format!("aucun retour accepté de {nom} ({code})"),
+                )
+                .value(code),
+            );
         }
     }
-    let mut entities: Vec<Entity> = ENTITIES.iter().map(|(n, sh)| Entity { name: n, columns: sh.columns, rows: vec![] }).collect();
+    let mut entities: Vec<Entity> = ENTITIES
+        .iter()
+        .map(|(n, sh)| Entity {
+            name: n,
+            columns: sh.columns,
+            rows: vec![],
+        })
+        .collect();
     for e in &mut extracts {
         let rows = std::mem::take(&mut e.rows);
         if e.info.statut == Status::Rejete {
@@ -234,8 +296,12 @@ pub fn consolidate(paths: &[PathBuf], s: &Settings) -> Consolidation {
             for (_, r) in rows {
                 let raw: Vec<String> = r.values.iter().map(text_of).collect();
                 diags.push(
-                    Diagnostic::new("CTG-E126", Location::cell(Some(&e.info.fichier), &r.sheet, format!("{}", r.row)), format!("ligne non consolidée : {}", e.info.motif))
-                        .value(raw.join(" | ")),
+                    Diagnostic::new(
+                        "CTG-E126",
+                        Location::cell(Some(&e.info.fichier), &r.sheet, format!("{}", r.row)),
+                        format!("ligne non consolidée : {}", e.info.motif),
+                    )
+                    .value(raw.join(" | ")),
                 );
             }
             continue;
@@ -244,14 +310,28 @@ pub fn consolidate(paths: &[PathBuf], s: &Settings) -> Consolidation {
             entities[t].rows.push(r);
         }
     }
-    let accepted: Vec<&Extract> = extracts.iter().filter(|e| e.info.statut != Status::Rejete).collect();
+    let accepted: Vec<&Extract> = extracts
+        .iter()
+        .filter(|e| e.info.statut != Status::Rejete)
+        .collect();
     cross_checks(&accepted, s.ctg, &entities, &mut diags);
     for ent in &mut entities {
-        ent.rows.sort_by(|a, b| (&a.commune, &a.file, a.row).cmp(&(&b.commune, &b.file, b.row)));
+        ent.rows
+            .sort_by(|a, b| (&a.commune, &a.file, a.row).cmp(&(&b.commune, &b.file, b.row)));
     }
-    let model = if s.model { merge(&accepted, s.ctg) } else { Ctg::empty() };
+    let model = if s.model {
+        merge(&accepted, s.ctg)
+    } else {
+        Ctg::empty()
+    };
     diagnostic::sort(&mut diags);
-    Consolidation { files: extracts.into_iter().map(|e| e.info).collect(), diagnostics: diags, entities, model, expected }
+    Consolidation {
+        files: extracts.into_iter().map(|e| e.info).collect(),
+        diagnostics: diags,
+        entities,
+        model,
+        expected,
+    }
 }
 
 /// Two returns for one collectivité: identical bytes keep one; different ones keep the
@@ -260,25 +340,67 @@ fn duplicates(extracts: &mut [Extract], priorite: Option<&Path>, diags: &mut Vec
     let mut by_code: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (i, e) in extracts.iter().enumerate() {
         if e.info.statut != Status::Rejete && !e.info.collectivite.is_empty() {
-            by_code.entry(e.info.collectivite.clone()).or_default().push(i);
+            by_code
+                .entry(e.info.collectivite.clone())
+                .or_default()
+                .push(i);
         }
     }
     for (code, idx) in by_code.into_iter().filter(|(_, v)| v.len() > 1) {
-        let prio = priorite.and_then(|p| idx.iter().copied().find(|i| Path::new(&extracts[*i].info.fichier) == p || Path::new(&extracts[*i].info.fichier).file_name() == p.file_name()));
+        let prio = priorite.and_then(|p| {
+            idx.iter().copied().find(|i| {
+                Path::new(&extracts[*i].info.fichier) == p
+                    || Path::new(&extracts[*i].info.fichier).file_name() == p.file_name()
+            })
+        });
         // Latest form date; on a tie, the first file by name.
-        let keep = prio.unwrap_or_else(|| *idx.iter().max_by_key(|i| (extracts[**i].info.date_formulaire.clone(), std::cmp::Reverse(extracts[**i].info.fichier.clone()))).expect("non-empty"));
+        let keep = prio.unwrap_or_else(|| {
+            *idx.iter()
+                .max_by_key(|i| {
+                    (
+                        extracts[**i].info.date_formulaire.clone(),
+                        std::cmp::Reverse(extracts[**i].info.fichier.clone()),
+                    )
+                })
+                .expect("non-empty")
+        });
         for i in idx.into_iter().filter(|i| *i != keep) {
             let same = extracts[i].info.sha256 == extracts[keep].info.sha256;
             let kept_name = extracts[keep].info.fichier.clone();
             let info = &mut extracts[i].info;
             let (code_rule, msg) = if same {
-                ("CTG-I202", format!("copie identique de {kept_name} : une seule est retenue"))
+                (
+                    "CTG-I202",
+                    format!("copie identique de {kept_name} : une seule est retenue"),
+                )
             } else {
-                ("CTG-W203", format!("deuxième retour pour {code} ; celui retenu est {kept_name} ({})", if prio.is_some() { "--priorite" } else { "formulaire le plus récent" }))
+                (
+                    "CTG-W203",
+                    format!(
+                        "deuxième retour pour {code} ; celui retenu est {kept_name} ({})",
+                        if prio.is_some() {
+                            "--priorite"
+                        } else {
+                            "formulaire le plus récent"
+                        }
+                    ),
+                )
             };
-            diags.push(Diagnostic::new(code_rule, Location::file(&info.fichier), msg.clone()).value(&code));
+            diags.push(
+                Diagnostic::new(code_rule, Location::file(&info.fichier), msg.clone()).value(&code),
+            );
             if !same {
-                diags.push(Diagnostic::new("CTG-W203", Location::file(&kept_name), format!("retenu parmi plusieurs retours pour {code} (écarté : {})", info.fichier)).value(&code));
+                diags.push(
+                    Diagnostic::new(
+                        "CTG-W203",
+                        Location::file(&kept_name),
+                        format!(
+                            "retenu parmi plusieurs retours pour {code} (écarté : {})",
+                            info.fichier
+                        ),
+                    )
+                    .value(&code),
+                );
             }
             discard(info, &msg);
         }
@@ -295,10 +417,19 @@ fn discard(info: &mut FileInfo, motif: &str) {
 /// A return from a collectivité the CTG does not cover.
 fn outside(extracts: &mut [Extract], ctg: Option<&Ctg>, diags: &mut Vec<Diagnostic>) {
     let Some(ctg) = ctg else { return };
-    for e in extracts.iter_mut().filter(|e| e.info.statut != Status::Rejete) {
+    for e in extracts
+        .iter_mut()
+        .filter(|e| e.info.statut != Status::Rejete)
+    {
         if ctg.collectivite_nom(&e.info.collectivite).is_none() {
-            let msg = format!("{} ({}) ne fait pas partie de la CTG {}", e.info.nom, e.info.collectivite, ctg.convention.id);
-            diags.push(Diagnostic::new("CTG-E204", Location::file(&e.info.fichier), msg.clone()).value(&e.info.collectivite));
+            let msg = format!(
+                "{} ({}) ne fait pas partie de la CTG {}",
+                e.info.nom, e.info.collectivite, ctg.convention.id
+            );
+            diags.push(
+                Diagnostic::new("CTG-E204", Location::file(&e.info.fichier), msg.clone())
+                    .value(&e.info.collectivite),
+            );
             discard(&mut e.info, &msg);
         }
     }
@@ -307,23 +438,63 @@ fn outside(extracts: &mut [Extract], ctg: Option<&Ctg>, diags: &mut Vec<Diagnost
 /// The kept rows of a return, by entity sheet. Rejected rows are already diagnostics
 /// (CTG-E126) with their raw values.
 fn rows_of(report: &ReturnReport, info: &FileInfo) -> Vec<(usize, EntityRow)> {
-    let Some(o) = &report.outcome else { return vec![] };
+    let Some(o) = &report.outcome else {
+        return vec![];
+    };
     let mut out = Vec::new();
-    let (commune, file): (Arc<str>, Arc<str>) = (info.collectivite.as_str().into(), info.fichier.as_str().into());
+    let (commune, file): (Arc<str>, Arc<str>) = (
+        info.collectivite.as_str().into(),
+        info.fichier.as_str().into(),
+    );
     for s in &o.sheets {
         let Some(found) = &s.found else { continue };
         let found: Arc<str> = found.as_str().into();
         if s.sheet.is_record() {
             if o.layout.kind == "retour-commune" {
-                let values: Vec<Out> = s.sheet.columns.iter().zip(&s.rows).map(|(c, r)| parsed(c, &r.cells[0])).collect();
-                out.push((0, EntityRow { commune: commune.clone(), file: file.clone(), sheet: found.clone(), row: 0, values }));
+                let values: Vec<Out> = s
+                    .sheet
+                    .columns
+                    .iter()
+                    .zip(&s.rows)
+                    .map(|(c, r)| parsed(c, &r.cells[0]))
+                    .collect();
+                out.push((
+                    0,
+                    EntityRow {
+                        commune: commune.clone(),
+                        file: file.clone(),
+                        sheet: found.clone(),
+                        row: 0,
+                        values,
+                    },
+                ));
             }
             continue;
         }
-        let Some(t) = ENTITIES.iter().position(|(_, sh)| !sh.is_record() && sh.name == s.sheet.name) else { continue };
+        let Some(t) = ENTITIES
+            .iter()
+            .position(|(_, sh)| !sh.is_record() && sh.name == s.sheet.name)
+        else {
+            continue;
+        };
         for r in s.rows.iter().filter(|r| !r.rejected) {
-            let values = s.sheet.columns.iter().zip(&r.cells).map(|(c, raw)| parsed(c, raw)).collect();
-            out.push((t, EntityRow { commune: commune.clone(), file: file.clone(), sheet: found.clone(), row: r.source_row + 1, values }));
+            let values = s
+                .sheet
+                .columns
+                .iter()
+                .zip(&r.cells)
+                .map(|(c, raw)| parsed(c, raw))
+                .collect();
+            out.push((
+                t,
+                EntityRow {
+                    commune: commune.clone(),
+                    file: file.clone(),
+                    sheet: found.clone(),
+                    row: r.source_row + 1,
+                    values,
+                },
+            ));
         }
     }
     out
@@ -345,25 +516,45 @@ fn text_of(o: &Out) -> String {
 }
 
 fn col(columns: &[Column], field: &str) -> usize {
-    columns.iter().position(|c| c.field.ends_with(field)).expect("known column")
+    columns
+        .iter()
+        .position(|c| c.field.ends_with(field))
+        .expect("known column")
 }
 
 /// Checks across files: structures declared twice, transfers the EPCI does not confirm,
 /// EPCI population, totals against the CTG's tables.
-fn cross_checks(accepted: &[&Extract], ctg: Option<&Ctg>, entities: &[Entity], diags: &mut Vec<Diagnostic>) {
+fn cross_checks(
+    accepted: &[&Extract],
+    ctg: Option<&Ctg>,
+    entities: &[Entity],
+    diags: &mut Vec<Diagnostic>,
+) {
     // The same structure (normalised name and address) declared by two communes.
     let eq = &entities[2];
     let (cn, ca) = (col(eq.columns, "nom"), col(eq.columns, "adresse"));
     let mut seen: BTreeMap<(String, String), &EntityRow> = BTreeMap::new();
     for r in &eq.rows {
-        let key = (normalize(&text_of(&r.values[cn])), normalize(&text_of(&r.values[ca])));
+        let key = (
+            normalize(&text_of(&r.values[cn])),
+            normalize(&text_of(&r.values[ca])),
+        );
         if key.0.is_empty() {
             continue;
         }
         match seen.get(&key) {
             Some(first) if first.commune != r.commune => diags.push(
-                Diagnostic::new("CTG-W205", Location::cell(Some(&r.file), &r.sheet, format!("{}", r.row)), format!("« {} » est aussi déclarée par {} ({})", text_of(&r.values[cn]), first.commune, first.file))
-                    .value(text_of(&r.values[cn])),
+                Diagnostic::new(
+                    "CTG-W205",
+                    Location::cell(Some(&r.file), &r.sheet, format!("{}", r.row)),
+                    format!(
+                        "« {} » est aussi déclarée par {} ({})",
+                        text_of(&r.values[cn]),
+                        first.commune,
+                        first.file
+                    ),
+                )
+                .value(text_of(&r.values[cn])),
             ),
             Some(_) => {}
             None => {
@@ -371,11 +562,20 @@ fn cross_checks(accepted: &[&Extract], ctg: Option<&Ctg>, entities: &[Entity], d
             }
         }
     }
-    let communes: Vec<&crate::model::Commune> = accepted.iter().filter(|e| e.info.formulaire == "retour-commune").filter_map(|e| e.model.as_ref()?.territoire.communes.first()).collect();
-    let epci = accepted.iter().find(|e| e.info.formulaire == "retour-epci").and_then(|e| Some((e, e.model.as_ref()?)));
+    let communes: Vec<&crate::model::Commune> = accepted
+        .iter()
+        .filter(|e| e.info.formulaire == "retour-commune")
+        .filter_map(|e| e.model.as_ref()?.territoire.communes.first())
+        .collect();
+    let epci = accepted
+        .iter()
+        .find(|e| e.info.formulaire == "retour-epci")
+        .and_then(|e| Some((e, e.model.as_ref()?)));
     if let Some((e, o)) = epci {
         for c in &communes {
-            let Some(view) = o.territoire.communes.iter().find(|x| x.insee == c.insee) else { continue };
+            let Some(view) = o.territoire.communes.iter().find(|x| x.insee == c.insee) else {
+                continue;
+            };
             for comp in CompetenceAo::all() {
                 let (mine, theirs) = (c.competences.get(*comp), view.competences.get(*comp));
                 let code = match (mine == StatutAo::Transferee, theirs == StatutAo::Transferee) {
@@ -383,14 +583,31 @@ fn cross_checks(accepted: &[&Extract], ctg: Option<&Ctg>, entities: &[Entity], d
                     (false, true) => "CTG-W207",
                     _ => continue,
                 };
-                let msg = format!("{} : « {} » {} selon la commune, {} selon l'EPCI", c.nom, comp.short(), mine.label().to_lowercase(), theirs.label().to_lowercase());
-                diags.push(Diagnostic::new(code, Location::file(&e.info.fichier), msg).value(&c.insee));
+                let msg = format!(
+                    "{} : « {} » {} selon la commune, {} selon l'EPCI",
+                    c.nom,
+                    comp.short(),
+                    mine.label().to_lowercase(),
+                    theirs.label().to_lowercase()
+                );
+                diags.push(
+                    Diagnostic::new(code, Location::file(&e.info.fichier), msg).value(&c.insee),
+                );
             }
         }
-        let transferring: Vec<&&crate::model::Commune> = communes.iter().filter(|c| CompetenceAo::all().iter().any(|k| c.competences.get(*k) == StatutAo::Transferee)).collect();
+        let transferring: Vec<&&crate::model::Commune> = communes
+            .iter()
+            .filter(|c| {
+                CompetenceAo::all()
+                    .iter()
+                    .any(|k| c.competences.get(*k) == StatutAo::Transferee)
+            })
+            .collect();
         let sum: Option<u32> = transferring.iter().map(|c| c.population_totale).sum();
-        if let (Some(declared), Some(sum)) = (o.territoire.epci.as_ref().and_then(|x| x.population_totale), sum)
-            && !transferring.is_empty()
+        if let (Some(declared), Some(sum)) = (
+            o.territoire.epci.as_ref().and_then(|x| x.population_totale),
+            sum,
+        ) && !transferring.is_empty()
             && transferring.len() == o.territoire.communes.len()
             && declared != sum
         {
@@ -405,10 +622,19 @@ fn cross_checks(accepted: &[&Extract], ctg: Option<&Ctg>, entities: &[Entity], d
 /// Projected values per AO, mode and year against the CTG's own projection tables.
 fn totals_against_ctg(ctg: &Ctg, entities: &[Entity], diags: &mut Vec<Diagnostic>) {
     let years = &entities[4];
-    let (ca, cm, cy, cv) = (col(years.columns, "ao"), col(years.columns, "mode"), col(years.columns, "annee"), col(years.columns, "valeur"));
+    let (ca, cm, cy, cv) = (
+        col(years.columns, "ao"),
+        col(years.columns, "mode"),
+        col(years.columns, "annee"),
+        col(years.columns, "valeur"),
+    );
     let mut returned: BTreeMap<(String, String, String), (f64, String)> = BTreeMap::new();
     for r in &years.rows {
-        let key = (text_of(&r.values[ca]), text_of(&r.values[cm]), text_of(&r.values[cy]));
+        let key = (
+            text_of(&r.values[ca]),
+            text_of(&r.values[cm]),
+            text_of(&r.values[cy]),
+        );
         let v = match r.values[cv] {
             Out::Number(n) => n,
             _ => continue,
@@ -419,13 +645,28 @@ fn totals_against_ctg(ctg: &Ctg, entities: &[Entity], diags: &mut Vec<Diagnostic
     for p in &ctg.projections {
         for l in &p.lignes {
             for a in &l.annees {
-                let key = (p.ao.clone(), l.mode.label().to_string(), a.annee.to_string());
+                let key = (
+                    p.ao.clone(),
+                    l.mode.label().to_string(),
+                    a.annee.to_string(),
+                );
                 if let Some((v, file)) = returned.get(&key)
                     && (v - a.valeur).abs() > 1e-9
                 {
                     diags.push(
-                        Diagnostic::new("CTG-W209", Location::file(file), format!("{} {} {} : {} dans les retours, {} dans la CTG", p.ao, l.mode.label(), a.annee, cells::fmt_number(*v), cells::fmt_number(a.valeur)))
-                            .value(cells::fmt_number(*v)),
+                        Diagnostic::new(
+                            "CTG-W209",
+                            Location::file(file),
+                            format!(
+                                "{} {} {} : {} dans les retours, {} dans la CTG",
+                                p.ao,
+                                l.mode.label(),
+                                a.annee,
+                                cells::fmt_number(*v),
+                                cells::fmt_number(a.valeur)
+                            ),
+                        )
+                        .value(cells::fmt_number(*v)),
                     );
                 }
             }
@@ -437,13 +678,38 @@ fn totals_against_ctg(ctg: &Ctg, entities: &[Entity], diags: &mut Vec<Diagnostic
 /// returns alone. Linear in the number of returns (indexes, no repeated scans).
 fn merge(accepted: &[&Extract], ctg: Option<&Ctg>) -> Ctg {
     let mut m = ctg.cloned().unwrap_or_else(Ctg::empty);
-    let returned: Vec<(&String, &Ctg, &str)> = accepted.iter().filter_map(|e| Some((&e.info.collectivite, e.model.as_ref()?, e.info.formulaire.as_str()))).collect();
+    let returned: Vec<(&String, &Ctg, &str)> = accepted
+        .iter()
+        .filter_map(|e| {
+            Some((
+                &e.info.collectivite,
+                e.model.as_ref()?,
+                e.info.formulaire.as_str(),
+            ))
+        })
+        .collect();
     let codes: BTreeSet<&str> = returned.iter().map(|(c, _, _)| c.as_str()).collect();
-    let mut commune_at: BTreeMap<String, usize> = m.territoire.communes.iter().enumerate().map(|(i, c)| (c.insee.clone(), i)).collect();
-    m.equipements.retain(|x| !codes.contains(x.collectivite.as_str()));
+    let mut commune_at: BTreeMap<String, usize> = m
+        .territoire
+        .communes
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.insee.clone(), i))
+        .collect();
+    m.equipements
+        .retain(|x| !codes.contains(x.collectivite.as_str()));
     m.projections.retain(|x| !codes.contains(x.ao.as_str()));
-    let mut suivi_at: BTreeMap<(String, String, String), usize> =
-        m.suivi.iter().enumerate().map(|(i, s)| ((s.fiche.clone(), s.trimestre.clone(), s.collectivite.clone()), i)).collect();
+    let mut suivi_at: BTreeMap<(String, String, String), usize> = m
+        .suivi
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            (
+                (s.fiche.clone(), s.trimestre.clone(), s.collectivite.clone()),
+                i,
+            )
+        })
+        .collect();
     for (_, r, kind) in returned {
         match kind {
             "retour-commune" => {
@@ -451,7 +717,8 @@ fn merge(accepted: &[&Extract], ctg: Option<&Ctg>) -> Ctg {
                     match commune_at.get(&c.insee) {
                         Some(&i) => {
                             let x = &mut m.territoire.communes[i];
-                            x.population_municipale = c.population_municipale.or(x.population_municipale);
+                            x.population_municipale =
+                                c.population_municipale.or(x.population_municipale);
                             x.population_totale = c.population_totale.or(x.population_totale);
                             x.competences = c.competences.clone();
                         }
@@ -489,11 +756,18 @@ fn merge(accepted: &[&Extract], ctg: Option<&Ctg>) -> Ctg {
 
 impl Consolidation {
     pub fn errors(&self) -> usize {
-        self.diagnostics.iter().filter(|d| d.severity == Severity::Error).count()
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count()
     }
 
     /// Codes with an accepted return.
     pub fn received(&self) -> BTreeSet<&str> {
-        self.files.iter().filter(|f| f.statut != Status::Rejete).map(|f| f.collectivite.as_str()).collect()
+        self.files
+            .iter()
+            .filter(|f| f.statut != Status::Rejete)
+            .map(|f| f.collectivite.as_str())
+            .collect()
     }
 }

@@ -3,7 +3,9 @@
 
 use std::collections::BTreeMap;
 
-use rust_xlsxwriter::{Chart, ChartType, Color, Format, FormatBorder, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{
+    Chart, ChartType, Color, Format, FormatBorder, Workbook, Worksheet, XlsxError,
+};
 
 use crate::consolidate::{Consolidation, Status};
 use crate::error::{Error, Result};
@@ -22,7 +24,11 @@ struct F {
 }
 
 fn clip(s: &str) -> String {
-    if s.chars().count() > MAX_CELL_CHARS { s.chars().take(MAX_CELL_CHARS - 1).collect::<String>() + "…" } else { s.to_string() }
+    if s.chars().count() > MAX_CELL_CHARS {
+        s.chars().take(MAX_CELL_CHARS - 1).collect::<String>() + "…"
+    } else {
+        s.to_string()
+    }
 }
 
 fn put(ws: &mut Worksheet, r: u32, c: u16, v: &Out, f: &F) -> std::result::Result<(), XlsxError> {
@@ -41,7 +47,12 @@ fn put(ws: &mut Worksheet, r: u32, c: u16, v: &Out, f: &F) -> std::result::Resul
     Ok(())
 }
 
-fn headers(ws: &mut Worksheet, row: u32, list: &[(&str, f64)], f: &F) -> std::result::Result<(), XlsxError> {
+fn headers(
+    ws: &mut Worksheet,
+    row: u32,
+    list: &[(&str, f64)],
+    f: &F,
+) -> std::result::Result<(), XlsxError> {
     for (i, (h, w)) in list.iter().enumerate() {
         ws.write_string_with_format(row, i as u16, *h, &f.header)?;
         ws.set_column_width(i as u16, *w)?;
@@ -52,7 +63,11 @@ fn headers(ws: &mut Worksheet, row: u32, list: &[(&str, f64)], f: &F) -> std::re
 pub fn write(c: &Consolidation, axe_of: &dyn Fn(&str) -> String) -> Result<Vec<u8>> {
     let f = F {
         title: Format::new().set_bold().set_font_size(14),
-        header: Format::new().set_bold().set_text_wrap().set_background_color(Color::RGB(0xDCE6F1)).set_border(FormatBorder::Thin),
+        header: Format::new()
+            .set_bold()
+            .set_text_wrap()
+            .set_background_color(Color::RGB(0xDCE6F1))
+            .set_border(FormatBorder::Thin),
         wrap: Format::new().set_text_wrap(),
     };
     let mut wb = Workbook::new();
@@ -61,7 +76,12 @@ pub fn write(c: &Consolidation, axe_of: &dyn Fn(&str) -> String) -> Result<Vec<u
         // Rows are written in order: constant memory keeps the national scale within bounds.
         let ws = wb.add_worksheet_with_constant_memory().map_err(xerr)?;
         ws.set_name(ent.name).map_err(xerr)?;
-        let mut cols: Vec<(&str, f64)> = vec![("Collectivité", 12.0), ("Fichier", 30.0), ("Feuille", 16.0), ("Ligne", 7.0)];
+        let mut cols: Vec<(&str, f64)> = vec![
+            ("Collectivité", 12.0),
+            ("Fichier", 30.0),
+            ("Feuille", 16.0),
+            ("Ligne", 7.0),
+        ];
         cols.extend(ent.columns.iter().map(|c| (c.header, c.width.min(40.0))));
         headers(ws, 0, &cols, &f).map_err(xerr)?;
         for (i, r) in ent.rows.iter().enumerate() {
@@ -77,22 +97,50 @@ pub fn write(c: &Consolidation, axe_of: &dyn Fn(&str) -> String) -> Result<Vec<u
             }
         }
         ws.set_freeze_panes(1, 0).map_err(xerr)?;
-        ws.autofilter(0, 0, ent.rows.len() as u32, cols.len() as u16 - 1).map_err(xerr)?;
+        ws.autofilter(0, 0, ent.rows.len() as u32, cols.len() as u16 - 1)
+            .map_err(xerr)?;
     }
-    anomalies(wb.add_worksheet_with_constant_memory().map_err(xerr)?, c, &f).map_err(xerr)?;
-    files(wb.add_worksheet_with_constant_memory().map_err(xerr)?, c, &f).map_err(xerr)?;
+    anomalies(
+        wb.add_worksheet_with_constant_memory().map_err(xerr)?,
+        c,
+        &f,
+    )
+    .map_err(xerr)?;
+    files(
+        wb.add_worksheet_with_constant_memory().map_err(xerr)?,
+        c,
+        &f,
+    )
+    .map_err(xerr)?;
     wb.save_to_buffer().map_err(xerr)
 }
 
 fn anomalies(ws: &mut Worksheet, c: &Consolidation, f: &F) -> std::result::Result<(), XlsxError> {
     ws.set_name("Anomalies")?;
-    headers(ws, 0, &[("Fichier", 30.0), ("Feuille", 18.0), ("Cellule", 9.0), ("Code", 10.0), ("Gravité", 13.0), ("Message", 70.0), ("Valeur brute", 50.0)], f)?;
+    headers(
+        ws,
+        0,
+        &[
+            ("Fichier", 30.0),
+            ("Feuille", 18.0),
+            ("Cellule", 9.0),
+            ("Code", 10.0),
+            ("Gravité", 13.0),
+            ("Message", 70.0),
+            ("Valeur brute", 50.0),
+        ],
+        f,
+    )?;
     for (i, d) in c.diagnostics.iter().enumerate() {
         let r = i as u32 + 1;
         let l = &d.location;
         ws.write_string(r, 0, l.file.as_deref().unwrap_or(""))?;
         ws.write_string(r, 1, l.sheet.as_deref().unwrap_or(""))?;
-        ws.write_string(r, 2, l.cell.as_deref().or(l.pointer.as_deref()).unwrap_or(""))?;
+        ws.write_string(
+            r,
+            2,
+            l.cell.as_deref().or(l.pointer.as_deref()).unwrap_or(""),
+        )?;
         ws.write_string(r, 3, d.code)?;
         ws.write_string(r, 4, d.severity.label())?;
         ws.write_string_with_format(r, 5, clip(&d.message), &f.wrap)?;
@@ -108,7 +156,23 @@ fn files(ws: &mut Worksheet, c: &Consolidation, f: &F) -> std::result::Result<()
     headers(
         ws,
         0,
-        &[("Fichier", 34.0), ("SHA-256", 66.0), ("Taille (octets)", 12.0), ("Formulaire", 16.0), ("Version", 8.0), ("Collectivité", 12.0), ("Nom", 24.0), ("Date du formulaire", 12.0), ("Statut", 24.0), ("Motif", 40.0), ("Lignes lues", 9.0), ("Retenues", 9.0), ("Rejetées", 9.0), ("Erreurs", 8.0), ("Avertissements", 8.0)],
+        &[
+            ("Fichier", 34.0),
+            ("SHA-256", 66.0),
+            ("Taille (octets)", 12.0),
+            ("Formulaire", 16.0),
+            ("Version", 8.0),
+            ("Collectivité", 12.0),
+            ("Nom", 24.0),
+            ("Date du formulaire", 12.0),
+            ("Statut", 24.0),
+            ("Motif", 40.0),
+            ("Lignes lues", 9.0),
+            ("Retenues", 9.0),
+            ("Rejetées", 9.0),
+            ("Erreurs", 8.0),
+            ("Avertissements", 8.0),
+        ],
         f,
     )?;
     for (i, x) in c.files.iter().enumerate() {
@@ -117,12 +181,30 @@ fn files(ws: &mut Worksheet, c: &Consolidation, f: &F) -> std::result::Result<()
             ws.write_string(r, j as u16, *s)?;
         }
         ws.write_number(r, 2, x.taille as f64)?;
-        for (j, s) in [&x.formulaire, &x.version, &x.collectivite, &x.nom, &x.date_formulaire].iter().enumerate() {
+        for (j, s) in [
+            &x.formulaire,
+            &x.version,
+            &x.collectivite,
+            &x.nom,
+            &x.date_formulaire,
+        ]
+        .iter()
+        .enumerate()
+        {
             ws.write_string(r, 3 + j as u16, *s)?;
         }
         ws.write_string(r, 8, x.statut.label())?;
         ws.write_string_with_format(r, 9, clip(&x.motif), &f.wrap)?;
-        for (j, n) in [x.lignes_lues, x.lignes_retenues, x.lignes_rejetees, x.erreurs, x.avertissements].iter().enumerate() {
+        for (j, n) in [
+            x.lignes_lues,
+            x.lignes_retenues,
+            x.lignes_rejetees,
+            x.erreurs,
+            x.avertissements,
+        ]
+        .iter()
+        .enumerate()
+        {
             ws.write_number(r, 10 + j as u16, *n as f64)?;
         }
     }
@@ -138,14 +220,31 @@ fn text(o: &Out) -> String {
     }
 }
 
-fn synthese(wb: &mut Workbook, c: &Consolidation, axe_of: &dyn Fn(&str) -> String, f: &F) -> std::result::Result<(), XlsxError> {
+fn synthese(
+    wb: &mut Workbook,
+    c: &Consolidation,
+    axe_of: &dyn Fn(&str) -> String,
+    f: &F,
+) -> std::result::Result<(), XlsxError> {
     let ws = wb.add_worksheet();
     ws.set_name("Synthèse")?;
     ws.write_string_with_format(0, 0, "Consolidation des retours", &f.title)?;
     ws.set_column_width(0, 34)?;
     // 1. Per collectivité.
     let mut r = 2u32;
-    headers(ws, r, &[("Collectivité", 34.0), ("Code", 12.0), ("Statut", 22.0), ("Fichier", 30.0), ("Erreurs", 9.0), ("Avertissements", 9.0)], f)?;
+    headers(
+        ws,
+        r,
+        &[
+            ("Collectivité", 34.0),
+            ("Code", 12.0),
+            ("Statut", 22.0),
+            ("Fichier", 30.0),
+            ("Erreurs", 9.0),
+            ("Avertissements", 9.0),
+        ],
+        f,
+    )?;
     let mut who: BTreeMap<String, String> = c.expected.iter().cloned().collect();
     for x in &c.files {
         if !x.collectivite.is_empty() {
@@ -158,10 +257,20 @@ fn synthese(wb: &mut Workbook, c: &Consolidation, axe_of: &dyn Fn(&str) -> Strin
     }
     for (code, nom) in &who {
         r += 1;
-        let files: Vec<&crate::consolidate::FileInfo> = by_code.get(code.as_str()).cloned().unwrap_or_default();
+        let files: Vec<&crate::consolidate::FileInfo> =
+            by_code.get(code.as_str()).cloned().unwrap_or_default();
         let accepted = files.iter().find(|x| x.statut != Status::Rejete);
         let (status, file, e, w) = match (accepted, files.first()) {
-            (Some(a), _) => (if a.erreurs > 0 { "reçu avec anomalies" } else { "reçu" }, a.fichier.clone(), a.erreurs, a.avertissements),
+            (Some(a), _) => (
+                if a.erreurs > 0 {
+                    "reçu avec anomalies"
+                } else {
+                    "reçu"
+                },
+                a.fichier.clone(),
+                a.erreurs,
+                a.avertissements,
+            ),
             (None, Some(x)) => ("rejeté", x.fichier.clone(), x.erreurs, x.avertissements),
             (None, None) => ("manquant", String::new(), 0, 0),
         };
@@ -175,7 +284,13 @@ fn synthese(wb: &mut Workbook, c: &Consolidation, axe_of: &dyn Fn(&str) -> Strin
     let unidentified = c.files.iter().filter(|x| x.collectivite.is_empty()).count();
     if unidentified > 0 {
         r += 1;
-        ws.write_string(r, 0, format!("{unidentified} fichier(s) illisible(s) ou non identifié(s) : voir « Fichiers »"))?;
+        ws.write_string(
+            r,
+            0,
+            format!(
+                "{unidentified} fichier(s) illisible(s) ou non identifié(s) : voir « Fichiers »"
+            ),
+        )?;
     }
     // 2. Places per mode d'accueil and year.
     r += 2;
@@ -184,15 +299,25 @@ fn synthese(wb: &mut Workbook, c: &Consolidation, axe_of: &dyn Fn(&str) -> Strin
     let mut places: BTreeMap<(usize, i64), f64> = BTreeMap::new();
     let mut years: Vec<i64> = Vec::new();
     for row in &years_ent.rows {
-        let mode = ModeAccueil::all().iter().position(|m| m.label() == text(&row.values[cm]));
-        let (Some(m), Out::Number(y), Out::Number(v)) = (mode, &row.values[cy], &row.values[cv]) else { continue };
+        let mode = ModeAccueil::all()
+            .iter()
+            .position(|m| m.label() == text(&row.values[cm]));
+        let (Some(m), Out::Number(y), Out::Number(v)) = (mode, &row.values[cy], &row.values[cv])
+        else {
+            continue;
+        };
         *places.entry((m, *y as i64)).or_default() += v;
         if !years.contains(&(*y as i64)) {
             years.push(*y as i64);
         }
     }
     years.sort();
-    ws.write_string_with_format(r, 0, "Places (ETP pour le RPE) projetées par mode d'accueil", &f.title)?;
+    ws.write_string_with_format(
+        r,
+        0,
+        "Places (ETP pour le RPE) projetées par mode d'accueil",
+        &f.title,
+    )?;
     r += 1;
     let top = r;
     ws.write_string_with_format(r, 0, "Mode d'accueil", &f.header)?;
@@ -203,12 +328,18 @@ fn synthese(wb: &mut Workbook, c: &Consolidation, axe_of: &dyn Fn(&str) -> Strin
         r += 1;
         ws.write_string(r, 0, m.label())?;
         for (j, y) in years.iter().enumerate() {
-            ws.write_number(r, 1 + j as u16, places.get(&(i, *y)).copied().unwrap_or(0.0))?;
+            ws.write_number(
+                r,
+                1 + j as u16,
+                places.get(&(i, *y)).copied().unwrap_or(0.0),
+            )?;
         }
     }
     if !years.is_empty() {
         let mut chart = Chart::new(ChartType::Line);
-        chart.title().set_name("Places projetées par mode d'accueil");
+        chart
+            .title()
+            .set_name("Places projetées par mode d'accueil");
         for i in 0..ModeAccueil::all().len() as u32 {
             chart
                 .add_series()
@@ -234,9 +365,26 @@ fn synthese(wb: &mut Workbook, c: &Consolidation, axe_of: &dyn Fn(&str) -> Strin
     }
     // 4. Who exercises what.
     r += 2;
-    ws.write_string_with_format(r, 0, "Compétences d'autorité organisatrice (déclarées par les communes)", &f.title)?;
+    ws.write_string_with_format(
+        r,
+        0,
+        "Compétences d'autorité organisatrice (déclarées par les communes)",
+        &f.title,
+    )?;
     r += 1;
-    headers(ws, r, &[("Commune", 34.0), ("Code", 12.0), ("Recensement", 22.0), ("Information", 22.0), ("Planification", 22.0), ("Qualité", 22.0)], f)?;
+    headers(
+        ws,
+        r,
+        &[
+            ("Commune", 34.0),
+            ("Code", 12.0),
+            ("Recensement", 22.0),
+            ("Information", 22.0),
+            ("Planification", 22.0),
+            ("Qualité", 22.0),
+        ],
+        f,
+    )?;
     for row in &c.entities[0].rows {
         r += 1;
         ws.write_string(r, 0, text(&row.values[1]))?;
@@ -257,7 +405,9 @@ fn synthese(wb: &mut Workbook, c: &Consolidation, axe_of: &dyn Fn(&str) -> Strin
     let mut by_axe: BTreeMap<String, [usize; 5]> = BTreeMap::new();
     for row in &c.entities[5].rows {
         let axe = axe_of(&text(&row.values[0]));
-        let etat = EtatSuivi::all().iter().position(|e| e.label() == text(&row.values[3]));
+        let etat = EtatSuivi::all()
+            .iter()
+            .position(|e| e.label() == text(&row.values[3]));
         if let Some(k) = etat {
             by_axe.entry(axe).or_default()[k] += 1;
         }
@@ -271,7 +421,9 @@ fn synthese(wb: &mut Workbook, c: &Consolidation, axe_of: &dyn Fn(&str) -> Strin
     }
     if !by_axe.is_empty() {
         let mut chart = Chart::new(ChartType::BarStacked);
-        chart.title().set_name("Actions par état d'avancement et par axe");
+        chart
+            .title()
+            .set_name("Actions par état d'avancement et par axe");
         for j in 0..EtatSuivi::all().len() as u16 {
             chart
                 .add_series()

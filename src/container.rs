@@ -29,7 +29,10 @@ impl Format {
     }
 
     pub fn is_spreadsheet(&self) -> bool {
-        matches!(self, Format::Xlsx | Format::Xlsb | Format::Ods | Format::Xls)
+        matches!(
+            self,
+            Format::Xlsx | Format::Xlsb | Format::Ods | Format::Xls
+        )
     }
 }
 
@@ -47,16 +50,27 @@ pub struct Refusal {
 }
 
 fn refuse(code: &'static str, message: impl Into<String>) -> Refusal {
-    Refusal { code, message: message.into() }
+    Refusal {
+        code,
+        message: message.into(),
+    }
 }
 
-pub const PASSWORD: &str = "fichier protégé par mot de passe : enregistrez-le sans mot de passe puis renvoyez-le";
+pub const PASSWORD: &str =
+    "fichier protégé par mot de passe : enregistrez-le sans mot de passe puis renvoyez-le";
 
 /// Recognises the format and checks the container. Returns the format when the bytes may
 /// be handed to a parser.
 pub fn sniff(bytes: &[u8]) -> Result<Format, Refusal> {
     if bytes.len() as u64 > MAX_FILE {
-        return Err(refuse("CTG-E102", format!("fichier de {} Mo, au-delà de la limite de {} Mo", bytes.len() / 1_048_576, MAX_FILE / 1_048_576)));
+        return Err(refuse(
+            "CTG-E102",
+            format!(
+                "fichier de {} Mo, au-delà de la limite de {} Mo",
+                bytes.len() / 1_048_576,
+                MAX_FILE / 1_048_576
+            ),
+        ));
     }
     if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
         return zip_format(bytes);
@@ -64,24 +78,46 @@ pub fn sniff(bytes: &[u8]) -> Result<Format, Refusal> {
     if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
         return ole_format(bytes);
     }
-    if bytes.len() >= 4 && bytes[0] == 0x09 && matches!(bytes[1], 0x00 | 0x02 | 0x04) && bytes[3] == 0x00 && matches!(bytes[2], 0x04 | 0x06) {
-        return Err(refuse("CTG-E100", "classeur Excel 2.x à 4.x (format de 1987-1992) non pris en charge : ouvrez-le et enregistrez-le en .xlsx"));
+    if bytes.len() >= 4
+        && bytes[0] == 0x09
+        && matches!(bytes[1], 0x00 | 0x02 | 0x04)
+        && bytes[3] == 0x00
+        && matches!(bytes[2], 0x04 | 0x06)
+    {
+        return Err(refuse(
+            "CTG-E100",
+            "classeur Excel 2.x à 4.x (format de 1987-1992) non pris en charge : ouvrez-le et enregistrez-le en .xlsx",
+        ));
     }
     let head = String::from_utf8_lossy(&bytes[..bytes.len().min(512)]).to_lowercase();
     if head.contains("<?xml") && head.contains("opendocument") || head.contains("office:document") {
-        return Err(refuse("CTG-E100", "document OpenDocument « à plat » (.fods/.fodt) : enregistrez-le en .ods ou .xlsx"));
+        return Err(refuse(
+            "CTG-E100",
+            "document OpenDocument « à plat » (.fods/.fodt) : enregistrez-le en .ods ou .xlsx",
+        ));
     }
     if head.contains("<html") || head.contains("<table") {
-        return Err(refuse("CTG-E100", "page HTML enregistrée avec une extension de tableur : enregistrez-la en .xlsx"));
+        return Err(refuse(
+            "CTG-E100",
+            "page HTML enregistrée avec une extension de tableur : enregistrez-la en .xlsx",
+        ));
     }
-    Err(refuse("CTG-E100", "format non reconnu : ni classeur (.xlsx, .xls, .ods), ni document Word (.docx)"))
+    Err(refuse(
+        "CTG-E100",
+        "format non reconnu : ni classeur (.xlsx, .xls, .ods), ni document Word (.docx)",
+    ))
 }
 
 fn zip_format(bytes: &[u8]) -> Result<Format, Refusal> {
-    let corrupt = |e: &dyn std::fmt::Display| refuse("CTG-E100", format!("archive corrompue ou tronquée ({e})"));
+    let corrupt = |e: &dyn std::fmt::Display| {
+        refuse("CTG-E100", format!("archive corrompue ou tronquée ({e})"))
+    };
     let mut z = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| corrupt(&e))?;
     if z.len() > MAX_ENTRIES {
-        return Err(refuse("CTG-E102", format!("archive de {} éléments, au-delà de {MAX_ENTRIES}", z.len())));
+        return Err(refuse(
+            "CTG-E102",
+            format!("archive de {} éléments, au-delà de {MAX_ENTRIES}", z.len()),
+        ));
     }
     let mut total: u64 = 0;
     let mut names = Vec::with_capacity(z.len());
@@ -90,16 +126,33 @@ fn zip_format(bytes: &[u8]) -> Result<Format, Refusal> {
         if f.encrypted() {
             return Err(refuse("CTG-E101", PASSWORD));
         }
-        let name = f.name().map(|n| n.replace('\\', "/")).unwrap_or_else(|_| format!("élément {i}"));
+        let name = f
+            .name()
+            .map(|n| n.replace('\\', "/"))
+            .unwrap_or_else(|_| format!("élément {i}"));
         let (size, packed) = (f.size(), f.compressed_size().max(1));
         total = total.saturating_add(size);
         if size > 10 * 1024 * 1024 && size / packed > MAX_RATIO {
-            return Err(refuse("CTG-E102", format!("« {} » se décompresse {} fois : archive piégée refusée", name, size / packed)));
+            return Err(refuse(
+                "CTG-E102",
+                format!(
+                    "« {} » se décompresse {} fois : archive piégée refusée",
+                    name,
+                    size / packed
+                ),
+            ));
         }
         names.push(name);
     }
     if total > MAX_UNCOMPRESSED {
-        return Err(refuse("CTG-E102", format!("{} Mo une fois décompressé, au-delà de {} Mo", total / 1_048_576, MAX_UNCOMPRESSED / 1_048_576)));
+        return Err(refuse(
+            "CTG-E102",
+            format!(
+                "{} Mo une fois décompressé, au-delà de {} Mo",
+                total / 1_048_576,
+                MAX_UNCOMPRESSED / 1_048_576
+            ),
+        ));
     }
     let has = |n: &str| names.iter().any(|x| x.eq_ignore_ascii_case(n));
     // The package relationships name the main part, whatever its file name.
@@ -111,7 +164,11 @@ fn zip_format(bytes: &[u8]) -> Result<Format, Refusal> {
     if main.as_deref().is_some_and(|t| t.starts_with("word/")) {
         return Ok(Format::Docx);
     }
-    if has("xl/workbook.xml") || main.as_deref().is_some_and(|t| t.starts_with("xl/") && t.ends_with(".xml")) {
+    if has("xl/workbook.xml")
+        || main
+            .as_deref()
+            .is_some_and(|t| t.starts_with("xl/") && t.ends_with(".xml"))
+    {
         Ok(Format::Xlsx)
     } else if has("xl/workbook.bin") {
         Ok(Format::Xlsb)
@@ -123,11 +180,17 @@ fn zip_format(bytes: &[u8]) -> Result<Format, Refusal> {
             let _ = m.by_ref().take(200).read_to_string(&mut mime);
         }
         if mime.contains("opendocument.text") {
-            return Err(refuse("CTG-E100", "document texte OpenDocument (.odt) : enregistrez-le en .docx"));
+            return Err(refuse(
+                "CTG-E100",
+                "document texte OpenDocument (.odt) : enregistrez-le en .docx",
+            ));
         }
         Ok(Format::Ods)
     } else {
-        Err(refuse("CTG-E100", "archive zip qui n'est ni un classeur ni un document Word"))
+        Err(refuse(
+            "CTG-E100",
+            "archive zip qui n'est ni un classeur ni un document Word",
+        ))
     }
 }
 
@@ -144,7 +207,8 @@ pub fn office_document_target(rels: &str) -> Option<String> {
 }
 
 fn ole_format(bytes: &[u8]) -> Result<Format, Refusal> {
-    let cf = cfb::CompoundFile::open(Cursor::new(bytes)).map_err(|e| refuse("CTG-E100", format!("fichier Office 97-2003 corrompu ({e})")))?;
+    let cf = cfb::CompoundFile::open(Cursor::new(bytes))
+        .map_err(|e| refuse("CTG-E100", format!("fichier Office 97-2003 corrompu ({e})")))?;
     let names: Vec<String> = cf.walk().map(|e| e.name().to_string()).collect();
     let has = |n: &str| names.iter().any(|x| x.eq_ignore_ascii_case(n));
     if has("EncryptionInfo") || has("EncryptedPackage") {
@@ -156,12 +220,18 @@ fn ole_format(bytes: &[u8]) -> Result<Format, Refusal> {
     for stream in ["Workbook", "Book"] {
         if let Some(e) = cf.walk().find(|e| e.name().eq_ignore_ascii_case(stream)) {
             if e.len() > MAX_FILE * 4 {
-                return Err(refuse("CTG-E102", "flux de classeur démesuré : fichier corrompu"));
+                return Err(refuse(
+                    "CTG-E102",
+                    "flux de classeur démesuré : fichier corrompu",
+                ));
             }
             return Ok(Format::Xls);
         }
     }
-    Err(refuse("CTG-E100", "fichier Office 97-2003 qui n'est ni un classeur ni un document Word"))
+    Err(refuse(
+        "CTG-E100",
+        "fichier Office 97-2003 qui n'est ni un classeur ni un document Word",
+    ))
 }
 
 #[cfg(test)]

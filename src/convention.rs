@@ -10,14 +10,26 @@ use crate::ao;
 use crate::docx::{Cell, Doc, Image, Orientation, Properties};
 use crate::error::{Error, Result};
 use crate::model::{Ctg, FicheAction, Signataire};
-use crate::referentials::{CompetenceAo, Disposition, ObjectifCaf, Referential, SignataireKind, StatutAo};
+use crate::referentials::{
+    CompetenceAo, Disposition, ObjectifCaf, Referential, SignataireKind, StatutAo,
+};
 use crate::rules::fr_date;
 use crate::template::{self, Piece, Var};
 
 /// The template shipped with ctg.
 pub const DEFAULT_TEXT: &str = include_str!("../templates/convention.txt");
 
-const BLOCKS: &[&str] = &["parties", "visas", "preambule", "objectifs_caf", "competences_ao", "enjeux", "objectifs_partages", "signatures", "annexes"];
+const BLOCKS: &[&str] = &[
+    "parties",
+    "visas",
+    "preambule",
+    "objectifs_caf",
+    "competences_ao",
+    "enjeux",
+    "objectifs_partages",
+    "signatures",
+    "annexes",
+];
 
 pub struct Options<'a> {
     pub text: &'a str,
@@ -34,7 +46,12 @@ fn need<'a>(v: &'a str, what: &str, missing: &mut Vec<String>) -> &'a str {
 }
 
 fn territoire_nom(ctg: &Ctg) -> String {
-    ctg.territoire.epci.as_ref().map(|e| e.nom.clone()).or_else(|| ctg.territoire.communes.first().map(|c| c.nom.clone())).unwrap_or_default()
+    ctg.territoire
+        .epci
+        .as_ref()
+        .map(|e| e.nom.clone())
+        .or_else(|| ctg.territoire.communes.first().map(|c| c.nom.clone()))
+        .unwrap_or_default()
 }
 
 /// The values the template may use.
@@ -49,7 +66,12 @@ pub fn variables(ctg: &Ctg) -> BTreeMap<String, Var> {
     v.insert("caf.directeur".into(), t(&c.caf.directeur));
     v.insert("convention.titre".into(), t(&c.titre));
     v.insert("territoire.nom".into(), t(&territoire_nom(ctg)));
-    let names: Vec<String> = c.signataires.iter().filter(|s| s.kind != SignataireKind::Partenaire).map(|s| s.nom.clone()).collect();
+    let names: Vec<String> = c
+        .signataires
+        .iter()
+        .filter(|s| s.kind != SignataireKind::Partenaire)
+        .map(|s| s.nom.clone())
+        .collect();
     v.insert("collectivites".into(), t(&join_fr(&names)));
     v.insert("periode.debut".into(), d(c.periode.debut));
     v.insert("periode.fin".into(), d(c.periode.fin));
@@ -58,13 +80,31 @@ pub fn variables(ctg: &Ctg) -> BTreeMap<String, Var> {
         _ => String::new(),
     };
     v.insert("periode.texte".into(), t(&texte));
-    v.insert("periode.annee_debut".into(), t(&c.periode.debut.map(|x| x.year().to_string()).unwrap_or_default()));
-    v.insert("periode.annee_fin".into(), t(&c.periode.fin.map(|x| x.year().to_string()).unwrap_or_default()));
+    v.insert(
+        "periode.annee_debut".into(),
+        t(&c.periode
+            .debut
+            .map(|x| x.year().to_string())
+            .unwrap_or_default()),
+    );
+    v.insert(
+        "periode.annee_fin".into(),
+        t(&c.periode
+            .fin
+            .map(|x| x.year().to_string())
+            .unwrap_or_default()),
+    );
     v.insert("signature.lieu".into(), t(&c.signature.lieu));
     v.insert("signature.date".into(), d(c.signature.date));
-    v.insert("comite_pilotage".into(), t(c.options.comite_pilotage.code()));
+    v.insert(
+        "comite_pilotage".into(),
+        t(c.options.comite_pilotage.code()),
+    );
     v.insert("secretariat".into(), t(c.options.secretariat.code()));
-    v.insert("suivi_numerique".into(), Var::Flag(c.options.suivi_numerique));
+    v.insert(
+        "suivi_numerique".into(),
+        Var::Flag(c.options.suivi_numerique),
+    );
     v
 }
 
@@ -79,15 +119,23 @@ fn join_fr(items: &[String]) -> String {
 /// The whole document.
 pub fn build(ctg: &Ctg, opts: &Options) -> Result<Vec<u8>> {
     let vars = variables(ctg);
-    let pieces = template::render(opts.text, &vars, BLOCKS).map_err(|e| Error::Invalid(e.to_string()))?;
+    let pieces =
+        template::render(opts.text, &vars, BLOCKS).map_err(|e| Error::Invalid(e.to_string()))?;
     let mut missing = Vec::new();
     let c = &ctg.convention;
     need(&c.caf.nom, "le nom de la Caf", &mut missing);
     for s in &c.signataires {
-        need(&s.representant, &format!("le représentant de {}", s.nom), &mut missing);
+        need(
+            &s.representant,
+            &format!("le représentant de {}", s.nom),
+            &mut missing,
+        );
     }
     if !missing.is_empty() {
-        return Err(Error::Invalid(format!("la CTG ne renseigne pas : {}", missing.join(", "))));
+        return Err(Error::Invalid(format!(
+            "la CTG ne renseigne pas : {}",
+            missing.join(", ")
+        )));
     }
     let mut d = Doc::new();
     title_page(&mut d, ctg, opts)?;
@@ -101,18 +149,36 @@ pub fn build(ctg: &Ctg, opts: &Options) -> Result<Vec<u8>> {
             Piece::Block(b) => block(&mut d, ctg, &b),
         }
     }
-    let props = Properties { title: c.titre.clone(), subject: format!("Convention territoriale globale — {}", territoire_nom(ctg)), author: c.caf.nom.clone(), date: opts.date.clone() };
+    let props = Properties {
+        title: c.titre.clone(),
+        subject: format!("Convention territoriale globale — {}", territoire_nom(ctg)),
+        author: c.caf.nom.clone(),
+        date: opts.date.clone(),
+    };
     d.finish(&props)
 }
 
 fn title_page(d: &mut Doc, ctg: &Ctg, opts: &Options) -> Result<()> {
     for (i, (name, bytes)) in opts.logos.iter().enumerate() {
-        let (w, h) = crate::docx::image_size(bytes).ok_or_else(|| Error::Invalid(format!("logo {name} : seules les images PNG et JPEG sont acceptées")))?;
+        let (w, h) = crate::docx::image_size(bytes).ok_or_else(|| {
+            Error::Invalid(format!(
+                "logo {name} : seules les images PNG et JPEG sont acceptées"
+            ))
+        })?;
         // 4 cm wide at most, ratio kept (EMU: 360 000 per cm).
         let cx = 4 * 360_000u64;
         let cy = cx * h.max(1) as u64 / w.max(1) as u64;
-        let ext = if bytes.starts_with(&[0xFF, 0xD8]) { "jpg" } else { "png" };
-        d.image(Image { name: format!("logo{}.{ext}", i + 1), bytes: bytes.clone(), cx, cy });
+        let ext = if bytes.starts_with(&[0xFF, 0xD8]) {
+            "jpg"
+        } else {
+            "png"
+        };
+        d.image(Image {
+            name: format!("logo{}.{ext}", i + 1),
+            bytes: bytes.clone(),
+            cx,
+            cy,
+        });
     }
     let c = &ctg.convention;
     d.styled("Title", "Convention territoriale globale");
@@ -120,7 +186,21 @@ fn title_page(d: &mut Doc, ctg: &Ctg, opts: &Options) -> Result<()> {
     if let (Some(a), Some(b)) = (c.periode.debut, c.periode.fin) {
         d.centered(&format!("Du {} au {}", fr_date(a), fr_date(b)), 26, false);
     }
-    d.centered(&format!("Entre la {} et {}", c.caf.nom, join_fr(&c.signataires.iter().filter(|s| s.kind != SignataireKind::Partenaire).map(|s| s.nom.clone()).collect::<Vec<_>>())), 22, false);
+    d.centered(
+        &format!(
+            "Entre la {} et {}",
+            c.caf.nom,
+            join_fr(
+                &c.signataires
+                    .iter()
+                    .filter(|s| s.kind != SignataireKind::Partenaire)
+                    .map(|s| s.nom.clone())
+                    .collect::<Vec<_>>()
+            )
+        ),
+        22,
+        false,
+    );
     d.page_break();
     Ok(())
 }
@@ -165,8 +245,16 @@ fn deliberation_text(s: &Signataire) -> String {
         SignataireKind::Epci => "du conseil communautaire",
         SignataireKind::Partenaire => "de son instance délibérante",
     };
-    let date = s.deliberation.date.map(fr_date).unwrap_or_else(|| "…".into());
-    let reference = if s.deliberation.reference.is_empty() { String::new() } else { format!(" ({})", s.deliberation.reference) };
+    let date = s
+        .deliberation
+        .date
+        .map(fr_date)
+        .unwrap_or_else(|| "…".into());
+    let reference = if s.deliberation.reference.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", s.deliberation.reference)
+    };
     format!("par délibération {organe} du {date}{reference}")
 }
 
@@ -178,14 +266,33 @@ fn parties(d: &mut Doc, ctg: &Ctg) {
         c.caf.nom, c.caf.president, c.caf.directeur
     ));
     d.para("et :");
-    for s in c.signataires.iter().filter(|s| s.kind != SignataireKind::Partenaire) {
-        d.bullet(&format!("{}, représentée par {}, {}, dûment autorisé(e) à signer la présente convention {} ;", s.nom, s.representant, s.qualite.to_lowercase(), deliberation_text(s)));
+    for s in c
+        .signataires
+        .iter()
+        .filter(|s| s.kind != SignataireKind::Partenaire)
+    {
+        d.bullet(&format!(
+            "{}, représentée par {}, {}, dûment autorisé(e) à signer la présente convention {} ;",
+            s.nom,
+            s.representant,
+            s.qualite.to_lowercase(),
+            deliberation_text(s)
+        ));
     }
-    let partners: Vec<&Signataire> = c.signataires.iter().filter(|s| s.kind == SignataireKind::Partenaire).collect();
+    let partners: Vec<&Signataire> = c
+        .signataires
+        .iter()
+        .filter(|s| s.kind == SignataireKind::Partenaire)
+        .collect();
     if !partners.is_empty() {
         d.para("et les autres partenaires signataires :");
         for s in partners {
-            d.bullet(&format!("{}, représenté(e) par {}, {} ;", s.nom, s.representant, s.qualite.to_lowercase()));
+            d.bullet(&format!(
+                "{}, représenté(e) par {}, {} ;",
+                s.nom,
+                s.representant,
+                s.qualite.to_lowercase()
+            ));
         }
     }
 }
@@ -206,8 +313,17 @@ fn visas(d: &mut Doc, ctg: &Ctg) {
     for v in VISAS {
         d.para(v);
     }
-    for s in ctg.convention.signataires.iter().filter(|s| s.kind != SignataireKind::Partenaire) {
-        d.para(&format!("Vu la délibération de {} {} ;", s.nom, deliberation_text(s).trim_start_matches("par délibération ")));
+    for s in ctg
+        .convention
+        .signataires
+        .iter()
+        .filter(|s| s.kind != SignataireKind::Partenaire)
+    {
+        d.para(&format!(
+            "Vu la délibération de {} {} ;",
+            s.nom,
+            deliberation_text(s).trim_start_matches("par délibération ")
+        ));
     }
 }
 
@@ -227,7 +343,12 @@ fn competences_text(d: &mut Doc, ctg: &Ctg) {
             parts.push(format!("exercée par {}", join_fr(&own)));
         }
         if !transferred.is_empty() {
-            let epci = ctg.territoire.epci.as_ref().map(|e| e.nom.as_str()).unwrap_or("l'EPCI");
+            let epci = ctg
+                .territoire
+                .epci
+                .as_ref()
+                .map(|e| e.nom.as_str())
+                .unwrap_or("l'EPCI");
             parts.push(format!("transférée à {epci} par {}", join_fr(&transferred)));
         }
         if parts.is_empty() {
@@ -239,14 +360,36 @@ fn competences_text(d: &mut Doc, ctg: &Ctg) {
 
 fn signatures(d: &mut Doc, ctg: &Ctg) {
     let c = &ctg.convention;
-    d.para(&format!("Fait à {}, le {}.", c.signature.lieu, c.signature.date.map(fr_date).unwrap_or_else(|| "…".into())));
+    d.para(&format!(
+        "Fait à {}, le {}.",
+        c.signature.lieu,
+        c.signature.date.map(fr_date).unwrap_or_else(|| "…".into())
+    ));
     d.para("En autant d'exemplaires originaux que de signataires.");
     let mut cells = vec![
-        Cell::lines(vec![format!("Pour la {}", c.caf.nom), "Le président (la présidente) du conseil d'administration".into(), c.caf.president.clone(), String::new(), String::new()]),
-        Cell::lines(vec![format!("Pour la {}", c.caf.nom), "Le directeur (la directrice)".into(), c.caf.directeur.clone(), String::new(), String::new()]),
+        Cell::lines(vec![
+            format!("Pour la {}", c.caf.nom),
+            "Le président (la présidente) du conseil d'administration".into(),
+            c.caf.president.clone(),
+            String::new(),
+            String::new(),
+        ]),
+        Cell::lines(vec![
+            format!("Pour la {}", c.caf.nom),
+            "Le directeur (la directrice)".into(),
+            c.caf.directeur.clone(),
+            String::new(),
+            String::new(),
+        ]),
     ];
     for s in &c.signataires {
-        cells.push(Cell::lines(vec![format!("Pour {}", s.nom), s.qualite.clone(), s.representant.clone(), String::new(), String::new()]));
+        cells.push(Cell::lines(vec![
+            format!("Pour {}", s.nom),
+            s.qualite.clone(),
+            s.representant.clone(),
+            String::new(),
+            String::new(),
+        ]));
     }
     if cells.len() % 2 == 1 {
         cells.push(Cell::text(""));
@@ -280,20 +423,42 @@ fn annexes(d: &mut Doc, ctg: &Ctg) {
     }
     let w = d.text_width();
     for code in codes {
-        let list: Vec<_> = ctg.equipements.iter().filter(|e| e.collectivite == code).collect();
+        let list: Vec<_> = ctg
+            .equipements
+            .iter()
+            .filter(|e| e.collectivite == code)
+            .collect();
         if list.is_empty() {
             continue;
         }
         d.heading(2, ctg.collectivite_nom(&code).unwrap_or(&code));
-        let mut rows = vec![vec![Cell::head("Type de structure"), Cell::head("Nom et adresse de la structure")]];
+        let mut rows = vec![vec![
+            Cell::head("Type de structure"),
+            Cell::head("Nom et adresse de la structure"),
+        ]];
         for e in list {
-            let t = if e.libelle_autre.is_empty() { e.type_structure.label().to_string() } else { format!("{} : {}", e.type_structure.label(), e.libelle_autre) };
-            rows.push(vec![Cell::text(t), Cell::lines(vec![e.nom.clone(), e.adresse.clone()].into_iter().filter(|x| !x.is_empty()).collect())]);
+            let t = if e.libelle_autre.is_empty() {
+                e.type_structure.label().to_string()
+            } else {
+                format!("{} : {}", e.type_structure.label(), e.libelle_autre)
+            };
+            rows.push(vec![
+                Cell::text(t),
+                Cell::lines(
+                    vec![e.nom.clone(), e.adresse.clone()]
+                        .into_iter()
+                        .filter(|x| !x.is_empty())
+                        .collect(),
+                ),
+            ]);
         }
         d.table(&[w * 2 / 5, w * 3 / 5], &rows);
     }
     d.page_break();
-    let (y0, y1) = (ctg.convention.periode.debut.map(|x| x.year()).unwrap_or(0), ctg.convention.periode.fin.map(|x| x.year()).unwrap_or(0));
+    let (y0, y1) = (
+        ctg.convention.periode.debut.map(|x| x.year()).unwrap_or(0),
+        ctg.convention.periode.fin.map(|x| x.year()).unwrap_or(0),
+    );
     d.heading(1, &format!("Annexe 3 – Plan d'actions {y0}-{y1}"));
     competence_table(d, ctg);
     for axe in &ctg.axes {
@@ -311,20 +476,36 @@ fn annexes(d: &mut Doc, ctg: &Ctg) {
     d.heading(1, "Annexe 4 – Pilotage");
     for i in &ctg.pilotage {
         d.heading(2, &i.nom);
-        for (label, v) in [("Composition", &i.composition), ("Fréquence", &i.frequence), ("Rôle", &i.role)] {
+        for (label, v) in [
+            ("Composition", &i.composition),
+            ("Fréquence", &i.frequence),
+            ("Rôle", &i.role),
+        ] {
             if !v.is_empty() {
                 d.para(&format!("{label} : {v}"));
             }
         }
     }
     d.heading(1, "Annexe 5 – Délibérations");
-    for s in ctg.convention.signataires.iter().filter(|s| s.kind != SignataireKind::Partenaire) {
-        d.bullet(&format!("{} : délibération {}", s.nom, deliberation_text(s).trim_start_matches("par délibération ")));
+    for s in ctg
+        .convention
+        .signataires
+        .iter()
+        .filter(|s| s.kind != SignataireKind::Partenaire)
+    {
+        d.bullet(&format!(
+            "{} : délibération {}",
+            s.nom,
+            deliberation_text(s).trim_start_matches("par délibération ")
+        ));
     }
 }
 
 fn competence_table(d: &mut Doc, ctg: &Ctg) {
-    d.heading(2, "Compétences des autorités organisatrices de l'accueil du jeune enfant");
+    d.heading(
+        2,
+        "Compétences des autorités organisatrices de l'accueil du jeune enfant",
+    );
     let w = d.text_width();
     let first = w * 22 / 100;
     let pop = w * 10 / 100;
@@ -338,14 +519,28 @@ fn competence_table(d: &mut Doc, ctg: &Ctg) {
     for c in &ctg.territoire.communes {
         let p = ao::population(c, ao::Basis::Totale);
         let mandatory = ao::obligations(p).mandatory;
-        let mut row = vec![Cell::text(&c.nom), Cell::text(p.map(|p| ao::fr_int(p as u64)).unwrap_or_default())];
+        let mut row = vec![
+            Cell::text(&c.nom),
+            Cell::text(p.map(|p| ao::fr_int(p as u64)).unwrap_or_default()),
+        ];
         for (k, comp) in CompetenceAo::all().iter().enumerate() {
             let s = c.competences.get(*comp);
-            let opt = if mandatory.contains(comp) { "" } else { " (à titre facultatif)" };
+            let opt = if mandatory.contains(comp) {
+                ""
+            } else {
+                " (à titre facultatif)"
+            };
             let mark = |on: bool| if on { "☒" } else { "☐" };
             row.push(Cell::lines(vec![
-                format!("{} Exercée par la commune{}", mark(s == StatutAo::Exercee), if s == StatutAo::Exercee { opt } else { "" }),
-                format!("{} Transférée par la commune à l'EPCI", mark(s == StatutAo::Transferee)),
+                format!(
+                    "{} Exercée par la commune{}",
+                    mark(s == StatutAo::Exercee),
+                    if s == StatutAo::Exercee { opt } else { "" }
+                ),
+                format!(
+                    "{} Transférée par la commune à l'EPCI",
+                    mark(s == StatutAo::Transferee)
+                ),
             ]));
             if s == StatutAo::Transferee {
                 transferred[k].0 += p.unwrap_or(0) as u64;
@@ -360,9 +555,18 @@ fn competence_table(d: &mut Doc, ctg: &Ctg) {
         for (pop, count) in &transferred {
             let all = *count == n && n > 0;
             row.push(Cell::lines(vec![
-                format!("{} Transférée par l'ensemble des communes", if all { "☒" } else { "☐" }),
-                format!("{} Transférée par certaines communes", if *count > 0 && !all { "☒" } else { "☐" }),
-                format!("Population totale des communes ayant transféré : {} habitants", ao::fr_int(*pop)),
+                format!(
+                    "{} Transférée par l'ensemble des communes",
+                    if all { "☒" } else { "☐" }
+                ),
+                format!(
+                    "{} Transférée par certaines communes",
+                    if *count > 0 && !all { "☒" } else { "☐" }
+                ),
+                format!(
+                    "Population totale des communes ayant transféré : {} habitants",
+                    ao::fr_int(*pop)
+                ),
             ]));
         }
         rows.push(row);
@@ -379,7 +583,10 @@ fn labelled(label: &str, values: Vec<String>) -> Cell {
 }
 
 fn lines(s: &str) -> Vec<String> {
-    s.lines().map(str::to_string).filter(|l| !l.trim().is_empty()).collect()
+    s.lines()
+        .map(str::to_string)
+        .filter(|l| !l.trim().is_empty())
+        .collect()
 }
 
 /// «2027-2028 : …»; an open end reads «À partir de 2029 : …» (and reads back the same).
@@ -395,7 +602,14 @@ fn echeance_text(e: &crate::model::Echeance) -> String {
 
 fn indicator_text(i: &crate::model::Indicateur) -> String {
     match i.cible {
-        Some(c) => format!("{} (cible : {} {})", i.libelle, crate::workbook::cells::fmt_number(c).replace('.', ","), i.unite).trim_end().replace(" )", ")"),
+        Some(c) => format!(
+            "{} (cible : {} {})",
+            i.libelle,
+            crate::workbook::cells::fmt_number(c).replace('.', ","),
+            i.unite
+        )
+        .trim_end()
+        .replace(" )", ")"),
         None => i.libelle.clone(),
     }
 }
@@ -406,7 +620,16 @@ fn fiche(d: &mut Doc, f: &FicheAction) {
     let (a, b) = (w * 3 / 10, w * 7 / 10);
     match f.disposition {
         Disposition::PointsForts => {
-            d.table(&[w / 2, w / 2], &[vec![Cell::head("Points forts"), Cell::head("Points faibles")], vec![Cell::lines(f.points_forts.clone()), Cell::lines(f.points_faibles.clone())]]);
+            d.table(
+                &[w / 2, w / 2],
+                &[
+                    vec![Cell::head("Points forts"), Cell::head("Points faibles")],
+                    vec![
+                        Cell::lines(f.points_forts.clone()),
+                        Cell::lines(f.points_faibles.clone()),
+                    ],
+                ],
+            );
             let mut rows = Vec::new();
             let mut row = |label: &str, values: Vec<String>| {
                 if !values.is_empty() {
@@ -419,13 +642,28 @@ fn fiche(d: &mut Doc, f: &FicheAction) {
             row("Public cible", lines(&f.public_cible));
             row("Objectifs opérationnels", f.objectifs_operationnels.clone());
             row("Modalités de mise en œuvre", lines(&f.modalites));
-            row("Principaux outils/dispositifs mobilisables", f.outils.clone());
-            row("Services mobilisés et responsables de l'action", f.services_mobilises.clone());
+            row(
+                "Principaux outils/dispositifs mobilisables",
+                f.outils.clone(),
+            );
+            row(
+                "Services mobilisés et responsables de l'action",
+                f.services_mobilises.clone(),
+            );
             row("Principaux acteurs concernés", f.partenaires.clone());
             row("Résultats attendus", f.resultats_attendus.clone());
-            row("Suivi/indicateurs d'évaluation", f.indicateurs.iter().map(indicator_text).collect());
+            row(
+                "Suivi/indicateurs d'évaluation",
+                f.indicateurs.iter().map(indicator_text).collect(),
+            );
             for s in &f.specificites {
-                row(&format!("Spécificités par autorité organisatrice signataire ({})", s.ao), vec![s.texte.clone()]);
+                row(
+                    &format!(
+                        "Spécificités par autorité organisatrice signataire ({})",
+                        s.ao
+                    ),
+                    vec![s.texte.clone()],
+                );
             }
             row("Collectivités concernées", f.collectivites.clone());
             for x in &f.autres {
@@ -444,31 +682,80 @@ fn fiche(d: &mut Doc, f: &FicheAction) {
         }
         Disposition::ModeleCaf => {
             let half = w / 2;
-            let mut rows = vec![vec![labelled("Pilote de l'action :", vec![f.pilote.clone()]).span(2)]];
+            let mut rows = vec![vec![
+                labelled("Pilote de l'action :", vec![f.pilote.clone()]).span(2),
+            ]];
             if !f.description.is_empty() {
-                rows.push(vec![labelled("Description de l'action :", lines(&f.description)).span(2)]);
+                rows.push(vec![
+                    labelled("Description de l'action :", lines(&f.description)).span(2),
+                ]);
             }
-            rows.push(vec![labelled("Diagnostic initial :", lines(&f.diagnostic_initial)), labelled("Public cible :", lines(&f.public_cible))]);
-            let mut objectives = labelled("Objectifs opérationnels :", f.objectifs_operationnels.clone());
+            rows.push(vec![
+                labelled("Diagnostic initial :", lines(&f.diagnostic_initial)),
+                labelled("Public cible :", lines(&f.public_cible)),
+            ]);
+            let mut objectives = labelled(
+                "Objectifs opérationnels :",
+                f.objectifs_operationnels.clone(),
+            );
             objectives.vmerge = Some(true);
-            rows.push(vec![objectives, labelled("Modalités de mise en œuvre :", lines(&f.modalites))]);
-            rows.push(vec![Cell { vmerge: Some(false), ..Cell::text("") }, labelled("Échéances de réalisation :", f.echeancier.iter().map(echeance_text).collect())]);
-            rows.push(vec![labelled("Services mobilisés et responsables de l'action :", f.services_mobilises.clone()), labelled("Résultats attendus :", f.resultats_attendus.clone())]);
-            rows.push(vec![labelled("Partenaires sollicités :", f.partenaires.clone()), labelled("Indicateurs d'évaluation :", f.indicateurs.iter().map(indicator_text).collect())]);
+            rows.push(vec![
+                objectives,
+                labelled("Modalités de mise en œuvre :", lines(&f.modalites)),
+            ]);
+            rows.push(vec![
+                Cell {
+                    vmerge: Some(false),
+                    ..Cell::text("")
+                },
+                labelled(
+                    "Échéances de réalisation :",
+                    f.echeancier.iter().map(echeance_text).collect(),
+                ),
+            ]);
+            rows.push(vec![
+                labelled(
+                    "Services mobilisés et responsables de l'action :",
+                    f.services_mobilises.clone(),
+                ),
+                labelled("Résultats attendus :", f.resultats_attendus.clone()),
+            ]);
+            rows.push(vec![
+                labelled("Partenaires sollicités :", f.partenaires.clone()),
+                labelled(
+                    "Indicateurs d'évaluation :",
+                    f.indicateurs.iter().map(indicator_text).collect(),
+                ),
+            ]);
             if !f.outils.is_empty() {
-                rows.push(vec![labelled("Outils et dispositifs mobilisables :", f.outils.clone()).span(2)]);
+                rows.push(vec![
+                    labelled("Outils et dispositifs mobilisables :", f.outils.clone()).span(2),
+                ]);
             }
             if !f.points_forts.is_empty() || !f.points_faibles.is_empty() {
-                rows.push(vec![labelled("Points forts :", f.points_forts.clone()), labelled("Points faibles :", f.points_faibles.clone())]);
+                rows.push(vec![
+                    labelled("Points forts :", f.points_forts.clone()),
+                    labelled("Points faibles :", f.points_faibles.clone()),
+                ]);
             }
             if !f.collectivites.is_empty() {
-                rows.push(vec![labelled("Collectivités concernées :", f.collectivites.clone()).span(2)]);
+                rows.push(vec![
+                    labelled("Collectivités concernées :", f.collectivites.clone()).span(2),
+                ]);
             }
             for x in &f.autres {
-                rows.push(vec![labelled(&format!("{} :", x.libelle), lines(&x.texte)).span(2)]);
+                rows.push(vec![
+                    labelled(&format!("{} :", x.libelle), lines(&x.texte)).span(2),
+                ]);
             }
-            let spec: Vec<String> = f.specificites.iter().map(|s| format!("{} : {}", s.ao, s.texte)).collect();
-            rows.push(vec![labelled("Spécificités par autorité organisatrice signataire :", spec).span(2)]);
+            let spec: Vec<String> = f
+                .specificites
+                .iter()
+                .map(|s| format!("{} : {}", s.ao, s.texte))
+                .collect();
+            rows.push(vec![
+                labelled("Spécificités par autorité organisatrice signataire :", spec).span(2),
+            ]);
             d.table(&[half, w - half], &rows);
         }
     }
@@ -485,8 +772,15 @@ fn projections(d: &mut Doc, ctg: &Ctg) {
     };
     for p in &ctg.projections {
         let nom = ctg.collectivite_nom(&p.ao).unwrap_or(&p.ao).to_string();
-        let zone = if p.zone.is_empty() { String::new() } else { format!(" – zone {}", p.zone) };
-        d.heading(2, &format!("Projection de l'offre d'accueil du jeune enfant – {nom}{zone}"));
+        let zone = if p.zone.is_empty() {
+            String::new()
+        } else {
+            format!(" – zone {}", p.zone)
+        };
+        d.heading(
+            2,
+            &format!("Projection de l'offre d'accueil du jeune enfant – {nom}{zone}"),
+        );
         let w = d.text_width();
         let n = years.len() as u32;
         let fixed = w * 14 / 100 + w * 7 / 100;
@@ -495,17 +789,36 @@ fn projections(d: &mut Doc, ctg: &Ctg) {
         let mut widths = vec![w * 14 / 100, w * 7 / 100];
         widths.extend(std::iter::repeat_n(year_w, n as usize));
         widths.extend(std::iter::repeat_n(rest, 5));
-        let mut head = vec![Cell::head("Mode d'accueil / dispositif"), Cell::head("Actuel")];
+        let mut head = vec![
+            Cell::head("Mode d'accueil / dispositif"),
+            Cell::head("Actuel"),
+        ];
         head.extend(years.iter().map(|y| Cell::head(y.to_string())));
-        for h in ["Besoins en emplois et compétences", "Autres besoins identifiés", "Type de projet d'investissement", "Coûts et calendrier prévisionnels", "Ingénierie et moyens humains"] {
+        for h in [
+            "Besoins en emplois et compétences",
+            "Autres besoins identifiés",
+            "Type de projet d'investissement",
+            "Coûts et calendrier prévisionnels",
+            "Ingénierie et moyens humains",
+        ] {
             head.push(Cell::head(h));
         }
         let mut rows = vec![head];
         for l in &p.lignes {
-            let num = |v: Option<f64>| v.map(|x| crate::workbook::cells::fmt_number(x).replace('.', ",")).unwrap_or_default();
-            let mut r = vec![Cell::text(format!("{} ({})", l.mode.label(), l.mode.unite().label())), Cell::text(num(l.actuel))];
+            let num = |v: Option<f64>| {
+                v.map(|x| crate::workbook::cells::fmt_number(x).replace('.', ","))
+                    .unwrap_or_default()
+            };
+            let mut r = vec![
+                Cell::text(format!("{} ({})", l.mode.label(), l.mode.unite().label())),
+                Cell::text(num(l.actuel)),
+            ];
             for y in &years {
-                r.push(Cell::text(num(l.annees.iter().find(|a| a.annee == *y).map(|a| a.valeur))));
+                r.push(Cell::text(num(l
+                    .annees
+                    .iter()
+                    .find(|a| a.annee == *y)
+                    .map(|a| a.valeur))));
             }
             let mut emplois = Vec::new();
             if let Some(v) = l.emplois.etp_vacants {
@@ -517,9 +830,32 @@ fn projections(d: &mut Doc, ctg: &Ctg) {
             emplois.extend(lines(&l.emplois.metiers));
             r.push(Cell::lines(emplois));
             r.push(Cell::lines(lines(&l.autres_besoins)));
-            r.push(Cell::lines(l.investissements.iter().map(|i| format!("{} : {}", i.type_projet.label(), i.description)).collect()));
-            r.push(Cell::lines(l.investissements.iter().map(|i| format!("{}{}", i.cout.map(|c| format!("{} € ; ", ao::fr_int(c as u64))).unwrap_or_default(), i.calendrier)).collect()));
-            r.push(Cell::lines(l.investissements.iter().map(|i| i.ingenierie.clone()).collect()));
+            r.push(Cell::lines(
+                l.investissements
+                    .iter()
+                    .map(|i| format!("{} : {}", i.type_projet.label(), i.description))
+                    .collect(),
+            ));
+            r.push(Cell::lines(
+                l.investissements
+                    .iter()
+                    .map(|i| {
+                        format!(
+                            "{}{}",
+                            i.cout
+                                .map(|c| format!("{} € ; ", ao::fr_int(c as u64)))
+                                .unwrap_or_default(),
+                            i.calendrier
+                        )
+                    })
+                    .collect(),
+            ));
+            r.push(Cell::lines(
+                l.investissements
+                    .iter()
+                    .map(|i| i.ingenierie.clone())
+                    .collect(),
+            ));
             rows.push(r);
         }
         d.table(&widths, &rows);
@@ -538,12 +874,17 @@ mod tests {
     fn document_xml(bytes: &[u8]) -> String {
         let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
         let mut s = String::new();
-        std::io::Read::read_to_string(&mut z.by_name("word/document.xml").unwrap(), &mut s).unwrap();
+        std::io::Read::read_to_string(&mut z.by_name("word/document.xml").unwrap(), &mut s)
+            .unwrap();
         s
     }
 
     fn opts(text: &str) -> Options<'_> {
-        Options { text, logos: vec![], date: "2026-01-01T00:00:00Z".into() }
+        Options {
+            text,
+            logos: vec![],
+            date: "2026-01-01T00:00:00Z".into(),
+        }
     }
 
     #[test]
@@ -559,7 +900,10 @@ mod tests {
         ctg.convention.options.secretariat = crate::referentials::Secretariat::Caf;
         ctg.convention.options.suivi_numerique = false;
         let xml = document_xml(&build(&ctg, &opts(DEFAULT_TEXT)).unwrap());
-        assert!(xml.contains("Le comité de pilotage est présidé par la Caf.") && !xml.contains("coprésidé"));
+        assert!(
+            xml.contains("Le comité de pilotage est présidé par la Caf.")
+                && !xml.contains("coprésidé")
+        );
         assert!(xml.contains("La Caf assure le secrétariat"));
         assert!(!xml.contains("application numérique de suivi"));
     }
@@ -575,10 +919,17 @@ mod tests {
     fn unfillable_placeholder_is_named() {
         let mut ctg = sample();
         ctg.convention.signature.lieu.clear();
-        let err = build(&ctg, &opts("Fait à {{signature.lieu}}.")).unwrap_err().to_string();
+        let err = build(&ctg, &opts("Fait à {{signature.lieu}}."))
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("signature.lieu"), "{err}");
-        let err = build(&sample(), &opts("{{caf.telephone}}")).unwrap_err().to_string();
-        assert!(err.contains("caf.telephone") && err.contains("inconnu"), "{err}");
+        let err = build(&sample(), &opts("{{caf.telephone}}"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("caf.telephone") && err.contains("inconnu"),
+            "{err}"
+        );
     }
 
     #[test]

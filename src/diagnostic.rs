@@ -39,11 +39,17 @@ pub struct Location {
 
 impl Location {
     pub fn pointer(p: impl Into<String>) -> Self {
-        Location { pointer: Some(p.into()), ..Default::default() }
+        Location {
+            pointer: Some(p.into()),
+            ..Default::default()
+        }
     }
 
     pub fn file(f: impl Into<String>) -> Self {
-        Location { file: Some(f.into()), ..Default::default() }
+        Location {
+            file: Some(f.into()),
+            ..Default::default()
+        }
     }
 
     pub fn cell(file: Option<&str>, sheet: &str, cell: impl Into<String>) -> Self {
@@ -99,8 +105,16 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// A diagnostic for a rule of the table; its severity comes from the table.
     pub fn new(code: &'static str, location: Location, message: impl Into<String>) -> Self {
-        let severity = rules::rule(code).map(|r: &RuleInfo| r.severity).unwrap_or(Severity::Error);
-        Diagnostic { code, severity, location, message: message.into(), value: None }
+        let severity = rules::rule(code)
+            .map(|r: &RuleInfo| r.severity)
+            .unwrap_or(Severity::Error);
+        Diagnostic {
+            code,
+            severity,
+            location,
+            message: message.into(),
+            value: None,
+        }
     }
 
     pub fn value(mut self, v: impl fmt::Display) -> Self {
@@ -134,14 +148,29 @@ impl Counts {
 /// Sorts diagnostics by location then code, so reports are stable.
 pub fn sort(diags: &mut [Diagnostic]) {
     diags.sort_by(|a, b| {
-        (&a.location.file, &a.location.sheet, a.location.cell.as_deref().map(cell_key), &a.location.pointer, a.code)
-            .cmp(&(&b.location.file, &b.location.sheet, b.location.cell.as_deref().map(cell_key), &b.location.pointer, b.code))
+        (
+            &a.location.file,
+            &a.location.sheet,
+            a.location.cell.as_deref().map(cell_key),
+            &a.location.pointer,
+            a.code,
+        )
+            .cmp(&(
+                &b.location.file,
+                &b.location.sheet,
+                b.location.cell.as_deref().map(cell_key),
+                &b.location.pointer,
+                b.code,
+            ))
     });
 }
 
 /// Orders `B7` before `B12` and `Z9` before `AA1` (row first, then column).
 fn cell_key(cell: &str) -> (u32, usize, String) {
-    let letters: String = cell.chars().take_while(|c| c.is_ascii_alphabetic()).collect();
+    let letters: String = cell
+        .chars()
+        .take_while(|c| c.is_ascii_alphabetic())
+        .collect();
     let row = cell[letters.len()..].parse().unwrap_or(0);
     (row, letters.len(), letters)
 }
@@ -152,8 +181,14 @@ mod tests {
 
     #[test]
     fn location_renders_sheet_cell_and_pointer() {
-        assert_eq!(Location::cell(Some("r.xlsx"), "Équipements", "C7").to_string(), "r.xlsx › Équipements!C7");
-        assert_eq!(Location::pointer("/convention/periode/fin").to_string(), "/convention/periode/fin");
+        assert_eq!(
+            Location::cell(Some("r.xlsx"), "Équipements", "C7").to_string(),
+            "r.xlsx › Équipements!C7"
+        );
+        assert_eq!(
+            Location::pointer("/convention/periode/fin").to_string(),
+            "/convention/periode/fin"
+        );
     }
 
     #[test]

@@ -9,8 +9,13 @@ use serde::Serialize;
 use crate::ao;
 use crate::error::Result;
 use crate::forms::{self, FormSettings};
-use crate::model::{Ctg, Equipement, FicheAction, Indicateur, LigneProjection, Projection, Suivi, ValeurAnnee, ValeurIndicateur};
-use crate::referentials::{CompetenceAo, EtatSuivi, ModeAccueil, Referential, StatutAo, TypeStructure};
+use crate::model::{
+    Ctg, Equipement, FicheAction, Indicateur, LigneProjection, Projection, Suivi, ValeurAnnee,
+    ValeurIndicateur,
+};
+use crate::referentials::{
+    CompetenceAo, EtatSuivi, ModeAccueil, Referential, StatutAo, TypeStructure,
+};
 use crate::territory::{CommuneRef, referentiel};
 use crate::workbook::layout::{Layout, Sheet};
 use crate::workbook::layouts::RETOUR_COMMUNE;
@@ -43,13 +48,30 @@ const FICHES: [(&str, &str); 4] = [
     ("3.1", "Harmoniser les tarifs des accueils de loisirs"),
 ];
 
-const NOMS: [&str; 8] = ["Les Petits Pas", "Les Lucioles", "Arc-en-ciel", "Les Galopins", "Pomme d'Api", "Les Mésanges", "Le Jardin d'Éveil", "Les Explorateurs"];
+const NOMS: [&str; 8] = [
+    "Les Petits Pas",
+    "Les Lucioles",
+    "Arc-en-ciel",
+    "Les Galopins",
+    "Pomme d'Api",
+    "Les Mésanges",
+    "Le Jardin d'Éveil",
+    "Les Explorateurs",
+];
 
 fn pick_communes(rng: &mut ChaCha8Rng, n: usize) -> Vec<&'static CommuneRef> {
-    let all: Vec<&CommuneRef> = referentiel().communes().iter().filter(|c| c.population_totale.is_some() && !c.epci.is_empty()).collect();
+    let all: Vec<&CommuneRef> = referentiel()
+        .communes()
+        .iter()
+        .filter(|c| c.population_totale.is_some() && !c.epci.is_empty())
+        .collect();
     let mut picked: Vec<&CommuneRef> = Vec::with_capacity(n);
     let mut used = std::collections::HashSet::new();
-    let big: Vec<&CommuneRef> = all.iter().copied().filter(|c| c.population_totale.unwrap_or(0) > 3_500).collect();
+    let big: Vec<&CommuneRef> = all
+        .iter()
+        .copied()
+        .filter(|c| c.population_totale.unwrap_or(0) > 3_500)
+        .collect();
     if n >= all.len() {
         return all; // Every commune: no draw needed.
     }
@@ -79,7 +101,11 @@ fn filled_ctg(c: &CommuneRef, rng: &mut ChaCha8Rng) -> Ctg {
     let mandatory = ao::obligations(c.population_totale).mandatory;
     for comp in CompetenceAo::all() {
         let status = if mandatory.contains(comp) {
-            if rng.random_bool(0.4) { StatutAo::Transferee } else { StatutAo::Exercee }
+            if rng.random_bool(0.4) {
+                StatutAo::Transferee
+            } else {
+                StatutAo::Exercee
+            }
         } else if rng.random_bool(0.3) {
             StatutAo::Exercee
         } else {
@@ -89,34 +115,62 @@ fn filled_ctg(c: &CommuneRef, rng: &mut ChaCha8Rng) -> Ctg {
     }
     let plans = commune.competences.planification == StatutAo::Exercee;
     ctg.territoire.communes.push(commune);
-    let types = [TypeStructure::EajePsu, TypeStructure::MicroCrechePaje, TypeStructure::Mam, TypeStructure::Alsh, TypeStructure::Laep, TypeStructure::AccueilJeunes];
+    let types = [
+        TypeStructure::EajePsu,
+        TypeStructure::MicroCrechePaje,
+        TypeStructure::Mam,
+        TypeStructure::Alsh,
+        TypeStructure::Laep,
+        TypeStructure::AccueilJeunes,
+    ];
     for i in 0..rng.random_range(1..4) {
         let t = types[rng.random_range(0..types.len())];
         ctg.equipements.push(Equipement {
             collectivite: c.insee.into(),
             type_structure: t,
             libelle_autre: String::new(),
-            nom: format!("{} {}", t.short(), NOMS[(i + rng.random_range(0..NOMS.len())) % NOMS.len()]),
+            nom: format!(
+                "{} {}",
+                t.short(),
+                NOMS[(i + rng.random_range(0..NOMS.len())) % NOMS.len()]
+            ),
             adresse: format!("{} rue de la Mairie, {}", rng.random_range(1..60), c.nom),
             commune: c.insee.into(),
         });
     }
     if plans {
         let mut lignes = Vec::new();
-        for m in [ModeAccueil::EajePsu, ModeAccueil::AssistantsMaternels, ModeAccueil::Rpe] {
+        for m in [
+            ModeAccueil::EajePsu,
+            ModeAccueil::AssistantsMaternels,
+            ModeAccueil::Rpe,
+        ] {
             let base = match m.unite() {
                 crate::referentials::Unite::Etp => (rng.random_range(1..6) as f64) * 0.5,
                 _ => rng.random_range(5..60) as f64,
             };
-            let step = if m == ModeAccueil::Rpe { 0.0 } else { rng.random_range(0..4) as f64 };
+            let step = if m == ModeAccueil::Rpe {
+                0.0
+            } else {
+                rng.random_range(0..4) as f64
+            };
             lignes.push(LigneProjection {
                 mode: m,
                 actuel: Some(base),
-                annees: (0..5).map(|k| ValeurAnnee { annee: 2026 + k, valeur: base + step * k as f64 }).collect(),
+                annees: (0..5)
+                    .map(|k| ValeurAnnee {
+                        annee: 2026 + k,
+                        valeur: base + step * k as f64,
+                    })
+                    .collect(),
                 ..Default::default()
             });
         }
-        ctg.projections.push(Projection { ao: c.insee.into(), zone: String::new(), lignes });
+        ctg.projections.push(Projection {
+            ao: c.insee.into(),
+            zone: String::new(),
+            lignes,
+        });
     }
     let etats = EtatSuivi::all();
     for (id, titre) in FICHES.iter().take(rng.random_range(1..=FICHES.len())) {
@@ -124,7 +178,11 @@ fn filled_ctg(c: &CommuneRef, rng: &mut ChaCha8Rng) -> Ctg {
             id: (*id).into(),
             titre: (*titre).into(),
             collectivites: vec![c.insee.into()],
-            indicateurs: vec![Indicateur { libelle: "Familles concernées".into(), cible: Some(50.0), unite: "familles".into() }],
+            indicateurs: vec![Indicateur {
+                libelle: "Familles concernées".into(),
+                cible: Some(50.0),
+                unite: "familles".into(),
+            }],
             ..Default::default()
         });
         ctg.suivi.push(Suivi {
@@ -134,18 +192,29 @@ fn filled_ctg(c: &CommuneRef, rng: &mut ChaCha8Rng) -> Ctg {
             etat: etats[rng.random_range(0..etats.len())],
             avancement: Some(rng.random_range(0..11) as f64 * 10.0),
             commentaire: "Point d'étape transmis par la commune.".into(),
-            indicateurs: vec![ValeurIndicateur { libelle: "Familles concernées".into(), valeur: Some(rng.random_range(0..80) as f64) }],
+            indicateurs: vec![ValeurIndicateur {
+                libelle: "Familles concernées".into(),
+                valeur: Some(rng.random_range(0..80) as f64),
+            }],
         });
     }
     ctg
 }
 
 fn sheet_index(layout: &Layout, name: &str) -> usize {
-    layout.sheets.iter().position(|s| s.name == name).expect("sheet of the layout")
+    layout
+        .sheets
+        .iter()
+        .position(|s| s.name == name)
+        .expect("sheet of the layout")
 }
 
 fn col_index(sheet: &Sheet, header: &str) -> usize {
-    sheet.columns.iter().position(|c| c.header == header).expect("column of the sheet")
+    sheet
+        .columns
+        .iter()
+        .position(|c| c.header == header)
+        .expect("column of the sheet")
 }
 
 /// Where a row may be hit: which rows of which sheets already carry a mistake.
@@ -153,9 +222,22 @@ type Used = std::collections::HashSet<(usize, usize)>;
 
 /// Applies one mistake to the cell data of a return; returns its manifest entry. Each row
 /// gets at most one mistake, so that each is reported on its own.
-fn inject(kind: usize, data: &mut [Vec<Vec<Out>>], perm: Option<&[usize]>, used: &mut Used, file: &str, rng: &mut ChaCha8Rng) -> Option<Injection> {
+fn inject(
+    kind: usize,
+    data: &mut [Vec<Vec<Out>>],
+    perm: Option<&[usize]>,
+    used: &mut Used,
+    file: &str,
+    rng: &mut ChaCha8Rng,
+) -> Option<Injection> {
     let l = &RETOUR_COMMUNE;
-    let mut at = |sheet: &str, header: &str, row: Option<usize>, value: Out, erreur: &str, code: &str| -> Option<Injection> {
+    let mut at = |sheet: &str,
+                  header: &str,
+                  row: Option<usize>,
+                  value: Out,
+                  erreur: &str,
+                  code: &str|
+     -> Option<Injection> {
         let si = sheet_index(l, sheet);
         let s = &l.sheets[si];
         let ci = col_index(s, header);
@@ -182,18 +264,85 @@ fn inject(kind: usize, data: &mut [Vec<Vec<Out>>], perm: Option<&[usize]>, used:
             Some(p) if sheet == "Équipements" => p.iter().position(|i| *i == c).unwrap_or(c),
             _ => c,
         };
-        let (xr, xc) = if s.is_record() { (ci as u32 + 1, 1u16) } else { (r as u32 + 1, moved(ci) as u16) };
-        Some(Injection { fichier: file.into(), feuille: sheet.into(), cellule: cell_name(xr, xc), erreur: erreur.into(), valeur: shown, code_attendu: code.into() })
+        let (xr, xc) = if s.is_record() {
+            (ci as u32 + 1, 1u16)
+        } else {
+            (r as u32 + 1, moved(ci) as u16)
+        };
+        Some(Injection {
+            fichier: file.into(),
+            feuille: sheet.into(),
+            cellule: cell_name(xr, xc),
+            erreur: erreur.into(),
+            valeur: shown,
+            code_attendu: code.into(),
+        })
     };
     match kind {
-        0 => at("Projections par année", "Valeur projetée", None, Out::Text("une vingtaine".into()), "texte dans une cellule numérique", "CTG-E108"),
-        1 => at("Projections par année", "Valeur projetée", None, Out::Text("1,5".into()), "décimale à la française pour des ETP (tolérée)", ""),
-        2 => at("Équipements", "Nom de la structure", None, Out::Empty, "cellule obligatoire vide", "CTG-E107"),
-        3 => at("Équipements", "Type de structure", None, Out::Text("Crèche familiale".into()), "valeur hors de la liste", "CTG-E112"),
-        4 => at("Suivi", "État d'avancement", None, Out::Text("Réalisé".into()), "valeur proche de la liste", "CTG-I113"),
-        5 => at("Suivi", "Trimestre", None, Out::Text("2026-T7".into()), "trimestre impossible", "CTG-E111"),
-        6 => at("Identité", "Population totale", Some(0), Out::Text("3 500,5".into()), "population décimale", "CTG-E108"),
-        _ => at("Suivi", "Avancement (%)", None, Out::Text("1 200".into()), "nombre avec espace (lu, mais hors de 0 à 100)", "CTG-E039"),
+        0 => at(
+            "Projections par année",
+            "Valeur projetée",
+            None,
+            Out::Text("une vingtaine".into()),
+            "texte dans une cellule numérique",
+            "CTG-E108",
+        ),
+        1 => at(
+            "Projections par année",
+            "Valeur projetée",
+            None,
+            Out::Text("1,5".into()),
+            "décimale à la française pour des ETP (tolérée)",
+            "",
+        ),
+        2 => at(
+            "Équipements",
+            "Nom de la structure",
+            None,
+            Out::Empty,
+            "cellule obligatoire vide",
+            "CTG-E107",
+        ),
+        3 => at(
+            "Équipements",
+            "Type de structure",
+            None,
+            Out::Text("Crèche familiale".into()),
+            "valeur hors de la liste",
+            "CTG-E112",
+        ),
+        4 => at(
+            "Suivi",
+            "État d'avancement",
+            None,
+            Out::Text("Réalisé".into()),
+            "valeur proche de la liste",
+            "CTG-I113",
+        ),
+        5 => at(
+            "Suivi",
+            "Trimestre",
+            None,
+            Out::Text("2026-T7".into()),
+            "trimestre impossible",
+            "CTG-E111",
+        ),
+        6 => at(
+            "Identité",
+            "Population totale",
+            Some(0),
+            Out::Text("3 500,5".into()),
+            "population décimale",
+            "CTG-E108",
+        ),
+        _ => at(
+            "Suivi",
+            "Avancement (%)",
+            None,
+            Out::Text("1 200".into()),
+            "nombre avec espace (lu, mais hors de 0 à 100)",
+            "CTG-E039",
+        ),
     }
 }
 
@@ -207,7 +356,10 @@ fn permuted(perm: &[usize]) -> &'static Layout {
     let mut sheets: Vec<Sheet> = RETOUR_COMMUNE.sheets.to_vec();
     let cols: Vec<_> = perm.iter().map(|i| sheets[si].columns[*i]).collect();
     sheets[si].columns = Box::leak(cols.into_boxed_slice());
-    Box::leak(Box::new(Layout { sheets: Box::leak(sheets.into_boxed_slice()), ..RETOUR_COMMUNE }))
+    Box::leak(Box::new(Layout {
+        sheets: Box::leak(sheets.into_boxed_slice()),
+        ..RETOUR_COMMUNE
+    }))
 }
 
 /// Generates `n` returns; `rate` is the share of returns that get mistakes (1 to 3 each).
@@ -221,9 +373,19 @@ pub fn returns(n: usize, seed: u64, rate: f64) -> Result<Vec<Generated>> {
 }
 
 /// Same, handing each return to `sink` as soon as it is written (bounded memory).
-pub fn returns_into(n: usize, seed: u64, rate: f64, sink: &mut dyn FnMut(Generated) -> Result<()>) -> Result<()> {
+pub fn returns_into(
+    n: usize,
+    seed: u64,
+    rate: f64,
+    sink: &mut dyn FnMut(Generated) -> Result<()>,
+) -> Result<()> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let settings = FormSettings { date: "2026-05-04".parse().expect("date"), trimestre: "2026-T2".into(), deadline: "30 juin 2026".into(), contact: "cooperation@caf.example".into() };
+    let settings = FormSettings {
+        date: "2026-05-04".parse().expect("date"),
+        trimestre: "2026-T2".into(),
+        deadline: "30 juin 2026".into(),
+        contact: "cooperation@caf.example".into(),
+    };
     for c in pick_communes(&mut rng, n) {
         let ctg = filled_ctg(c, &mut rng);
         let file_name = forms::file_name(c.insee, c.nom);
@@ -241,15 +403,31 @@ pub fn returns_into(n: usize, seed: u64, rate: f64, sink: &mut dyn FnMut(Generat
                 }
             }
             if kinds.contains(&MOVE_COLUMNS) {
-                let n = RETOUR_COMMUNE.sheets[sheet_index(&RETOUR_COMMUNE, "Équipements")].columns.len();
+                let n = RETOUR_COMMUNE.sheets[sheet_index(&RETOUR_COMMUNE, "Équipements")]
+                    .columns
+                    .len();
                 let mut p: Vec<usize> = (0..n).collect();
                 p.swap(1, 3);
                 perm = Some(p);
-                injections.push(Injection { fichier: file_name.clone(), feuille: "Équipements".into(), cellule: "1".into(), erreur: "colonnes déplacées".into(), valeur: String::new(), code_attendu: "CTG-W106".into() });
+                injections.push(Injection {
+                    fichier: file_name.clone(),
+                    feuille: "Équipements".into(),
+                    cellule: "1".into(),
+                    erreur: "colonnes déplacées".into(),
+                    valeur: String::new(),
+                    code_attendu: "CTG-W106".into(),
+                });
             }
             let mut used = Used::new();
             for k in kinds.into_iter().filter(|k| *k != MOVE_COLUMNS) {
-                injections.extend(inject(k, &mut data, perm.as_deref(), &mut used, &file_name, &mut rng));
+                injections.extend(inject(
+                    k,
+                    &mut data,
+                    perm.as_deref(),
+                    &mut used,
+                    &file_name,
+                    &mut rng,
+                ));
             }
         }
         let layout = match &perm {
@@ -269,12 +447,25 @@ pub fn returns_into(n: usize, seed: u64, rate: f64, sink: &mut dyn FnMut(Generat
             generated: settings.date.to_string(),
             debut: "2026-01-01".into(),
             fin: "2030-12-31".into(),
-            fiches: ctg.fiches.iter().map(|f| f.id.as_str()).collect::<Vec<_>>().join(","),
+            fiches: ctg
+                .fiches
+                .iter()
+                .map(|f| f.id.as_str())
+                .collect::<Vec<_>>()
+                .join(","),
             ..Default::default()
         };
-        let opts = Options { meta: Some(&meta), protect: false, annotations: &[] };
+        let opts = Options {
+            meta: Some(&meta),
+            protect: false,
+            annotations: &[],
+        };
         let bytes = write::write_as(layout, &RETOUR_COMMUNE, &data, &opts)?;
-        sink(Generated { file_name, bytes, injections })?;
+        sink(Generated {
+            file_name,
+            bytes,
+            injections,
+        })?;
     }
     Ok(())
 }

@@ -56,9 +56,24 @@ fn meta(ctg: &Ctg, code: &str, nom: &str, s: &FormSettings) -> Meta {
         generated: s.date.to_string(),
         deadline: s.deadline.clone(),
         contact: s.contact.clone(),
-        debut: ctg.convention.periode.debut.map(|d| d.to_string()).unwrap_or_default(),
-        fin: ctg.convention.periode.fin.map(|d| d.to_string()).unwrap_or_default(),
-        fiches: ctg.fiches.iter().map(|f| f.id.as_str()).collect::<Vec<_>>().join(","),
+        debut: ctg
+            .convention
+            .periode
+            .debut
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
+        fin: ctg
+            .convention
+            .periode
+            .fin
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
+        fiches: ctg
+            .fiches
+            .iter()
+            .map(|f| f.id.as_str())
+            .collect::<Vec<_>>()
+            .join(","),
     }
 }
 
@@ -76,20 +91,50 @@ pub fn subset(ctg: &Ctg, code: &str, s: &FormSettings) -> Ctg {
     } else if let Some(c) = ctg.commune(code) {
         sub.territoire.communes = vec![c.clone()];
     }
-    sub.equipements = ctg.equipements.iter().filter(|e| e.collectivite == code).cloned().collect();
-    sub.projections = ctg.projections.iter().filter(|p| p.ao == code).cloned().collect();
-    let plans = sub.territoire.communes.iter().any(|c| c.insee == code && c.competences.planification == StatutAo::Exercee);
+    sub.equipements = ctg
+        .equipements
+        .iter()
+        .filter(|e| e.collectivite == code)
+        .cloned()
+        .collect();
+    sub.projections = ctg
+        .projections
+        .iter()
+        .filter(|p| p.ao == code)
+        .cloned()
+        .collect();
+    let plans = sub
+        .territoire
+        .communes
+        .iter()
+        .any(|c| c.insee == code && c.competences.planification == StatutAo::Exercee);
     if sub.projections.is_empty() && plans {
         sub.projections.push(empty_projection(ctg, code));
     }
-    for f in ctg.fiches.iter().filter(|f| f.collectivites.iter().any(|c| c == code)) {
-        let existing = ctg.suivi.iter().find(|x| x.fiche == f.id && x.trimestre == s.trimestre && x.collectivite == code);
-        sub.suivi.push(existing.cloned().unwrap_or_else(|| Suivi {
-            fiche: f.id.clone(),
-            trimestre: s.trimestre.clone(),
-            collectivite: code.into(),
-            indicateurs: f.indicateurs.iter().map(|i| ValeurIndicateur { libelle: i.libelle.clone(), valeur: None }).collect(),
-            ..Default::default()
+    for f in ctg
+        .fiches
+        .iter()
+        .filter(|f| f.collectivites.iter().any(|c| c == code))
+    {
+        let existing = ctg
+            .suivi
+            .iter()
+            .find(|x| x.fiche == f.id && x.trimestre == s.trimestre && x.collectivite == code);
+        sub.suivi.push(existing.cloned().unwrap_or_else(|| {
+            Suivi {
+                fiche: f.id.clone(),
+                trimestre: s.trimestre.clone(),
+                collectivite: code.into(),
+                indicateurs: f
+                    .indicateurs
+                    .iter()
+                    .map(|i| ValeurIndicateur {
+                        libelle: i.libelle.clone(),
+                        valeur: None,
+                    })
+                    .collect(),
+                ..Default::default()
+            }
         }));
     }
     sub
@@ -101,26 +146,62 @@ fn empty_projection(ctg: &Ctg, code: &str) -> crate::model::Projection {
     crate::model::Projection {
         ao: code.into(),
         zone: String::new(),
-        lignes: ModeAccueil::all().iter().map(|m| crate::model::LigneProjection { mode: *m, ..Default::default() }).collect(),
+        lignes: ModeAccueil::all()
+            .iter()
+            .map(|m| crate::model::LigneProjection {
+                mode: *m,
+                ..Default::default()
+            })
+            .collect(),
     }
 }
 
 /// Writes the form of one collectivité.
 pub fn form(ctg: &Ctg, code: &str, s: &FormSettings) -> Result<Form> {
-    let is_epci = ctg.territoire.epci.as_ref().is_some_and(|e| e.siren == code);
-    let nom = ctg.collectivite_nom(code).ok_or_else(|| Error::Invalid(format!("{code} n'est ni une commune ni l'EPCI de la CTG")))?.to_string();
-    let layout = if is_epci { &RETOUR_EPCI } else { &RETOUR_COMMUNE };
+    let is_epci = ctg
+        .territoire
+        .epci
+        .as_ref()
+        .is_some_and(|e| e.siren == code);
+    let nom = ctg
+        .collectivite_nom(code)
+        .ok_or_else(|| Error::Invalid(format!("{code} n'est ni une commune ni l'EPCI de la CTG")))?
+        .to_string();
+    let layout = if is_epci {
+        &RETOUR_EPCI
+    } else {
+        &RETOUR_COMMUNE
+    };
     let sub = subset(ctg, code, s);
     let model: Value = serde_json::to_value(&sub).map_err(|e| Error::Invalid(e.to_string()))?;
     let data = write::cells_from_model(layout, &model);
     let m = meta(ctg, code, &nom, s);
-    let bytes = write::write(layout, &data, &Options { meta: Some(&m), protect: true, annotations: &[] })?;
-    Ok(Form { file_name: file_name(code, &nom), code: code.into(), nom, layout, bytes })
+    let bytes = write::write(
+        layout,
+        &data,
+        &Options {
+            meta: Some(&m),
+            protect: true,
+            annotations: &[],
+        },
+    )?;
+    Ok(Form {
+        file_name: file_name(code, &nom),
+        code: code.into(),
+        nom,
+        layout,
+        bytes,
+    })
 }
 
 /// Every form of a CTG: the communes in INSEE order, then the EPCI.
 pub fn all_forms(ctg: &Ctg, s: &FormSettings) -> Result<Vec<Form>> {
-    let mut codes: Vec<String> = ctg.territoire.communes.iter().map(|c| c.insee.clone()).collect();
+    let mut codes: Vec<String> = ctg
+        .territoire
+        .communes
+        .iter()
+        .map(|c| c.insee.clone())
+        .collect();
     codes.sort();
     if let Some(e) = &ctg.territoire.epci {
         codes.push(e.siren.clone());
@@ -133,7 +214,12 @@ mod tests {
     use super::*;
 
     fn settings() -> FormSettings {
-        FormSettings { date: "2026-05-04".parse().unwrap(), trimestre: "2026-T2".into(), deadline: "30 juin 2026".into(), contact: "ctg@caf.example".into() }
+        FormSettings {
+            date: "2026-05-04".parse().unwrap(),
+            trimestre: "2026-T2".into(),
+            deadline: "30 juin 2026".into(),
+            contact: "ctg@caf.example".into(),
+        }
     }
 
     fn sample() -> Ctg {
@@ -145,9 +231,16 @@ mod tests {
         let ctg = sample();
         let sub = subset(&ctg, "29058", &settings());
         assert_eq!(sub.territoire.communes.len(), 1);
-        assert!(sub.equipements.iter().all(|e| e.collectivite == "29058") && !sub.equipements.is_empty());
+        assert!(
+            sub.equipements.iter().all(|e| e.collectivite == "29058")
+                && !sub.equipements.is_empty()
+        );
         assert_eq!(sub.projections[0].ao, "29058");
-        assert!(sub.suivi.iter().any(|s| s.fiche == "1.1" && s.trimestre == "2026-T2"));
+        assert!(
+            sub.suivi
+                .iter()
+                .any(|s| s.fiche == "1.1" && s.trimestre == "2026-T2")
+        );
     }
 
     #[test]

@@ -23,7 +23,12 @@ pub fn new_ctg(scope: Scope, debut: NaiveDate, basis: Basis) -> Result<Ctg> {
     let communes: Vec<&CommuneRef> = match scope {
         Scope::Epci(siren) => {
             check_siren(siren).map_err(|why| Error::Invalid(format!("SIREN {siren} : {why}")))?;
-            let e = r.epci(siren).ok_or_else(|| Error::Invalid(format!("aucun EPCI de SIREN {siren} dans le référentiel ({})", r.millesime)))?;
+            let e = r.epci(siren).ok_or_else(|| {
+                Error::Invalid(format!(
+                    "aucun EPCI de SIREN {siren} dans le référentiel ({})",
+                    r.millesime
+                ))
+            })?;
             ctg.territoire.epci = Some(Epci {
                 siren: e.siren.into(),
                 nom: e.nom.into(),
@@ -31,13 +36,29 @@ pub fn new_ctg(scope: Scope, debut: NaiveDate, basis: Basis) -> Result<Ctg> {
                 population_totale: e.population_totale,
                 millesime: r.millesime.into(),
             });
-            ctg.convention.signataires.push(signataire(SignataireKind::Epci, e.nom, e.siren, "Président"));
+            ctg.convention.signataires.push(signataire(
+                SignataireKind::Epci,
+                e.nom,
+                e.siren,
+                "Président",
+            ));
             r.membres(siren)
         }
         Scope::Commune(insee) => {
-            check_insee(insee).map_err(|why| Error::Invalid(format!("code INSEE {insee} : {why}")))?;
-            let c = r.commune(insee).ok_or_else(|| Error::Invalid(format!("aucune commune de code {insee} dans le référentiel ({})", r.millesime)))?;
-            ctg.convention.signataires.push(signataire(SignataireKind::Commune, c.nom, c.insee, "Maire"));
+            check_insee(insee)
+                .map_err(|why| Error::Invalid(format!("code INSEE {insee} : {why}")))?;
+            let c = r.commune(insee).ok_or_else(|| {
+                Error::Invalid(format!(
+                    "aucune commune de code {insee} dans le référentiel ({})",
+                    r.millesime
+                ))
+            })?;
+            ctg.convention.signataires.push(signataire(
+                SignataireKind::Commune,
+                c.nom,
+                c.insee,
+                "Maire",
+            ));
             vec![c]
         }
     };
@@ -50,9 +71,23 @@ pub fn new_ctg(scope: Scope, debut: NaiveDate, basis: Basis) -> Result<Ctg> {
         ctg.territoire.communes.push(commune);
     }
     let fin = NaiveDate::from_ymd_opt(debut.year() + 4, 12, 31).expect("valid date");
-    let nom = ctg.territoire.epci.as_ref().map(|e| e.nom.clone()).unwrap_or_else(|| ctg.territoire.communes[0].nom.clone());
-    ctg.convention.id = format!("ctg-{}-{}", ctg.convention.signataires[0].code, debut.year());
-    ctg.convention.titre = format!("Convention territoriale globale {} {}-{}", nom, debut.year(), fin.year());
+    let nom = ctg
+        .territoire
+        .epci
+        .as_ref()
+        .map(|e| e.nom.clone())
+        .unwrap_or_else(|| ctg.territoire.communes[0].nom.clone());
+    ctg.convention.id = format!(
+        "ctg-{}-{}",
+        ctg.convention.signataires[0].code,
+        debut.year()
+    );
+    ctg.convention.titre = format!(
+        "Convention territoriale globale {} {}-{}",
+        nom,
+        debut.year(),
+        fin.year()
+    );
     ctg.convention.periode.debut = Some(debut);
     ctg.convention.periode.fin = Some(fin);
     for (i, o) in ObjectifCaf::all().iter().enumerate() {
@@ -67,7 +102,13 @@ pub fn new_ctg(scope: Scope, debut: NaiveDate, basis: Basis) -> Result<Ctg> {
 }
 
 fn signataire(kind: SignataireKind, nom: &str, code: &str, qualite: &str) -> Signataire {
-    Signataire { kind, nom: nom.into(), code: code.into(), qualite: qualite.into(), ..Default::default() }
+    Signataire {
+        kind,
+        nom: nom.into(),
+        code: code.into(),
+        qualite: qualite.into(),
+        ..Default::default()
+    }
 }
 
 #[cfg(test)]
@@ -76,9 +117,17 @@ mod tests {
 
     #[test]
     fn epci_scope_fills_communes_and_competences() {
-        let ctg = new_ctg(Scope::Epci("242900660"), "2026-01-01".parse().unwrap(), Basis::Totale).unwrap();
+        let ctg = new_ctg(
+            Scope::Epci("242900660"),
+            "2026-01-01".parse().unwrap(),
+            Basis::Totale,
+        )
+        .unwrap();
         assert_eq!(ctg.territoire.communes.len(), 7);
-        assert_eq!(ctg.convention.periode.fin, Some("2030-12-31".parse().unwrap()));
+        assert_eq!(
+            ctg.convention.periode.fin,
+            Some("2030-12-31".parse().unwrap())
+        );
         assert_eq!(ctg.axes.len(), 8);
         assert!(ctg.axes[0].socle && !ctg.axes[1].socle);
         let fouesnant = ctg.commune("29058").unwrap();

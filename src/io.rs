@@ -18,9 +18,20 @@ pub fn parse_model(text: &str, name: &str) -> Result<Ctg> {
     let value: serde_json::Value = serde_json::from_str(text).map_err(json_err)?;
     match value.get("version").and_then(|v| v.as_u64()) {
         Some(v) if v == MODEL_VERSION as u64 => {}
-        Some(v) => return Err(Error::Version { name: name.into(), found: v, supported: MODEL_VERSION }),
+        Some(v) => {
+            return Err(Error::Version {
+                name: name.into(),
+                found: v,
+                supported: MODEL_VERSION,
+            });
+        }
         None => {
-            return Err(Error::Json { name: name.into(), line: 1, column: 1, message: "champ « version » absent ou non numérique".into() });
+            return Err(Error::Json {
+                name: name.into(),
+                line: 1,
+                column: 1,
+                message: "champ « version » absent ou non numérique".into(),
+            });
         }
     }
     // Re-parse from text (not from `value`) so that field errors keep their line and column.
@@ -42,9 +53,21 @@ fn translate(msg: &str) -> String {
 }
 
 pub fn read_model(path: &Path) -> Result<Ctg> {
-    let bytes = std::fs::read(path).map_err(|source| Error::Read { path: path.into(), source })?;
-    let text = String::from_utf8(bytes).map_err(|e| Error::Invalid(format!("{} : le fichier n'est pas en UTF-8 (octet {})", path.display(), e.utf8_error().valid_up_to())))?;
-    parse_model(text.trim_start_matches('\u{feff}'), &path.display().to_string())
+    let bytes = std::fs::read(path).map_err(|source| Error::Read {
+        path: path.into(),
+        source,
+    })?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        Error::Invalid(format!(
+            "{} : le fichier n'est pas en UTF-8 (octet {})",
+            path.display(),
+            e.utf8_error().valid_up_to()
+        ))
+    })?;
+    parse_model(
+        text.trim_start_matches('\u{feff}'),
+        &path.display().to_string(),
+    )
 }
 
 /// The model as pretty JSON with a final newline (stable: field order is the struct's).
@@ -56,7 +79,10 @@ pub fn model_json(ctg: &Ctg) -> String {
 
 /// Writes to a temporary file in the same folder, then renames: readers never see half a file.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let werr = |source| Error::Write { path: path.into(), source };
+    let werr = |source| Error::Write {
+        path: path.into(),
+        source,
+    };
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
@@ -84,7 +110,11 @@ mod tests {
 
     #[test]
     fn unknown_field_is_reported_in_french() {
-        let err = parse_model("{\"version\":1,\"convention\":{},\"territoire\":{},\"oups\":1}", "x.json").unwrap_err();
+        let err = parse_model(
+            "{\"version\":1,\"convention\":{},\"territoire\":{},\"oups\":1}",
+            "x.json",
+        )
+        .unwrap_err();
         assert!(err.to_string().contains("champ inconnu"), "{err}");
     }
 

@@ -533,13 +533,19 @@ impl Ctg {
 
     /// Axes that form the mandatory minimum: marked `socle`, or tied to objective 1.
     pub fn socle_axes(&self) -> Vec<&Axe> {
-        self.axes.iter().filter(|a| a.socle || a.objectif == Some(ObjectifCaf::AccueilJeuneEnfant)).collect()
+        self.axes
+            .iter()
+            .filter(|a| a.socle || a.objectif == Some(ObjectifCaf::AccueilJeuneEnfant))
+            .collect()
     }
 
     /// Fiches of the socle axes.
     pub fn socle_fiches(&self) -> Vec<&FicheAction> {
         let axes = self.socle_axes();
-        self.fiches.iter().filter(|f| axes.iter().any(|a| a.id == f.axe)).collect()
+        self.fiches
+            .iter()
+            .filter(|f| axes.iter().any(|a| a.id == f.axe))
+            .collect()
     }
 
     /// The French name of a collectivité of the territory (commune or EPCI) by code.

@@ -76,7 +76,9 @@ pub trait Referential: Sized + Copy + PartialEq + 'static {
             .copied()
             .filter(|v| {
                 names(v).iter().any(|name| {
-                    name.len() >= 3 && n.len() >= 3 && (name.contains(&n) || n.contains(name.as_str()))
+                    name.len() >= 3
+                        && n.len() >= 3
+                        && (name.contains(&n) || n.contains(name.as_str()))
                 })
             })
             .collect();
@@ -300,7 +302,10 @@ referential!(
 /// The names and codes of every referential, for `ctg referentiels` and the workbook lists.
 pub fn catalogue() -> Vec<(&'static str, Vec<(&'static str, &'static str)>)> {
     fn list<T: Referential>() -> (&'static str, Vec<(&'static str, &'static str)>) {
-        (T::TITLE, T::all().iter().map(|v| (v.code(), v.label())).collect())
+        (
+            T::TITLE,
+            T::all().iter().map(|v| (v.code(), v.label())).collect(),
+        )
     }
     vec![
         list::<ObjectifCaf>(),
@@ -331,17 +336,38 @@ mod tests {
 
     #[test]
     fn match_exact_on_code_label_and_synonym() {
-        assert_eq!(TypeStructure::match_label("eaje-psu"), Match::Exact(TypeStructure::EajePsu));
-        assert_eq!(TypeStructure::match_label("eaje micro creche PAJE"), Match::Exact(TypeStructure::MicroCrechePaje));
-        assert_eq!(TypeStructure::match_label("Relais Petite Enfance"), Match::Exact(TypeStructure::Rpe));
-        assert_eq!(EtatSuivi::match_label("REALISÉE"), Match::Exact(EtatSuivi::Realisee));
+        assert_eq!(
+            TypeStructure::match_label("eaje-psu"),
+            Match::Exact(TypeStructure::EajePsu)
+        );
+        assert_eq!(
+            TypeStructure::match_label("eaje micro creche PAJE"),
+            Match::Exact(TypeStructure::MicroCrechePaje)
+        );
+        assert_eq!(
+            TypeStructure::match_label("Relais Petite Enfance"),
+            Match::Exact(TypeStructure::Rpe)
+        );
+        assert_eq!(
+            EtatSuivi::match_label("REALISÉE"),
+            Match::Exact(EtatSuivi::Realisee)
+        );
     }
 
     #[test]
     fn match_close_ambiguous_and_none() {
-        assert_eq!(TypeStructure::match_label("centres sociaux"), Match::Close(TypeStructure::CentreSocial));
-        assert!(matches!(ModeAccueil::match_label("crèche"), Match::Ambiguous(_)));
-        assert_eq!(TypeStructure::match_label("piscine municipale"), Match::None);
+        assert_eq!(
+            TypeStructure::match_label("centres sociaux"),
+            Match::Close(TypeStructure::CentreSocial)
+        );
+        assert!(matches!(
+            ModeAccueil::match_label("crèche"),
+            Match::Ambiguous(_)
+        ));
+        assert_eq!(
+            TypeStructure::match_label("piscine municipale"),
+            Match::None
+        );
         assert_eq!(TypeStructure::match_label("   "), Match::None);
     }
 

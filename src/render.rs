@@ -14,7 +14,15 @@ fn section(d: &Diagnostic) -> String {
     if let Some(s) = &d.location.sheet {
         return format!("Feuille « {s} »");
     }
-    let first = d.location.pointer.as_deref().unwrap_or("").trim_start_matches('/').split('/').next().unwrap_or("");
+    let first = d
+        .location
+        .pointer
+        .as_deref()
+        .unwrap_or("")
+        .trim_start_matches('/')
+        .split('/')
+        .next()
+        .unwrap_or("");
     match first {
         "convention" => "Convention",
         "territoire" => "Territoire et compétences d'AO",
@@ -48,7 +56,12 @@ pub fn diagnostics_text(diags: &[Diagnostic]) -> String {
             Severity::Warning => "!",
             Severity::Info => "i",
         };
-        out.push_str(&format!("  {mark} {} [{}] {}\n", d.code, d.severity.label(), d.location));
+        out.push_str(&format!(
+            "  {mark} {} [{}] {}\n",
+            d.code,
+            d.severity.label(),
+            d.location
+        ));
         out.push_str(&format!("      {}", d.message));
         if let Some(v) = &d.value {
             out.push_str(&format!(" (valeur : « {v} »)"));
@@ -59,20 +72,33 @@ pub fn diagnostics_text(diags: &[Diagnostic]) -> String {
 }
 
 pub fn counts_line(errors: usize, warnings: usize, infos: usize) -> String {
-    format!("{}, {}, {}", plural(errors, "erreur", "erreurs"), plural(warnings, "avertissement", "avertissements"), plural(infos, "info", "infos"))
+    format!(
+        "{}, {}, {}",
+        plural(errors, "erreur", "erreurs"),
+        plural(warnings, "avertissement", "avertissements"),
+        plural(infos, "info", "infos")
+    )
 }
 
 /// The whole `verifier` report.
 pub fn report_text(name: &str, r: &Report) -> String {
     let s = &r.summary;
     let mut out = format!("Vérification de {name}\n");
-    out.push_str(&format!("Base de population : {} ; référentiel : {}\n", s.population, s.millesime));
+    out.push_str(&format!(
+        "Base de population : {} ; référentiel : {}\n",
+        s.population, s.millesime
+    ));
     if r.diagnostics.is_empty() {
         out.push_str("\nAucune anomalie.\n");
     } else {
         out.push_str(&diagnostics_text(&r.diagnostics));
     }
-    out.push_str(&format!("\nBilan : {} ({} communes, {} fiches-action)\n", counts_line(s.errors, s.warnings, s.infos), s.communes, s.fiches));
+    out.push_str(&format!(
+        "\nBilan : {} ({} communes, {} fiches-action)\n",
+        counts_line(s.errors, s.warnings, s.infos),
+        s.communes,
+        s.fiches
+    ));
     out
 }
 
@@ -145,10 +171,16 @@ pub fn territoire(query: &str, basis: Basis) -> Result<TerritoireView, String> {
         millesime: r.millesime,
         base_population: basis.label(),
         epci: epci.map(epci_view),
-        communes: communes.into_iter().map(|c| commune_view(c, basis)).collect(),
+        communes: communes
+            .into_iter()
+            .map(|c| commune_view(c, basis))
+            .collect(),
     };
     match hits.as_slice() {
-        [] => Err(format!("aucun EPCI ni aucune commune ne correspond à « {query} » ({})", r.millesime)),
+        [] => Err(format!(
+            "aucun EPCI ni aucune commune ne correspond à « {query} » ({})",
+            r.millesime
+        )),
         [Found::Epci(e)] => Ok(view(Some(e), r.membres(e.siren))),
         [Found::Commune(c)] => Ok(view(r.epci(c.epci), vec![c])),
         many => {
@@ -157,19 +189,25 @@ pub fn territoire(query: &str, basis: Basis) -> Result<TerritoireView, String> {
                 .take(20)
                 .map(|h| match h {
                     Found::Epci(e) => format!("  EPCI {} {}", e.siren, e.nom),
-                    Found::Commune(c) => format!("  commune {} {} ({})", c.insee, c.nom, c.departement),
+                    Found::Commune(c) => {
+                        format!("  commune {} {} ({})", c.insee, c.nom, c.departement)
+                    }
                 })
                 .collect();
             if many.len() > 20 {
                 list.push(format!("  … et {} autres", many.len() - 20));
             }
-            Err(format!("« {query} » désigne plusieurs territoires ; précisez le code :\n{}", list.join("\n")))
+            Err(format!(
+                "« {query} » désigne plusieurs territoires ; précisez le code :\n{}",
+                list.join("\n")
+            ))
         }
     }
 }
 
 fn pop(p: Option<u32>) -> String {
-    p.map(|p| ao::fr_int(p as u64)).unwrap_or_else(|| "—".into())
+    p.map(|p| ao::fr_int(p as u64))
+        .unwrap_or_else(|| "—".into())
 }
 
 pub fn territoire_text(v: &TerritoireView) -> String {
@@ -177,23 +215,50 @@ pub fn territoire_text(v: &TerritoireView) -> String {
     if let Some(e) = &v.epci {
         out.push_str(&format!(
             "{} ({}, SIREN {}) : {} habitants (population totale), {} (municipale), {} communes\n",
-            e.nom, e.nature, e.siren, pop(e.population_totale), pop(e.population_municipale), v.communes.len()
+            e.nom,
+            e.nature,
+            e.siren,
+            pop(e.population_totale),
+            pop(e.population_municipale),
+            v.communes.len()
         ));
     }
-    out.push_str(&format!("Seuils appliqués à la {} ; référentiel {}\n\n", v.base_population, v.millesime));
-    out.push_str(&format!("{:<7} {:<28} {:>10} {:>10}  {}\n", "INSEE", "Commune", "Pop. tot.", "Pop. mun.", "Compétences d'AO obligatoires"));
+    out.push_str(&format!(
+        "Seuils appliqués à la {} ; référentiel {}\n\n",
+        v.base_population, v.millesime
+    ));
+    out.push_str(&format!(
+        "{:<7} {:<28} {:>10} {:>10}  {}\n",
+        "INSEE", "Commune", "Pop. tot.", "Pop. mun.", "Compétences d'AO obligatoires"
+    ));
     for c in &v.communes {
-        let comps: Vec<&str> = c.competences_obligatoires.iter().filter_map(|code| CompetenceAo::from_code(code)).map(|c| c.short()).collect();
+        let comps: Vec<&str> = c
+            .competences_obligatoires
+            .iter()
+            .filter_map(|code| CompetenceAo::from_code(code))
+            .map(|c| c.short())
+            .collect();
         let mut line = comps.join(", ");
         if c.rpe_obligatoire {
             line.push_str(" + RPE et schéma pluriannuel");
         }
-        out.push_str(&format!("{:<7} {:<28} {:>10} {:>10}  {}\n", c.insee, c.nom, pop(c.population_totale), pop(c.population_municipale), line));
+        out.push_str(&format!(
+            "{:<7} {:<28} {:>10} {:>10}  {}\n",
+            c.insee,
+            c.nom,
+            pop(c.population_totale),
+            pop(c.population_municipale),
+            line
+        ));
         for r in &c.raisons {
             out.push_str(&format!("{:>8}· {r}\n", ""));
         }
         if let Some(t) = c.proche_seuil {
-            out.push_str(&format!("{:>8}· attention : à moins de 2 % du seuil de {} habitants\n", "", ao::fr_int(t as u64)));
+            out.push_str(&format!(
+                "{:>8}· attention : à moins de 2 % du seuil de {} habitants\n",
+                "",
+                ao::fr_int(t as u64)
+            ));
         }
     }
     out

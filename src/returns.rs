@@ -14,8 +14,9 @@ use crate::workbook::write::{self, Annotation, Meta, Options, Out};
 
 /// Domain rules that concern what a return holds (the others need the whole CTG).
 const RETURN_RULES: &[&str] = &[
-    "CTG-E010", "CTG-E011", "CTG-E012", "CTG-W018", "CTG-I016", "CTG-E020", "CTG-E021", "CTG-E022", "CTG-E023", "CTG-W025", "CTG-W026",
-    "CTG-E037", "CTG-E038", "CTG-E039", "CTG-E040", "CTG-E041", "CTG-E042", "CTG-E043", "CTG-E044", "CTG-E045", "CTG-W046",
+    "CTG-E010", "CTG-E011", "CTG-E012", "CTG-W018", "CTG-I016", "CTG-E020", "CTG-E021", "CTG-E022",
+    "CTG-E023", "CTG-W025", "CTG-W026", "CTG-E037", "CTG-E038", "CTG-E039", "CTG-E040", "CTG-E041",
+    "CTG-E042", "CTG-E043", "CTG-E044", "CTG-E045", "CTG-W046",
 ];
 
 /// The verdict on one return.
@@ -47,15 +48,32 @@ pub fn validate(bytes: &[u8], file: &str, ctg: Option<&Ctg>, basis: Basis) -> Re
         Ok(o) => o,
         Err(d) => {
             let diagnostics = vec![d];
-            return ReturnReport { file: file.into(), kind: String::new(), collectivite: String::new(), nom: String::new(), counts: Counts::of(&diagnostics), diagnostics, rows: RowCounts::default(), outcome: None };
+            return ReturnReport {
+                file: file.into(),
+                kind: String::new(),
+                collectivite: String::new(),
+                nom: String::new(),
+                counts: Counts::of(&diagnostics),
+                diagnostics,
+                rows: RowCounts::default(),
+                outcome: None,
+            };
         }
     };
     let mut diags = outcome.diagnostics.clone();
-    let code = outcome.meta.get("ctg_collectivite").cloned().unwrap_or_default();
+    let code = outcome
+        .meta
+        .get("ctg_collectivite")
+        .cloned()
+        .unwrap_or_default();
     let nom = outcome.meta.get("ctg_nom").cloned().unwrap_or_default();
     identity(&outcome, file, &code, &mut diags);
     let full = outcome.layout.kind == "ctg-complet";
-    let model = if full { outcome.model.clone() } else { context_model(&outcome, ctg) };
+    let model = if full {
+        outcome.model.clone()
+    } else {
+        context_model(&outcome, ctg)
+    };
     let report = crate::rules::verify(&model, basis);
     for mut d in report.diagnostics {
         if !full && !RETURN_RULES.contains(&d.code) {
@@ -94,16 +112,37 @@ pub fn validate(bytes: &[u8], file: &str, ctg: Option<&Ctg>, basis: Basis) -> Re
 /// The form was issued for one collectivité: the code typed in «Identité» must be it.
 fn identity(o: &Outcome, file: &str, code: &str, diags: &mut Vec<Diagnostic>) {
     let typed = match o.layout.kind {
-        "retour-commune" => o.model.territoire.communes.first().map(|c| (c.insee.clone(), "/territoire/communes/0/insee")),
-        "retour-epci" => o.model.territoire.epci.as_ref().map(|e| (e.siren.clone(), "/territoire/epci/siren")),
+        "retour-commune" => o
+            .model
+            .territoire
+            .communes
+            .first()
+            .map(|c| (c.insee.clone(), "/territoire/communes/0/insee")),
+        "retour-epci" => o
+            .model
+            .territoire
+            .epci
+            .as_ref()
+            .map(|e| (e.siren.clone(), "/territoire/epci/siren")),
         _ => None,
     };
     if let Some((typed, pointer)) = typed
         && !code.is_empty()
         && typed != code
     {
-        let loc = o.locate(file, pointer).unwrap_or_else(|| Location::file(file));
-        diags.push(Diagnostic::new("CTG-E121", loc, format!("le formulaire a été émis pour {code}, la feuille Identité indique {typed}")).value(typed));
+        let loc = o
+            .locate(file, pointer)
+            .unwrap_or_else(|| Location::file(file));
+        diags.push(
+            Diagnostic::new(
+                "CTG-E121",
+                loc,
+                format!(
+                    "le formulaire a été émis pour {code}, la feuille Identité indique {typed}"
+                ),
+            )
+            .value(typed),
+        );
     }
 }
 
@@ -121,7 +160,13 @@ fn context_model(o: &Outcome, ctg: Option<&Ctg>) -> Ctg {
             m.convention.periode.debut = o.meta.get("ctg_debut").and_then(|d| d.parse().ok());
             m.convention.periode.fin = o.meta.get("ctg_fin").and_then(|d| d.parse().ok());
             if let Some(ids) = o.meta.get("ctg_fiches").filter(|s| !s.is_empty()) {
-                m.fiches = ids.split(',').map(|id| crate::model::FicheAction { id: id.into(), ..Default::default() }).collect();
+                m.fiches = ids
+                    .split(',')
+                    .map(|id| crate::model::FicheAction {
+                        id: id.into(),
+                        ..Default::default()
+                    })
+                    .collect();
             }
         }
     }
@@ -161,7 +206,12 @@ fn out_of_raw(r: &Raw) -> Out {
 /// The annotated copy: the return rebuilt from its layout with the partner's values, each
 /// faulty cell coloured with a note, and an «Anomalies» sheet linking to every cell.
 pub fn annotated(report: &ReturnReport) -> crate::Result<Vec<u8>> {
-    let o = report.outcome.as_ref().ok_or_else(|| crate::Error::Invalid(format!("{} est illisible : pas de copie annotée possible", report.file)))?;
+    let o = report.outcome.as_ref().ok_or_else(|| {
+        crate::Error::Invalid(format!(
+            "{} est illisible : pas de copie annotée possible",
+            report.file
+        ))
+    })?;
     let mut data = Vec::new();
     // (partner sheet, partner cell) → (layout sheet, row, col) in the copy.
     let mut place: BTreeMap<(String, String), (String, u32, u16)> = BTreeMap::new();
@@ -171,7 +221,10 @@ pub fn annotated(report: &ReturnReport) -> crate::Result<Vec<u8>> {
             let row: Vec<Out> = s.rows.iter().map(|r| out_of_raw(&r.cells[0])).collect();
             for (i, r) in s.rows.iter().enumerate() {
                 if let Some(c) = r.source_cols[0] {
-                    place.insert((found.clone(), write::cell_name(r.source_row, c as u16)), (s.sheet.name.into(), i as u32 + 1, 1));
+                    place.insert(
+                        (found.clone(), write::cell_name(r.source_row, c as u16)),
+                        (s.sheet.name.into(), i as u32 + 1, 1),
+                    );
                 }
             }
             data.push(vec![row]);
@@ -181,10 +234,15 @@ pub fn annotated(report: &ReturnReport) -> crate::Result<Vec<u8>> {
                 rows.push(r.cells.iter().map(out_of_raw).collect());
                 for (ci, c) in r.source_cols.iter().enumerate() {
                     if let Some(c) = c {
-                        place.insert((found.clone(), write::cell_name(r.source_row, *c as u16)), (s.sheet.name.into(), ri as u32 + 1, ci as u16));
+                        place.insert(
+                            (found.clone(), write::cell_name(r.source_row, *c as u16)),
+                            (s.sheet.name.into(), ri as u32 + 1, ci as u16),
+                        );
                     }
                 }
-                place.entry((found.clone(), format!("{}", r.source_row + 1))).or_insert((s.sheet.name.into(), ri as u32 + 1, 0));
+                place
+                    .entry((found.clone(), format!("{}", r.source_row + 1)))
+                    .or_insert((s.sheet.name.into(), ri as u32 + 1, 0));
             }
             data.push(rows);
         }
@@ -193,12 +251,25 @@ pub fn annotated(report: &ReturnReport) -> crate::Result<Vec<u8>> {
         .diagnostics
         .iter()
         .map(|d| {
-            let key = (d.location.sheet.clone().unwrap_or_default(), d.location.cell.clone().unwrap_or_default());
+            let key = (
+                d.location.sheet.clone().unwrap_or_default(),
+                d.location.cell.clone().unwrap_or_default(),
+            );
             let (sheet, row, col, placed) = match place.get(&key) {
                 Some((s, r, c)) => (s.clone(), *r, *c, true),
                 None => (key.0.clone(), 0, 0, false),
             };
-            Annotation { sheet, row, col, placed, location: d.location.to_string(), code: d.code.into(), severity: d.severity, message: d.message.clone(), value: d.value.clone().unwrap_or_default() }
+            Annotation {
+                sheet,
+                row,
+                col,
+                placed,
+                location: d.location.to_string(),
+                code: d.code.into(),
+                severity: d.severity,
+                message: d.message.clone(),
+                value: d.value.clone().unwrap_or_default(),
+            }
         })
         .collect();
     let m = &o.meta;
@@ -213,12 +284,23 @@ pub fn annotated(report: &ReturnReport) -> crate::Result<Vec<u8>> {
         fiches: get("ctg_fiches"),
         ..Default::default()
     };
-    write::write(o.layout, &data, &Options { meta: Some(&meta), protect: false, annotations: &annotations })
+    write::write(
+        o.layout,
+        &data,
+        &Options {
+            meta: Some(&meta),
+            protect: false,
+            annotations: &annotations,
+        },
+    )
 }
 
 /// Severity counts over several reports.
 pub fn total(reports: &[ReturnReport]) -> Counts {
-    let all: Vec<Diagnostic> = reports.iter().flat_map(|r| r.diagnostics.iter().cloned()).collect();
+    let all: Vec<Diagnostic> = reports
+        .iter()
+        .flat_map(|r| r.diagnostics.iter().cloned())
+        .collect();
     Counts::of(&all)
 }
 

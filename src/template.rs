@@ -31,7 +31,12 @@ impl std::fmt::Display for TemplateError {
     }
 }
 
-fn condition(expr: &str, vars: &BTreeMap<String, Var>, line: usize, errs: &mut Vec<String>) -> bool {
+fn condition(
+    expr: &str,
+    vars: &BTreeMap<String, Var>,
+    line: usize,
+    errs: &mut Vec<String>,
+) -> bool {
     let (name, want) = match expr.split_once('=') {
         Some((n, v)) => (n.trim(), Some(v.trim())),
         None => (expr.trim(), None),
@@ -61,7 +66,9 @@ fn fill(text: &str, vars: &BTreeMap<String, Var>, line: usize, errs: &mut Vec<St
         let name = rest[start + 2..start + end].trim();
         match vars.get(name) {
             Some(Var::Text(v)) if !v.is_empty() => out.push_str(v),
-            Some(Var::Text(_)) => errs.push(format!("ligne {line} : « {{{{{name}}}}} » n'est pas renseigné dans la CTG")),
+            Some(Var::Text(_)) => errs.push(format!(
+                "ligne {line} : « {{{{{name}}}}} » n'est pas renseigné dans la CTG"
+            )),
             Some(Var::Flag(b)) => out.push_str(if *b { "oui" } else { "non" }),
             None => errs.push(format!("ligne {line} : « {{{{{name}}}}} » est inconnu")),
         }
@@ -72,7 +79,11 @@ fn fill(text: &str, vars: &BTreeMap<String, Var>, line: usize, errs: &mut Vec<St
 }
 
 /// Renders a template into pieces; `blocks` are the generated blocks it may name.
-pub fn render(template: &str, vars: &BTreeMap<String, Var>, blocks: &[&str]) -> Result<Vec<Piece>, TemplateError> {
+pub fn render(
+    template: &str,
+    vars: &BTreeMap<String, Var>,
+    blocks: &[&str],
+) -> Result<Vec<Piece>, TemplateError> {
     let mut errs = Vec::new();
     let mut out = Vec::new();
     let mut stack: Vec<(bool, usize)> = Vec::new(); // (active, line opened)
@@ -140,9 +151,15 @@ pub fn render(template: &str, vars: &BTreeMap<String, Var>, blocks: &[&str]) -> 
     }
     flush(&mut para, &mut out);
     for (_, l) in stack {
-        errs.push(format!("ligne {l} : {{{{#si}}}} jamais fermé par {{{{/si}}}}"));
+        errs.push(format!(
+            "ligne {l} : {{{{#si}}}} jamais fermé par {{{{/si}}}}"
+        ));
     }
-    if errs.is_empty() { Ok(out) } else { Err(TemplateError(errs)) }
+    if errs.is_empty() {
+        Ok(out)
+    } else {
+        Err(TemplateError(errs))
+    }
 }
 
 #[cfg(test)]
@@ -160,24 +177,52 @@ mod tests {
 
     #[test]
     fn headings_paragraphs_bullets_and_values() {
-        let p = render("# Titre\nLa {{caf.nom}}\nsigne.\n\n- un\n{{@visas}}", &vars(), &["visas"]).unwrap();
-        assert_eq!(p, vec![Piece::Heading(1, "Titre".into()), Piece::Para("La Caf du Finistère signe.".into()), Piece::Bullet("un".into()), Piece::Block("visas".into())]);
+        let p = render(
+            "# Titre\nLa {{caf.nom}}\nsigne.\n\n- un\n{{@visas}}",
+            &vars(),
+            &["visas"],
+        )
+        .unwrap();
+        assert_eq!(
+            p,
+            vec![
+                Piece::Heading(1, "Titre".into()),
+                Piece::Para("La Caf du Finistère signe.".into()),
+                Piece::Bullet("un".into()),
+                Piece::Block("visas".into())
+            ]
+        );
     }
 
     #[test]
     fn conditions_keep_exactly_one_branch() {
-        let t = "{{#si copil = copilotage}}\nA\n{{#sinon}}\nB\n{{/si}}\n{{#si numerique}}\nC\n{{/si}}";
-        assert_eq!(render(t, &vars(), &[]).unwrap(), vec![Piece::Para("A".into())]);
+        let t =
+            "{{#si copil = copilotage}}\nA\n{{#sinon}}\nB\n{{/si}}\n{{#si numerique}}\nC\n{{/si}}";
+        assert_eq!(
+            render(t, &vars(), &[]).unwrap(),
+            vec![Piece::Para("A".into())]
+        );
         let t = "{{#si copil = presidence_caf}}\nA\n{{#sinon}}\nB\n{{/si}}";
-        assert_eq!(render(t, &vars(), &[]).unwrap(), vec![Piece::Para("B".into())]);
+        assert_eq!(
+            render(t, &vars(), &[]).unwrap(),
+            vec![Piece::Para("B".into())]
+        );
     }
 
     #[test]
     fn unknown_or_empty_placeholders_are_named() {
-        let e = render("x {{inconnu}}\n\n{{vide}}\n{{@bloc}}\n{{#si z}}\n", &vars(), &[]).unwrap_err();
+        let e = render(
+            "x {{inconnu}}\n\n{{vide}}\n{{@bloc}}\n{{#si z}}\n",
+            &vars(),
+            &[],
+        )
+        .unwrap_err();
         let all = e.to_string();
         assert!(all.contains("inconnu") && all.contains("ligne 1"), "{all}");
-        assert!(all.contains("vide") && all.contains("n'est pas renseigné"), "{all}");
+        assert!(
+            all.contains("vide") && all.contains("n'est pas renseigné"),
+            "{all}"
+        );
         assert!(all.contains("@bloc"), "{all}");
         assert!(all.contains("jamais fermé"), "{all}");
     }

@@ -78,7 +78,12 @@ fn pop(s: &str) -> Option<u32> {
 impl Referentiel {
     /// Parses the compact TSV; malformed lines are skipped (the file is ours and tested).
     pub fn parse(data: &'static str) -> Self {
-        let mut r = Referentiel { millesime: "", communes: Vec::with_capacity(36_000), epcis: Vec::with_capacity(1_300), names: OnceLock::new() };
+        let mut r = Referentiel {
+            millesime: "",
+            communes: Vec::with_capacity(36_000),
+            epcis: Vec::with_capacity(1_300),
+            names: OnceLock::new(),
+        };
         for line in data.lines() {
             let f: Vec<&'static str> = line.split('\t').collect();
             match f.as_slice() {
@@ -120,11 +125,17 @@ impl Referentiel {
     }
 
     pub fn commune(&self, insee: &str) -> Option<&CommuneRef> {
-        self.communes.binary_search_by(|c| c.insee.cmp(insee)).ok().map(|i| &self.communes[i])
+        self.communes
+            .binary_search_by(|c| c.insee.cmp(insee))
+            .ok()
+            .map(|i| &self.communes[i])
     }
 
     pub fn epci(&self, siren: &str) -> Option<&EpciRef> {
-        self.epcis.binary_search_by(|e| e.siren.cmp(siren)).ok().map(|i| &self.epcis[i])
+        self.epcis
+            .binary_search_by(|e| e.siren.cmp(siren))
+            .ok()
+            .map(|i| &self.epcis[i])
     }
 
     /// Member communes of an EPCI, by INSEE code.
@@ -152,15 +163,35 @@ impl Referentiel {
         if n.is_empty() {
             return vec![];
         }
-        let (en, cn) = self.names.get_or_init(|| (self.epcis.iter().map(|e| normalize(e.nom)).collect(), self.communes.iter().map(|c| normalize(c.nom)).collect()));
+        let (en, cn) = self.names.get_or_init(|| {
+            (
+                self.epcis.iter().map(|e| normalize(e.nom)).collect(),
+                self.communes.iter().map(|c| normalize(c.nom)).collect(),
+            )
+        });
         let all = || {
-            self.epcis.iter().zip(en).map(|(e, name)| (name, Found::Epci(e))).chain(self.communes.iter().zip(cn).map(|(c, name)| (name, Found::Commune(c))))
+            self.epcis
+                .iter()
+                .zip(en)
+                .map(|(e, name)| (name, Found::Epci(e)))
+                .chain(
+                    self.communes
+                        .iter()
+                        .zip(cn)
+                        .map(|(c, name)| (name, Found::Commune(c))),
+                )
         };
-        let exact: Vec<Found> = all().filter(|(name, _)| **name == n).map(|(_, f)| f).collect();
+        let exact: Vec<Found> = all()
+            .filter(|(name, _)| **name == n)
+            .map(|(_, f)| f)
+            .collect();
         if !exact.is_empty() {
             return exact;
         }
-        all().filter(|(name, _)| name.contains(&n)).map(|(_, f)| f).collect()
+        all()
+            .filter(|(name, _)| name.contains(&n))
+            .map(|(_, f)| f)
+            .collect()
     }
 }
 
@@ -169,12 +200,19 @@ impl Referentiel {
 pub fn check_insee(code: &str) -> Result<(), String> {
     let b = code.as_bytes();
     if b.len() != 5 {
-        return Err(format!("un code INSEE a 5 caractères, celui-ci en a {}", code.chars().count()));
+        return Err(format!(
+            "un code INSEE a 5 caractères, celui-ci en a {}",
+            code.chars().count()
+        ));
     }
     let dep = &code[..2];
     let digits = |s: &str| s.bytes().all(|c| c.is_ascii_digit());
     if dep == "2A" || dep == "2B" {
-        return if digits(&code[2..]) { Ok(()) } else { Err("après 2A/2B viennent 3 chiffres".into()) };
+        return if digits(&code[2..]) {
+            Ok(())
+        } else {
+            Err("après 2A/2B viennent 3 chiffres".into())
+        };
     }
     if !digits(code) {
         return Err("un code INSEE ne contient que des chiffres (sauf 2A/2B pour la Corse)".into());
@@ -182,7 +220,9 @@ pub fn check_insee(code: &str) -> Result<(), String> {
     match dep {
         "00" | "96" => Err(format!("le département {dep} n'existe pas")),
         "20" => Err("la Corse s'écrit 2A ou 2B depuis 1976".into()),
-        "97" | "98" if !(b'1'..=b'9').contains(&b[2]) => Err(format!("département d'outre-mer {} inconnu", &code[..3])),
+        "97" | "98" if !(b'1'..=b'9').contains(&b[2]) => {
+            Err(format!("département d'outre-mer {} inconnu", &code[..3]))
+        }
         _ => Ok(()),
     }
 }
@@ -192,7 +232,11 @@ pub fn check_siren(siren: &str) -> Result<(), String> {
     if siren.len() != 9 || !siren.bytes().all(|b| b.is_ascii_digit()) {
         return Err("un SIREN compte exactement 9 chiffres".into());
     }
-    if luhn(siren) { Ok(()) } else { Err("la clé de contrôle (Luhn) du SIREN est fausse".into()) }
+    if luhn(siren) {
+        Ok(())
+    } else {
+        Err("la clé de contrôle (Luhn) du SIREN est fausse".into())
+    }
 }
 
 fn luhn(digits: &str) -> bool {
@@ -250,7 +294,10 @@ mod tests {
         let hits = r.search("saint evarzec");
         assert!(matches!(hits.as_slice(), [Found::Commune(c)] if c.insee == "29247"));
         let hits = r.search("pays fouesnantais");
-        assert!(hits.iter().any(|h| matches!(h, Found::Epci(e) if e.siren == "242900660")));
+        assert!(
+            hits.iter()
+                .any(|h| matches!(h, Found::Epci(e) if e.siren == "242900660"))
+        );
         assert!(r.search("zzzz introuvable").is_empty());
     }
 
@@ -259,7 +306,9 @@ mod tests {
         for ok in ["01001", "2A004", "2B033", "97101", "97502", "29058"] {
             assert!(check_insee(ok).is_ok(), "{ok}");
         }
-        for bad in ["1001", "20004", "2C004", "9A001", "00123", "2A0O4", "970AB", "290580"] {
+        for bad in [
+            "1001", "20004", "2C004", "9A001", "00123", "2A0O4", "970AB", "290580",
+        ] {
             assert!(check_insee(bad).is_err(), "{bad}");
         }
     }

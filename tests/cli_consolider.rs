@@ -10,7 +10,12 @@ use ctg::forms::{FormSettings, form};
 use ctg::referentials::StatutAo;
 
 fn settings(date: &str) -> FormSettings {
-    FormSettings { date: date.parse().unwrap(), trimestre: "2026-T2".into(), deadline: String::new(), contact: String::new() }
+    FormSettings {
+        date: date.parse().unwrap(),
+        trimestre: "2026-T2".into(),
+        deadline: String::new(),
+        contact: String::new(),
+    }
 }
 
 fn write_form(ctg: &ctg::Ctg, code: &str, date: &str, path: &Path) {
@@ -20,7 +25,18 @@ fn write_form(ctg: &ctg::Ctg, code: &str, date: &str, path: &Path) {
 /// Every sheet of a workbook as text, for comparisons and independent counts.
 fn grids(path: &Path) -> Vec<(String, Vec<Vec<String>>)> {
     let book = ctg::workbook::read::open(&std::fs::read(path).unwrap(), None).unwrap();
-    book.sheets.iter().map(|g| (g.name.clone(), g.cells.iter().map(|r| r.iter().map(|c| c.display()).collect()).collect())).collect()
+    book.sheets
+        .iter()
+        .map(|g| {
+            (
+                g.name.clone(),
+                g.cells
+                    .iter()
+                    .map(|r| r.iter().map(|c| c.display()).collect())
+                    .collect(),
+            )
+        })
+        .collect()
 }
 
 /// Data rows of the table sheets of a return, counted straight from the cells.
@@ -28,16 +44,30 @@ fn input_rows(path: &Path) -> usize {
     grids(path)
         .iter()
         .filter(|(n, _)| !["Identité", "Lisez-moi", "_listes", "_meta"].contains(&n.as_str()))
-        .map(|(_, rows)| rows.iter().skip(1).filter(|r| r.iter().any(|c| !c.trim().is_empty())).count())
+        .map(|(_, rows)| {
+            rows.iter()
+                .skip(1)
+                .filter(|r| r.iter().any(|c| !c.trim().is_empty()))
+                .count()
+        })
         .sum()
 }
 
 fn codes(v: &serde_json::Value) -> Vec<String> {
-    v["diagnostics"].as_array().unwrap().iter().map(|d| d["code"].as_str().unwrap().to_string()).collect()
+    v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap().to_string())
+        .collect()
 }
 
 fn hashes(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
-    let mut v: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).map(|p| (p.clone(), std::fs::read(&p).unwrap())).collect();
+    let mut v: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .map(|p| (p.clone(), std::fs::read(&p).unwrap()))
+        .collect();
     v.sort();
     v
 }
@@ -50,51 +80,120 @@ fn cross_file_checks_on_the_sample_territory() {
     std::fs::create_dir_all(&inp).unwrap();
     // Fouesnant, Saint-Évarzec, La Forêt, Gouesnach and the EPCI return what the CTG says…
     for code in ["29058", "29247", "29057", "29060", "242900660"] {
-        write_form(&sample_ctg, code, "2026-05-04", &inp.join(format!("{code}.xlsx")));
+        write_form(
+            &sample_ctg,
+            code,
+            "2026-05-04",
+            &inp.join(format!("{code}.xlsx")),
+        );
     }
     // … Bénodet says it exercises «information» itself (the EPCI says transferred),
     let mut c2 = sample_ctg.clone();
-    c2.territoire.communes.iter_mut().find(|c| c.insee == "29006").unwrap().competences.information = StatutAo::Exercee;
+    c2.territoire
+        .communes
+        .iter_mut()
+        .find(|c| c.insee == "29006")
+        .unwrap()
+        .competences
+        .information = StatutAo::Exercee;
     write_form(&c2, "29006", "2026-05-04", &inp.join("29006.xlsx"));
     // Pleuven says it transferred «planification» (the EPCI does not hold it) and lists
     // Fouesnant's multi-accueil as its own; it sent two different versions.
     let mut c3 = sample_ctg.clone();
-    c3.territoire.communes.iter_mut().find(|c| c.insee == "29161").unwrap().competences.planification = StatutAo::Transferee;
-    let mut dup = c3.equipements.iter().find(|e| e.nom == "Multi-accueil Les Petits Mousses").unwrap().clone();
+    c3.territoire
+        .communes
+        .iter_mut()
+        .find(|c| c.insee == "29161")
+        .unwrap()
+        .competences
+        .planification = StatutAo::Transferee;
+    let mut dup = c3
+        .equipements
+        .iter()
+        .find(|e| e.nom == "Multi-accueil Les Petits Mousses")
+        .unwrap()
+        .clone();
     dup.collectivite = "29161".into();
     c3.equipements.push(dup);
-    write_form(&sample_ctg, "29161", "2026-05-01", &inp.join("29161-ancien.xlsx"));
+    write_form(
+        &sample_ctg,
+        "29161",
+        "2026-05-01",
+        &inp.join("29161-ancien.xlsx"),
+    );
     write_form(&c3, "29161", "2026-05-20", &inp.join("29161-nouveau.xlsx"));
     // An identical copy, a file that is not a workbook, and a commune outside the CTG.
     std::fs::copy(inp.join("29058.xlsx"), inp.join("29058-copie.xlsx")).unwrap();
     std::fs::write(inp.join("illisible.xlsx"), b"PK\x03\x04 pas une archive").unwrap();
-    let brest = ctg::init::new_ctg(ctg::init::Scope::Commune("29019"), "2026-01-01".parse().unwrap(), ctg::ao::Basis::Totale).unwrap();
+    let brest = ctg::init::new_ctg(
+        ctg::init::Scope::Commune("29019"),
+        "2026-01-01".parse().unwrap(),
+        ctg::ao::Basis::Totale,
+    )
+    .unwrap();
     write_form(&brest, "29019", "2026-05-04", &inp.join("29019-brest.xlsx"));
     // Clohars-Fouesnant (29032) sends nothing.
     let before = hashes(&inp);
 
     let out = dir.path().join("consolide.xlsx");
     let model = dir.path().join("consolide.json");
-    let res = ctg().args(["consolider", "--format", "json", "--ctg"]).arg(sample()).arg("-o").arg(&out).arg("--modele").arg(&model).arg(&inp).output().unwrap();
-    assert_eq!(res.status.code(), Some(1), "{}", String::from_utf8_lossy(&res.stderr));
+    let res = ctg()
+        .args(["consolider", "--format", "json", "--ctg"])
+        .arg(sample())
+        .arg("-o")
+        .arg(&out)
+        .arg("--modele")
+        .arg(&model)
+        .arg(&inp)
+        .output()
+        .unwrap();
+    assert_eq!(
+        res.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&res.stderr)
+    );
     let v = stdout_json(&res);
     let found = codes(&v);
-    for code in ["CTG-W201", "CTG-I202", "CTG-W203", "CTG-E204", "CTG-W205", "CTG-W206", "CTG-W207", "CTG-E100"] {
-        assert!(found.contains(&code.to_string()), "{code} missing in {found:?}");
+    for code in [
+        "CTG-W201", "CTG-I202", "CTG-W203", "CTG-E204", "CTG-W205", "CTG-W206", "CTG-W207",
+        "CTG-E100",
+    ] {
+        assert!(
+            found.contains(&code.to_string()),
+            "{code} missing in {found:?}"
+        );
     }
-    let missing: Vec<&serde_json::Value> = v["diagnostics"].as_array().unwrap().iter().filter(|d| d["code"] == "CTG-W201").collect();
+    let missing: Vec<&serde_json::Value> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "CTG-W201")
+        .collect();
     assert_eq!(missing.len(), 1);
     assert_eq!(missing[0]["value"], "29032");
     // The newest of Pleuven's two returns is kept.
     let files = v["fichiers"].as_array().unwrap();
-    let status = |name: &str| files.iter().find(|f| f["fichier"].as_str().unwrap().ends_with(name)).unwrap()["statut"].as_str().unwrap().to_string();
+    let status = |name: &str| {
+        files
+            .iter()
+            .find(|f| f["fichier"].as_str().unwrap().ends_with(name))
+            .unwrap()["statut"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
     assert_eq!(status("29161-ancien.xlsx"), "rejeté");
     assert_ne!(status("29161-nouveau.xlsx"), "rejeté");
     assert_eq!(status("illisible.xlsx"), "rejeté");
     assert_eq!(status("29019-brest.xlsx"), "rejeté");
     // Nothing lost: read = kept + rejected, and read matches an independent count.
     for f in files {
-        let (r, k, j) = (f["lignes_lues"].as_u64().unwrap(), f["lignes_retenues"].as_u64().unwrap(), f["lignes_rejetees"].as_u64().unwrap());
+        let (r, k, j) = (
+            f["lignes_lues"].as_u64().unwrap(),
+            f["lignes_retenues"].as_u64().unwrap(),
+            f["lignes_rejetees"].as_u64().unwrap(),
+        );
         assert_eq!(r, k + j, "{f}");
         let path = PathBuf::from(f["fichier"].as_str().unwrap());
         if f["formulaire"].as_str().unwrap().starts_with("retour") {
@@ -105,22 +204,47 @@ fn cross_file_checks_on_the_sample_territory() {
     let sheets = grids(&out);
     let entity_rows: usize = sheets
         .iter()
-        .filter(|(n, _)| !["Synthèse", "Anomalies", "Fichiers", "Compétences"].contains(&n.as_str()))
+        .filter(|(n, _)| {
+            !["Synthèse", "Anomalies", "Fichiers", "Compétences"].contains(&n.as_str())
+        })
         .map(|(_, rows)| rows.len().saturating_sub(1))
         .sum();
-    let kept: u64 = files.iter().map(|f| f["lignes_retenues"].as_u64().unwrap()).sum();
+    let kept: u64 = files
+        .iter()
+        .map(|f| f["lignes_retenues"].as_u64().unwrap())
+        .sum();
     assert_eq!(entity_rows as u64, kept);
     let names: BTreeSet<&str> = sheets.iter().map(|(n, _)| n.as_str()).collect();
-    for s in ["Synthèse", "Équipements", "Compétences", "Projections par année", "Suivi", "Anomalies", "Fichiers"] {
+    for s in [
+        "Synthèse",
+        "Équipements",
+        "Compétences",
+        "Projections par année",
+        "Suivi",
+        "Anomalies",
+        "Fichiers",
+    ] {
         assert!(names.contains(s), "{s}");
     }
     // The consolidated model carries Pleuven's new answer and verifies.
     let m = ctg::io::read_model(&model).unwrap();
-    assert_eq!(m.commune("29161").unwrap().competences.planification, StatutAo::Transferee);
-    ctg().arg("verifier").arg(&model).assert().code(predicates::ord::le(1));
+    assert_eq!(
+        m.commune("29161").unwrap().competences.planification,
+        StatutAo::Transferee
+    );
+    ctg()
+        .arg("verifier")
+        .arg(&model)
+        .assert()
+        .code(predicates::ord::le(1));
     assert_eq!(before, hashes(&inp), "inputs must not change");
     // Refuses to write over one of its inputs.
-    let res = ctg().args(["consolider", "-o"]).arg(inp.join("29058.xlsx")).arg(&inp).output().unwrap();
+    let res = ctg()
+        .args(["consolider", "-o"])
+        .arg(inp.join("29058.xlsx"))
+        .arg(&inp)
+        .output()
+        .unwrap();
     assert_eq!(res.status.code(), Some(2));
     assert_eq!(before, hashes(&inp));
 }
@@ -129,10 +253,29 @@ fn cross_file_checks_on_the_sample_territory() {
 fn injected_mistakes_are_all_reported_and_output_is_deterministic() {
     let dir = tempfile::tempdir().unwrap();
     let inp = dir.path().join("retours");
-    ctg().args(["exemple", "retours", "-n", "25", "--graine", "21", "--taux-erreurs", "0.8", "-o"]).arg(&inp).assert().success();
+    ctg()
+        .args([
+            "exemple",
+            "retours",
+            "-n",
+            "25",
+            "--graine",
+            "21",
+            "--taux-erreurs",
+            "0.8",
+            "-o",
+        ])
+        .arg(&inp)
+        .assert()
+        .success();
     let manifest = std::fs::read_to_string(inp.join("manifeste.tsv")).unwrap();
     let out1 = dir.path().join("a.xlsx");
-    let res = ctg().args(["consolider", "--format", "json", "--jobs", "1", "-o"]).arg(&out1).arg(&inp).output().unwrap();
+    let res = ctg()
+        .args(["consolider", "--format", "json", "--jobs", "1", "-o"])
+        .arg(&out1)
+        .arg(&inp)
+        .output()
+        .unwrap();
     let v = stdout_json(&res);
     let found: BTreeSet<(String, String)> = v["diagnostics"]
         .as_array()
@@ -140,8 +283,15 @@ fn injected_mistakes_are_all_reported_and_output_is_deterministic() {
         .iter()
         .map(|d| {
             let loc = d["location"].as_str().unwrap();
-            let file = Path::new(loc.split(" › ").next().unwrap()).file_name().unwrap().to_string_lossy().to_string();
-            (format!("{file} {}", loc.rsplit(" › ").next().unwrap()), d["code"].as_str().unwrap().to_string())
+            let file = Path::new(loc.split(" › ").next().unwrap())
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .to_string();
+            (
+                format!("{file} {}", loc.rsplit(" › ").next().unwrap()),
+                d["code"].as_str().unwrap().to_string(),
+            )
         })
         .collect();
     for line in manifest.lines().skip(1) {
@@ -153,10 +303,19 @@ fn injected_mistakes_are_all_reported_and_output_is_deterministic() {
         assert!(found.contains(&key), "{key:?} not reported");
     }
     // Same cells whatever the order of the files and the number of threads.
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&inp).unwrap().map(|e| e.unwrap().path()).filter(|p| p.extension().is_some_and(|x| x == "xlsx")).collect();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&inp)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "xlsx"))
+        .collect();
     files.sort();
     files.reverse();
     let out2 = dir.path().join("b.xlsx");
-    ctg().args(["consolider", "--jobs", "2", "-o"]).arg(&out2).args(&files).assert().code(1);
+    ctg()
+        .args(["consolider", "--jobs", "2", "-o"])
+        .arg(&out2)
+        .args(&files)
+        .assert()
+        .code(1);
     assert_eq!(grids(&out1), grids(&out2));
 }

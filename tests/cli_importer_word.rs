@@ -9,8 +9,14 @@ fn docx(document_xml: &str) -> Vec<u8> {
     let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let o = zip::write::SimpleFileOptions::default();
     for (name, body) in [
-        ("[Content_Types].xml", "<?xml version=\"1.0\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"><Default Extension=\"xml\" ContentType=\"application/xml\"/><Override PartName=\"/word/document.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml\"/></Types>"),
-        ("_rels/.rels", "<?xml version=\"1.0\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship Id=\"r1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" Target=\"word/document.xml\"/></Relationships>"),
+        (
+            "[Content_Types].xml",
+            "<?xml version=\"1.0\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"><Default Extension=\"xml\" ContentType=\"application/xml\"/><Override PartName=\"/word/document.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml\"/></Types>",
+        ),
+        (
+            "_rels/.rels",
+            "<?xml version=\"1.0\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship Id=\"r1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" Target=\"word/document.xml\"/></Relationships>",
+        ),
         ("word/document.xml", document_xml),
     ] {
         z.start_file(name, o).unwrap();
@@ -24,19 +30,40 @@ fn convention_then_importer_gives_back_the_fiches_field_for_field() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path().join("c.docx");
     let j = dir.path().join("c.json");
-    ctg().arg("convention").arg(sample()).arg("-o").arg(&d).assert().success();
-    ctg().arg("importer").arg(&d).arg("-o").arg(&j).assert().success();
+    ctg()
+        .arg("convention")
+        .arg(sample())
+        .arg("-o")
+        .arg(&d)
+        .assert()
+        .success();
+    ctg()
+        .arg("importer")
+        .arg(&d)
+        .arg("-o")
+        .arg(&j)
+        .assert()
+        .success();
     let want = ctg::io::read_model(&sample()).unwrap();
     let got = ctg::io::read_model(&j).unwrap();
     assert_eq!(got.fiches.len(), want.fiches.len());
     for (a, b) in want.fiches.iter().zip(&got.fiches) {
-        assert!(a == b, "fiche {} differs:\n{}\n---\n{}", a.id, serde_json::to_string(a).unwrap(), serde_json::to_string(b).unwrap());
+        assert!(
+            a == b,
+            "fiche {} differs:\n{}\n---\n{}",
+            a.id,
+            serde_json::to_string(a).unwrap(),
+            serde_json::to_string(b).unwrap()
+        );
     }
     let axes: Vec<&str> = got.axes.iter().map(|a| a.id.as_str()).collect();
     assert_eq!(axes, ["axe-1", "axe-2", "axe-3", "axe-4", "axe-5"]);
     // The AO table is read back too.
     assert_eq!(got.territoire.communes.len(), 7);
-    assert_eq!(got.commune("29058").unwrap().competences, want.commune("29058").unwrap().competences);
+    assert_eq!(
+        got.commune("29058").unwrap().competences,
+        want.commune("29058").unwrap().competences
+    );
 }
 
 const W: &str = "xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"";
@@ -45,7 +72,10 @@ fn p_bold(t: &str) -> String {
     format!("<w:p><w:r><w:rPr><w:b/><w:sz w:val=\"28\"/></w:rPr><w:t>{t}</w:t></w:r></w:p>")
 }
 fn cell(paras: &[&str], extra: &str) -> String {
-    let ps: String = paras.iter().map(|p| format!("<w:p><w:r><w:t xml:space=\"preserve\">{p}</w:t></w:r></w:p>")).collect();
+    let ps: String = paras
+        .iter()
+        .map(|p| format!("<w:p><w:r><w:t xml:space=\"preserve\">{p}</w:t></w:r></w:p>"))
+        .collect();
     format!("<w:tc><w:tcPr>{extra}</w:tcPr>{ps}</w:tc>")
 }
 fn row(cells: &[String]) -> String {
@@ -58,7 +88,16 @@ fn foreign_ctg() -> Vec<u8> {
     let pf = format!(
         "<w:tbl>{}{}</w:tbl>",
         row(&[cell(&["Points Forts"], ""), cell(&["Points Faibles"], "")]),
-        row(&[cell(&["Volonté de renforcer le partenariat des crèches", "Crèche pilote volontaire"], ""), cell(&["Demandes en doublon"], "")])
+        row(&[
+            cell(
+                &[
+                    "Volonté de renforcer le partenariat des crèches",
+                    "Crèche pilote volontaire"
+                ],
+                ""
+            ),
+            cell(&["Demandes en doublon"], "")
+        ])
     );
     let lv = format!(
         "<w:tbl>{}{}{}{}{}{}{}</w:tbl>",
@@ -83,24 +122,60 @@ fn a_foreign_points_forts_ctg_imports_with_its_fields() {
     let d = dir.path().join("ctg-partenaire.docx");
     std::fs::write(&d, foreign_ctg()).unwrap();
     let j = dir.path().join("out.json");
-    let out = ctg().arg("importer").arg(&d).arg("-o").arg(&j).arg("--format").arg("json").output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = ctg()
+        .arg("importer")
+        .arg(&d)
+        .arg("-o")
+        .arg(&j)
+        .arg("--format")
+        .arg("json")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let m = ctg::io::read_model(&j).unwrap();
     assert_eq!(m.fiches.len(), 1);
     let f = &m.fiches[0];
-    assert_eq!(f.titre, "Mettre en place un guichet unique d'information et d'orientation");
+    assert_eq!(
+        f.titre,
+        "Mettre en place un guichet unique d'information et d'orientation"
+    );
     // The theme above the fiche becomes its axe.
     assert_eq!(m.axes.len(), 1);
     assert_eq!(m.axes[0].titre, "Petite enfance & Modes d'accueils");
     assert_eq!(f.axe, m.axes[0].id);
     assert_eq!(f.pilote, "Relais Petite Enfance du Val");
-    assert_eq!(f.points_forts, ["Volonté de renforcer le partenariat des crèches", "Crèche pilote volontaire"]);
-    assert_eq!(f.outils, ["Pré-inscription en ligne", "Réunion avec les EAJE"]);
+    assert_eq!(
+        f.points_forts,
+        [
+            "Volonté de renforcer le partenariat des crèches",
+            "Crèche pilote volontaire"
+        ]
+    );
+    assert_eq!(
+        f.outils,
+        ["Pré-inscription en ligne", "Réunion avec les EAJE"]
+    );
     let ind: Vec<&str> = f.indicateurs.iter().map(|i| i.libelle.as_str()).collect();
-    assert_eq!(ind, ["Nombre de commissions suivies", "Nombre de crèches où le RPE centralise les demandes"]);
+    assert_eq!(
+        ind,
+        [
+            "Nombre de commissions suivies",
+            "Nombre de crèches où le RPE centralise les demandes"
+        ]
+    );
     assert_eq!(f.echeancier.len(), 2);
-    assert_eq!((f.echeancier[0].debut, f.echeancier[0].fin), (Some(2026), Some(2029)));
-    assert_eq!((f.echeancier[1].debut, f.echeancier[1].fin), (Some(2030), Some(2030)));
+    assert_eq!(
+        (f.echeancier[0].debut, f.echeancier[0].fin),
+        (Some(2026), Some(2029))
+    );
+    assert_eq!(
+        (f.echeancier[1].debut, f.echeancier[1].fin),
+        (Some(2030), Some(2030))
+    );
     let report = stdout_json(&out);
     assert_eq!(report["rapport"]["fiches"].as_array().unwrap().len(), 1);
 }
@@ -113,23 +188,48 @@ fn doc_encrypted_and_corrupt_files_get_clear_errors() {
     {
         let f = std::fs::File::create(&doc).unwrap();
         let mut cf = cfb::CompoundFile::create(f).unwrap();
-        cf.create_stream("WordDocument").unwrap().write_all(b"\xec\xa5").unwrap();
+        cf.create_stream("WordDocument")
+            .unwrap()
+            .write_all(b"\xec\xa5")
+            .unwrap();
         cf.flush().unwrap();
     }
-    let out = ctg().arg("importer").arg(&doc).arg("-o").arg(dir.path().join("x.json")).output().unwrap();
+    let out = ctg()
+        .arg("importer")
+        .arg(&doc)
+        .arg("-o")
+        .arg(dir.path().join("x.json"))
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("soffice --headless --convert-to docx"), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("soffice --headless --convert-to docx"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     // Truncated .docx.
     let bytes = foreign_ctg();
     let cut = dir.path().join("tronque.docx");
     std::fs::write(&cut, &bytes[..bytes.len() / 2]).unwrap();
-    let out = ctg().arg("importer").arg(&cut).arg("-o").arg(dir.path().join("y.json")).output().unwrap();
+    let out = ctg()
+        .arg("importer")
+        .arg(&cut)
+        .arg("-o")
+        .arg(dir.path().join("y.json"))
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(!dir.path().join("y.json").exists());
     // An entity bomb inside document.xml.
     let bomb = dir.path().join("bombe.docx");
     std::fs::write(&bomb, docx(&format!("<?xml version=\"1.0\"?><!DOCTYPE w [<!ENTITY a \"aaaa\"><!ENTITY b \"&a;&a;&a;\">]><w:document {W}><w:body><w:p><w:r><w:t>&b;</w:t></w:r></w:p></w:body></w:document>"))).unwrap();
-    let out = ctg().arg("importer").arg(&bomb).arg("-o").arg(dir.path().join("z.json")).output().unwrap();
+    let out = ctg()
+        .arg("importer")
+        .arg(&bomb)
+        .arg("-o")
+        .arg(dir.path().join("z.json"))
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("DOCTYPE"));
 }

@@ -9,14 +9,20 @@ fn schema_validates_the_sample_and_rejects_a_broken_one() {
     assert!(out.status.success());
     let schema = stdout_json(&out);
     let validator = jsonschema::validator_for(&schema).expect("valid schema");
-    let sample: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(sample()).unwrap()).unwrap();
-    let errors: Vec<String> = validator.iter_errors(&sample).map(|e| e.to_string()).collect();
+    let sample: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(sample()).unwrap()).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&sample)
+        .map(|e| e.to_string())
+        .collect();
     assert!(errors.is_empty(), "{errors:?}");
     let mut bad = sample.clone();
     bad["convention"]["options"]["comite_pilotage"] = "presidence_tournante".into();
     bad["suivi"][0]["trimestre"] = "T1 2026".into();
     assert!(!validator.is_valid(&bad));
-    let title = schema.pointer("/properties/convention/title").and_then(|t| t.as_str());
+    let title = schema
+        .pointer("/properties/convention/title")
+        .and_then(|t| t.as_str());
     assert_eq!(title, Some("Convention"));
 }
 
@@ -33,18 +39,41 @@ fn regle_explains_a_rule_and_lists_all() {
 
 #[test]
 fn referentiels_lists_codes_and_labels() {
-    let out = ctg().args(["referentiels", "--format", "json"]).output().unwrap();
+    let out = ctg()
+        .args(["referentiels", "--format", "json"])
+        .output()
+        .unwrap();
     let v = stdout_json(&out);
     assert_eq!(v["Objectif de la Caf"].as_array().unwrap().len(), 8);
-    assert!(v["Type de structure"].as_array().unwrap().iter().any(|x| x["code"] == "micro_creche_paje"));
+    assert!(
+        v["Type de structure"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|x| x["code"] == "micro_creche_paje")
+    );
 }
 
 #[test]
 fn demo_writes_its_outputs() {
     let dir = tempfile::tempdir().unwrap();
-    let out = ctg().arg("demo").arg(dir.path().join("demo")).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    for f in ["territoire.txt", "territoire.json", "ctg.json", "verification.txt", "verification.json"] {
+    let out = ctg()
+        .arg("demo")
+        .arg(dir.path().join("demo"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for f in [
+        "territoire.txt",
+        "territoire.json",
+        "ctg.json",
+        "verification.txt",
+        "verification.json",
+    ] {
         assert!(dir.path().join("demo").join(f).exists(), "{f}");
     }
 }
@@ -53,7 +82,10 @@ fn demo_writes_its_outputs() {
 fn help_is_in_french() {
     let out = ctg().arg("--aide").output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("Utilisation") && text.contains("Commandes") && text.contains("verifier"), "{text}");
+    assert!(
+        text.contains("Utilisation") && text.contains("Commandes") && text.contains("verifier"),
+        "{text}"
+    );
     let out = ctg().args(["verifier", "--help"]).output().unwrap();
     assert!(String::from_utf8_lossy(&out.stdout).contains("Format de sortie"));
 }

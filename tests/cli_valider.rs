@@ -20,8 +20,26 @@ fn sha(p: &Path) -> Vec<u8> {
 #[test]
 fn valider_finds_exactly_the_injected_mistakes() {
     let dir = tempfile::tempdir().unwrap();
-    let out = ctg().args(["exemple", "retours", "-n", "40", "--graine", "11", "--taux-erreurs", "0.9", "-o"]).arg(dir.path()).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = ctg()
+        .args([
+            "exemple",
+            "retours",
+            "-n",
+            "40",
+            "--graine",
+            "11",
+            "--taux-erreurs",
+            "0.9",
+            "-o",
+        ])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let manifest = std::fs::read_to_string(dir.path().join("manifeste.tsv")).unwrap();
     let mut expected = BTreeSet::new();
     let mut tolerated = BTreeSet::new();
@@ -30,18 +48,38 @@ fn valider_finds_exactly_the_injected_mistakes() {
         if c[5].is_empty() {
             tolerated.insert((c[0].to_string(), c[1].to_string(), c[2].to_string()));
         } else {
-            expected.insert((c[0].to_string(), c[1].to_string(), c[2].to_string(), c[5].to_string()));
+            expected.insert((
+                c[0].to_string(),
+                c[1].to_string(),
+                c[2].to_string(),
+                c[5].to_string(),
+            ));
         }
     }
-    assert!(expected.len() >= 20, "too few injections: {}", expected.len());
-    let before: Vec<Vec<u8>> = std::fs::read_dir(dir.path()).unwrap().map(|e| sha(&e.unwrap().path())).collect();
-    let out = ctg().args(["valider", "--format", "json"]).arg(dir.path()).output().unwrap();
+    assert!(
+        expected.len() >= 20,
+        "too few injections: {}",
+        expected.len()
+    );
+    let before: Vec<Vec<u8>> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| sha(&e.unwrap().path()))
+        .collect();
+    let out = ctg()
+        .args(["valider", "--format", "json"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let v = stdout_json(&out);
     let mut found = BTreeSet::new();
     let mut derived_files = BTreeSet::new();
     for f in v["fichiers"].as_array().unwrap() {
-        let file = Path::new(f["file"].as_str().unwrap()).file_name().unwrap().to_string_lossy().to_string();
+        let file = Path::new(f["file"].as_str().unwrap())
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .to_string();
         for d in f["diagnostics"].as_array().unwrap() {
             let code = d["code"].as_str().unwrap().to_string();
             let (sheet, cell) = cell_of(d["location"].as_str().unwrap());
@@ -52,7 +90,10 @@ fn valider_finds_exactly_the_injected_mistakes() {
                 }
                 "CTG-I016" => {}
                 _ => {
-                    assert!(!tolerated.contains(&(file.clone(), sheet.clone(), cell.clone())), "tolerated value flagged: {file} {sheet}!{cell} {code}");
+                    assert!(
+                        !tolerated.contains(&(file.clone(), sheet.clone(), cell.clone())),
+                        "tolerated value flagged: {file} {sheet}!{cell} {code}"
+                    );
                     found.insert((file.clone(), sheet, cell, code));
                 }
             }
@@ -64,7 +105,10 @@ fn valider_finds_exactly_the_injected_mistakes() {
     assert!(extra.is_empty(), "unexpected: {extra:?}");
     let injected_files: BTreeSet<String> = expected.iter().map(|e| e.0.clone()).collect();
     assert!(derived_files.is_subset(&injected_files));
-    let after: Vec<Vec<u8>> = std::fs::read_dir(dir.path()).unwrap().map(|e| sha(&e.unwrap().path())).collect();
+    let after: Vec<Vec<u8>> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| sha(&e.unwrap().path()))
+        .collect();
     assert_eq!(before, after, "inputs must not be modified");
 }
 
@@ -72,18 +116,66 @@ fn valider_finds_exactly_the_injected_mistakes() {
 fn clean_forms_validate_and_annotated_copies_are_written() {
     let dir = tempfile::tempdir().unwrap();
     let forms = dir.path().join("forms");
-    let out = ctg().args(["formulaires", "--date", "2026-05-04", "--trimestre", "2026-T2", "-o"]).arg(&forms).arg(sample()).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = ctg()
+        .args([
+            "formulaires",
+            "--date",
+            "2026-05-04",
+            "--trimestre",
+            "2026-T2",
+            "-o",
+        ])
+        .arg(&forms)
+        .arg(sample())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(std::fs::read_dir(&forms).unwrap().count(), 8);
-    let out = ctg().args(["valider", "--format", "json"]).arg(&forms).output().unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    let out = ctg()
+        .args(["valider", "--format", "json"])
+        .arg(&forms)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
 
     let returns = dir.path().join("retours");
-    ctg().args(["exemple", "retours", "-n", "6", "--graine", "3", "--taux-erreurs", "1", "-o"]).arg(&returns).assert().success();
+    ctg()
+        .args([
+            "exemple",
+            "retours",
+            "-n",
+            "6",
+            "--graine",
+            "3",
+            "--taux-erreurs",
+            "1",
+            "-o",
+        ])
+        .arg(&returns)
+        .assert()
+        .success();
     let annot = dir.path().join("annotes");
-    let out = ctg().arg("valider").arg(&returns).arg("--annoter").arg(&annot).output().unwrap();
+    let out = ctg()
+        .arg("valider")
+        .arg(&returns)
+        .arg("--annoter")
+        .arg(&annot)
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
-    let copies: Vec<_> = std::fs::read_dir(&annot).unwrap().map(|e| e.unwrap().path()).collect();
+    let copies: Vec<_> = std::fs::read_dir(&annot)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     assert_eq!(copies.len(), 6);
     let manifest = std::fs::read_to_string(returns.join("manifeste.tsv")).unwrap();
     let flagged: BTreeSet<String> = manifest
@@ -94,14 +186,27 @@ fn clean_forms_validate_and_annotated_copies_are_written() {
         .map(|c| c[0].replace(".xlsx", "-annote.xlsx"))
         .collect();
     assert!(!flagged.is_empty());
-    for c in copies.iter().filter(|c| flagged.contains(&c.file_name().unwrap().to_string_lossy().to_string())) {
+    for c in copies
+        .iter()
+        .filter(|c| flagged.contains(&c.file_name().unwrap().to_string_lossy().to_string()))
+    {
         let bytes = std::fs::read(c).unwrap();
         let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
-        let names: Vec<String> = (0..z.len()).map(|i| z.by_index(i).unwrap().name().unwrap().to_string()).collect();
-        assert!(names.iter().any(|n| n.contains("comments")), "{}: no notes", c.display());
+        let names: Vec<String> = (0..z.len())
+            .map(|i| z.by_index(i).unwrap().name().unwrap().to_string())
+            .collect();
+        assert!(
+            names.iter().any(|n| n.contains("comments")),
+            "{}: no notes",
+            c.display()
+        );
         let mut wb = String::new();
         std::io::Read::read_to_string(&mut z.by_name("xl/workbook.xml").unwrap(), &mut wb).unwrap();
-        assert!(wb.contains("Anomalies"), "{}: no Anomalies sheet", c.display());
+        assert!(
+            wb.contains("Anomalies"),
+            "{}: no Anomalies sheet",
+            c.display()
+        );
     }
 }
 
@@ -110,7 +215,11 @@ fn unreadable_and_foreign_files_are_diagnostics_not_crashes() {
     let dir = tempfile::tempdir().unwrap();
     let junk = dir.path().join("retour.xlsx");
     std::fs::write(&junk, b"ceci n'est pas un classeur").unwrap();
-    let out = ctg().args(["valider", "--format", "json"]).arg(&junk).output().unwrap();
+    let out = ctg()
+        .args(["valider", "--format", "json"])
+        .arg(&junk)
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let v = stdout_json(&out);
     assert_eq!(v["fichiers"][0]["diagnostics"][0]["code"], "CTG-E100");

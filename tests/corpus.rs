@@ -10,7 +10,11 @@ fn files(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for sub in ["xlsx", "xls", "ods", "docx", "broken"] {
         if let Ok(rd) = std::fs::read_dir(dir.join(sub)) {
-            out.extend(rd.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.is_file()));
+            out.extend(
+                rd.filter_map(|e| e.ok())
+                    .map(|e| e.path())
+                    .filter(|p| p.is_file()),
+            );
         }
     }
     out.sort();
@@ -25,7 +29,11 @@ fn every_corpus_file_reads_or_fails_clearly() {
     };
     let bin = env!("CARGO_BIN_EXE_ctg");
     let files = files(Path::new(&dir));
-    assert!(files.len() > 200, "corpus incomplet à {dir}: {}", files.len());
+    assert!(
+        files.len() > 200,
+        "corpus incomplet à {dir}: {}",
+        files.len()
+    );
     let mut failures = Vec::new();
     for f in &files {
         let start = Instant::now();
@@ -49,13 +57,28 @@ fn every_corpus_file_reads_or_fails_clearly() {
             }
             std::thread::sleep(Duration::from_millis(5));
         };
-        let out = child.wait_with_output().map(|o| String::from_utf8_lossy(&o.stdout).to_string()).unwrap_or_default();
+        let out = child
+            .wait_with_output()
+            .map(|o| String::from_utf8_lossy(&o.stdout).to_string())
+            .unwrap_or_default();
         match status.and_then(|s| s.code()) {
             Some(0) if out.starts_with("lu") || out.starts_with("reconnu") => {}
             Some(1) if out.starts_with("refusé [CTG-") => {}
-            None => failures.push(format!("{}: délai de 5 s dépassé ou arrêt brutal", f.display())),
-            Some(c) => failures.push(format!("{}: code {c}, sortie « {} »", f.display(), out.trim())),
+            None => failures.push(format!(
+                "{}: délai de 5 s dépassé ou arrêt brutal",
+                f.display()
+            )),
+            Some(c) => failures.push(format!(
+                "{}: code {c}, sortie « {} »",
+                f.display(),
+                out.trim()
+            )),
         }
     }
-    assert!(failures.is_empty(), "{} fichiers en échec :\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} fichiers en échec :\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

@@ -8,7 +8,14 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn soffice() -> Option<PathBuf> {
-    ["/usr/bin/soffice", "/usr/local/bin/soffice", "/usr/bin/libreoffice"].iter().map(PathBuf::from).find(|p| p.exists())
+    [
+        "/usr/bin/soffice",
+        "/usr/local/bin/soffice",
+        "/usr/bin/libreoffice",
+    ]
+    .iter()
+    .map(PathBuf::from)
+    .find(|p| p.exists())
 }
 
 /// Re-saves `input` as `ext` (xlsx or ods) into `outdir` with a private LibreOffice profile.
@@ -20,14 +27,31 @@ fn resave(soffice: &Path, input: &Path, ext: &str, outdir: &Path) -> PathBuf {
         _ => "ods",
     };
     let status = Command::new(soffice)
-        .arg(format!("-env:UserInstallation=file://{}", profile.path().display()))
-        .args(["--headless", "--norestore", "--convert-to", filter, "--outdir"])
+        .arg(format!(
+            "-env:UserInstallation=file://{}",
+            profile.path().display()
+        ))
+        .args([
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            filter,
+            "--outdir",
+        ])
         .arg(outdir)
         .arg(input)
         .output()
         .unwrap();
-    let out = outdir.join(format!("{}.{ext}", input.file_stem().unwrap().to_string_lossy()));
-    assert!(out.exists(), "LibreOffice did not write {}: {}", out.display(), String::from_utf8_lossy(&status.stderr));
+    let out = outdir.join(format!(
+        "{}.{ext}",
+        input.file_stem().unwrap().to_string_lossy()
+    ));
+    assert!(
+        out.exists(),
+        "LibreOffice did not write {}: {}",
+        out.display(),
+        String::from_utf8_lossy(&status.stderr)
+    );
     out
 }
 
@@ -39,25 +63,49 @@ fn full_workbook_resaved_by_libreoffice_reads_back_identically() {
     };
     let dir = tempfile::tempdir().unwrap();
     let xlsx = dir.path().join("ctg.xlsx");
-    ctg().arg("exporter").arg(sample()).arg("-o").arg(&xlsx).assert().success();
+    ctg()
+        .arg("exporter")
+        .arg(sample())
+        .arg("-o")
+        .arg(&xlsx)
+        .assert()
+        .success();
     let original = ctg::io::read_model(&sample()).unwrap();
     for ext in ["ods", "xlsx"] {
         let outdir = dir.path().join(format!("lo-{ext}"));
         let resaved = resave(&lo, &xlsx, ext, &outdir);
         let bytes = std::fs::read(&resaved).unwrap();
         let out = ctg::workbook::read::read(&bytes, "resaved", None).unwrap();
-        let problems: Vec<_> = out.diagnostics.iter().filter(|d| d.severity != ctg::Severity::Info).collect();
+        let problems: Vec<_> = out
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity != ctg::Severity::Info)
+            .collect();
         assert!(problems.is_empty(), "{ext}: {problems:#?}");
-        assert_eq!(ctg::io::model_json(&out.model), ctg::io::model_json(&original), "{ext}: model differs after LibreOffice");
+        assert_eq!(
+            ctg::io::model_json(&out.model),
+            ctg::io::model_json(&original),
+            "{ext}: model differs after LibreOffice"
+        );
         // And through the CLI.
         let json = dir.path().join(format!("reimport-{ext}.json"));
-        ctg().arg("importer").arg(&resaved).arg("-o").arg(&json).assert().success();
+        ctg()
+            .arg("importer")
+            .arg(&resaved)
+            .arg("-o")
+            .arg(&json)
+            .assert()
+            .success();
         assert_eq!(ctg::io::read_model(&json).unwrap(), original);
     }
 }
 
 fn findings(file: &Path) -> Vec<(String, String, String)> {
-    let out = ctg().args(["valider", "--format", "json"]).arg(file).output().unwrap();
+    let out = ctg()
+        .args(["valider", "--format", "json"])
+        .arg(file)
+        .output()
+        .unwrap();
     let v = stdout_json(&out);
     let mut list: Vec<(String, String, String)> = v["fichiers"][0]["diagnostics"]
         .as_array()
@@ -66,7 +114,11 @@ fn findings(file: &Path) -> Vec<(String, String, String)> {
         .map(|d| {
             let loc = d["location"].as_str().unwrap();
             let cell = loc.rsplit(" › ").next().unwrap_or("").to_string();
-            (d["code"].as_str().unwrap().to_string(), cell, d["value"].as_str().unwrap_or("").to_string())
+            (
+                d["code"].as_str().unwrap().to_string(),
+                cell,
+                d["value"].as_str().unwrap_or("").to_string(),
+            )
         })
         .collect();
     list.sort();
@@ -81,17 +133,56 @@ fn returns_resaved_by_libreoffice_validate_the_same() {
     };
     let dir = tempfile::tempdir().unwrap();
     let forms = dir.path().join("forms");
-    ctg().args(["formulaires", "--date", "2026-05-04", "--trimestre", "2026-T2", "-o"]).arg(&forms).arg(sample()).assert().success();
+    ctg()
+        .args([
+            "formulaires",
+            "--date",
+            "2026-05-04",
+            "--trimestre",
+            "2026-T2",
+            "-o",
+        ])
+        .arg(&forms)
+        .arg(sample())
+        .assert()
+        .success();
     let returns = dir.path().join("retours");
-    ctg().args(["exemple", "retours", "-n", "4", "--graine", "5", "--taux-erreurs", "1", "-o"]).arg(&returns).assert().success();
-    let mut inputs: Vec<PathBuf> = vec![forms.join("29058-fouesnant.xlsx"), forms.join("242900660-cc-du-pays-fouesnantais.xlsx")];
-    inputs.extend(std::fs::read_dir(&returns).unwrap().map(|e| e.unwrap().path()).filter(|p| p.extension().is_some_and(|x| x == "xlsx")));
+    ctg()
+        .args([
+            "exemple",
+            "retours",
+            "-n",
+            "4",
+            "--graine",
+            "5",
+            "--taux-erreurs",
+            "1",
+            "-o",
+        ])
+        .arg(&returns)
+        .assert()
+        .success();
+    let mut inputs: Vec<PathBuf> = vec![
+        forms.join("29058-fouesnant.xlsx"),
+        forms.join("242900660-cc-du-pays-fouesnantais.xlsx"),
+    ];
+    inputs.extend(
+        std::fs::read_dir(&returns)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "xlsx")),
+    );
     for input in &inputs {
         let before = findings(input);
         for ext in ["ods", "xlsx", "xls"] {
             let outdir = dir.path().join(format!("lo-{ext}"));
             let resaved = resave(&lo, input, ext, &outdir);
-            assert_eq!(findings(&resaved), before, "{} re-saved as {ext}", input.display());
+            assert_eq!(
+                findings(&resaved),
+                before,
+                "{} re-saved as {ext}",
+                input.display()
+            );
         }
     }
 }

@@ -4,7 +4,11 @@ use ctg::io::{model_json, parse_model};
 
 #[test]
 fn sample_read_write_read_is_identical() {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/samples/ctg-pays-fouesnantais.json")).unwrap();
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/samples/ctg-pays-fouesnantais.json"
+    ))
+    .unwrap();
     let a = parse_model(&text, "sample").unwrap();
     let written = model_json(&a);
     let b = parse_model(&written, "written").unwrap();
@@ -12,8 +16,17 @@ fn sample_read_write_read_is_identical() {
     assert_eq!(written, model_json(&b), "writing is deterministic");
     assert_eq!(a.fiches.len(), 13);
     assert!(a.axes.len() >= 4);
-    assert!(a.fiches.iter().any(|f| f.disposition == ctg::referentials::Disposition::PointsForts));
-    assert!(a.fiches.iter().any(|f| f.disposition == ctg::referentials::Disposition::ModeleCaf));
-    let quarters: std::collections::BTreeSet<_> = a.suivi.iter().map(|s| s.trimestre.as_str()).collect();
+    assert!(
+        a.fiches
+            .iter()
+            .any(|f| f.disposition == ctg::referentials::Disposition::PointsForts)
+    );
+    assert!(
+        a.fiches
+            .iter()
+            .any(|f| f.disposition == ctg::referentials::Disposition::ModeleCaf)
+    );
+    let quarters: std::collections::BTreeSet<_> =
+        a.suivi.iter().map(|s| s.trimestre.as_str()).collect();
     assert!(quarters.len() >= 2);
 }

@@ -9,24 +9,35 @@ use proptest::prelude::*;
 
 /// Trimmed, non-empty text with accents, punctuation and inner line breaks.
 fn text() -> impl Strategy<Value = String> {
-    proptest::string::string_regex("[A-Za-zéèêàçùôœÉÀÇ0-9'’«» ,;:!?()-]{1,30}(\n[a-zéàç0-9 ,.-]{1,20}){0,2}")
-        .unwrap()
-        .prop_map(|s| s.trim().to_string())
-        .prop_filter("non-empty", |s| !s.is_empty() && !s.contains("\n ") && !s.contains(" \n"))
-        .prop_map(|s| s.lines().map(|l| l.trim()).collect::<Vec<_>>().join("\n"))
-        .prop_filter("non-empty lines", |s| s.lines().all(|l| !l.is_empty()))
+    proptest::string::string_regex(
+        "[A-Za-zéèêàçùôœÉÀÇ0-9'’«» ,;:!?()-]{1,30}(\n[a-zéàç0-9 ,.-]{1,20}){0,2}",
+    )
+    .unwrap()
+    .prop_map(|s| s.trim().to_string())
+    .prop_filter("non-empty", |s| {
+        !s.is_empty() && !s.contains("\n ") && !s.contains(" \n")
+    })
+    .prop_map(|s| s.lines().map(|l| l.trim()).collect::<Vec<_>>().join("\n"))
+    .prop_filter("non-empty lines", |s| s.lines().all(|l| !l.is_empty()))
 }
 
 fn insee() -> impl Strategy<Value = String> {
     prop_oneof![
-        (1u32..96).prop_filter("no 20", |d| *d != 20).prop_flat_map(|d| (Just(d), 1u32..1000)).prop_map(|(d, n)| format!("{d:02}{n:03}")),
+        (1u32..96)
+            .prop_filter("no 20", |d| *d != 20)
+            .prop_flat_map(|d| (Just(d), 1u32..1000))
+            .prop_map(|(d, n)| format!("{d:02}{n:03}")),
         (prop_oneof![Just("2A"), Just("2B")], 1u32..400).prop_map(|(d, n)| format!("{d}{n:03}")),
         (971u32..977, 1u32..99).prop_map(|(d, n)| format!("{d}{n:02}")),
     ]
 }
 
 fn money() -> impl Strategy<Value = f64> {
-    prop_oneof![(0u32..5_000_000).prop_map(|n| n as f64), (0u32..1_000_000).prop_map(|n| n as f64 / 100.0), (0.0f64..1e9)]
+    prop_oneof![
+        (0u32..5_000_000).prop_map(|n| n as f64),
+        (0u32..1_000_000).prop_map(|n| n as f64 / 100.0),
+        (0.0f64..1e9)
+    ]
 }
 
 fn pick<T: Referential + std::fmt::Debug>() -> impl Strategy<Value = T> {
@@ -34,7 +45,10 @@ fn pick<T: Referential + std::fmt::Debug>() -> impl Strategy<Value = T> {
 }
 
 fn date() -> impl Strategy<Value = Option<chrono::NaiveDate>> {
-    proptest::option::of((1990i32..2100, 1u32..13, 1u32..29).prop_map(|(y, m, d)| chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap()))
+    proptest::option::of(
+        (1990i32..2100, 1u32..13, 1u32..29)
+            .prop_map(|(y, m, d)| chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap()),
+    )
 }
 
 prop_compose! {
@@ -64,38 +78,102 @@ prop_compose! {
 fn ctg_model() -> impl Strategy<Value = Ctg> {
     (
         proptest::collection::vec(commune(), 1..4),
-        (1usize..4).prop_flat_map(|n| (0..n).map(|i| fiche(format!("{}.{}", i / 2 + 1, i))).collect::<Vec<_>>()),
-        (text(), date(), date(), pick::<ComitePilotage>(), pick::<Secretariat>(), any::<bool>()),
+        (1usize..4).prop_flat_map(|n| {
+            (0..n)
+                .map(|i| fiche(format!("{}.{}", i / 2 + 1, i)))
+                .collect::<Vec<_>>()
+        }),
+        (
+            text(),
+            date(),
+            date(),
+            pick::<ComitePilotage>(),
+            pick::<Secretariat>(),
+            any::<bool>(),
+        ),
         proptest::collection::vec((pick::<TypeStructure>(), text(), text()), 0..4),
-        proptest::collection::vec((pick::<ModeAccueil>(), proptest::option::of(money()), proptest::collection::vec((1990i32..2100, money()), 0..3)), 0..3),
-        proptest::collection::vec((pick::<EtatSuivi>(), proptest::option::of(0u32..101), text()), 0..3),
+        proptest::collection::vec(
+            (
+                pick::<ModeAccueil>(),
+                proptest::option::of(money()),
+                proptest::collection::vec((1990i32..2100, money()), 0..3),
+            ),
+            0..3,
+        ),
+        proptest::collection::vec(
+            (pick::<EtatSuivi>(), proptest::option::of(0u32..101), text()),
+            0..3,
+        ),
     )
-        .prop_map(|(communes, fiches, (titre, debut, fin, copil, secr, num), eqs, lines, suivi)| {
-            let mut c = Ctg::empty();
-            c.convention.id = "ctg-prop".into();
-            c.convention.titre = titre;
-            c.convention.periode = Periode { debut, fin };
-            c.convention.options = Options { comite_pilotage: copil, secretariat: secr, suivi_numerique: num };
-            c.axes = vec![Axe { id: "axe-1".into(), titre: "Axe".into(), objectif: Some(ObjectifCaf::AccueilJeuneEnfant), socle: true }];
-            let code = communes[0].insee.clone();
-            c.equipements = eqs.into_iter().map(|(t, nom, adresse)| Equipement { collectivite: code.clone(), type_structure: t, nom, adresse, ..Default::default() }).collect();
-            let mut modes = std::collections::BTreeSet::new();
-            let lignes = lines
-                .into_iter()
-                .filter(|(m, _, _)| modes.insert(*m))
-                .map(|(mode, actuel, ans)| LigneProjection { mode, actuel, annees: ans.into_iter().map(|(annee, valeur)| ValeurAnnee { annee, valeur }).collect(), ..Default::default() })
-                .collect();
-            c.projections = vec![Projection { ao: code.clone(), zone: String::new(), lignes }];
-            c.suivi = suivi
-                .into_iter()
-                .enumerate()
-                .map(|(i, (etat, av, com))| Suivi { fiche: fiches[0].id.clone(), trimestre: format!("2026-T{}", i % 4 + 1), collectivite: format!("c{i}"), etat, avancement: av.map(|a| a as f64), commentaire: com, indicateurs: vec![] })
-                .collect();
-            c.fiches = fiches;
-            let mut seen = std::collections::HashSet::new();
-            c.territoire.communes = communes.into_iter().filter(|x| seen.insert(x.insee.clone())).collect();
-            c
-        })
+        .prop_map(
+            |(communes, fiches, (titre, debut, fin, copil, secr, num), eqs, lines, suivi)| {
+                let mut c = Ctg::empty();
+                c.convention.id = "ctg-prop".into();
+                c.convention.titre = titre;
+                c.convention.periode = Periode { debut, fin };
+                c.convention.options = Options {
+                    comite_pilotage: copil,
+                    secretariat: secr,
+                    suivi_numerique: num,
+                };
+                c.axes = vec![Axe {
+                    id: "axe-1".into(),
+                    titre: "Axe".into(),
+                    objectif: Some(ObjectifCaf::AccueilJeuneEnfant),
+                    socle: true,
+                }];
+                let code = communes[0].insee.clone();
+                c.equipements = eqs
+                    .into_iter()
+                    .map(|(t, nom, adresse)| Equipement {
+                        collectivite: code.clone(),
+                        type_structure: t,
+                        nom,
+                        adresse,
+                        ..Default::default()
+                    })
+                    .collect();
+                let mut modes = std::collections::BTreeSet::new();
+                let lignes = lines
+                    .into_iter()
+                    .filter(|(m, _, _)| modes.insert(*m))
+                    .map(|(mode, actuel, ans)| LigneProjection {
+                        mode,
+                        actuel,
+                        annees: ans
+                            .into_iter()
+                            .map(|(annee, valeur)| ValeurAnnee { annee, valeur })
+                            .collect(),
+                        ..Default::default()
+                    })
+                    .collect();
+                c.projections = vec![Projection {
+                    ao: code.clone(),
+                    zone: String::new(),
+                    lignes,
+                }];
+                c.suivi = suivi
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, (etat, av, com))| Suivi {
+                        fiche: fiches[0].id.clone(),
+                        trimestre: format!("2026-T{}", i % 4 + 1),
+                        collectivite: format!("c{i}"),
+                        etat,
+                        avancement: av.map(|a| a as f64),
+                        commentaire: com,
+                        indicateurs: vec![],
+                    })
+                    .collect();
+                c.fiches = fiches;
+                let mut seen = std::collections::HashSet::new();
+                c.territoire.communes = communes
+                    .into_iter()
+                    .filter(|x| seen.insert(x.insee.clone()))
+                    .collect();
+                c
+            },
+        )
 }
 
 proptest! {
@@ -120,9 +198,19 @@ fn texts_up_to_the_cell_limit_round_trip_and_beyond_is_a_clear_error() {
     ctg.convention.id = "long".into();
     let long: String = "é".repeat(30_000) + &"a\n".repeat(1_383) + "z";
     assert_eq!(long.chars().count(), 32_767);
-    ctg.fiches.push(FicheAction { id: "01".into(), axe: "axe-1".into(), titre: "Longue".into(), pilote: "RPE".into(), description: long, ..Default::default() });
+    ctg.fiches.push(FicheAction {
+        id: "01".into(),
+        axe: "axe-1".into(),
+        titre: "Longue".into(),
+        pilote: "RPE".into(),
+        description: long,
+        ..Default::default()
+    });
     let out = read::read(&export(&ctg).unwrap(), "l.xlsx", None).unwrap();
-    assert!(out.model == ctg, "the 32 767-character text did not round trip");
+    assert!(
+        out.model == ctg,
+        "the 32 767-character text did not round trip"
+    );
     ctg.fiches[0].description.push('!');
     let err = export(&ctg).unwrap_err().to_string();
     assert!(err.contains("32 767") || err.contains("32767"), "{err}");

@@ -4,7 +4,15 @@ use ctg::io::parse_model;
 use ctg::workbook::{export, layouts, read};
 
 fn sample() -> ctg::Ctg {
-    parse_model(&std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/samples/ctg-pays-fouesnantais.json")).unwrap(), "s").unwrap()
+    parse_model(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/samples/ctg-pays-fouesnantais.json"
+        ))
+        .unwrap(),
+        "s",
+    )
+    .unwrap()
 }
 
 #[test]
@@ -13,7 +21,11 @@ fn sample_round_trips_through_xlsx() {
     let bytes = export(&ctg).unwrap();
     let out = read::read(&bytes, "ctg.xlsx", None).unwrap();
     assert_eq!(out.layout.kind, layouts::CTG_COMPLET.kind);
-    let errors: Vec<_> = out.diagnostics.iter().filter(|d| d.severity != ctg::Severity::Info).collect();
+    let errors: Vec<_> = out
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity != ctg::Severity::Info)
+        .collect();
     assert!(errors.is_empty(), "{errors:#?}");
     if out.model != ctg {
         let a = ctg::io::model_json(&ctg);

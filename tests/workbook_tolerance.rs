@@ -22,7 +22,10 @@ fn partner_file() -> Vec<u8> {
         ("Recensement des besoins *", "Exercée par la commune"),
         ("Information des familles *", "transférée"),
         ("Planification *", "exercée"),
-        ("Soutien à la qualité *", "Transférée par la commune à l'EPCI"),
+        (
+            "Soutien à la qualité *",
+            "Transférée par la commune à l'EPCI",
+        ),
     ];
     id.write_string(0, 0, "Rubrique").unwrap();
     for (i, (k, v)) in rows.iter().enumerate() {
@@ -31,14 +34,39 @@ fn partner_file() -> Vec<u8> {
     }
     let eq = wb.add_worksheet();
     eq.set_name("Équipements").unwrap();
-    eq.write_string(0, 0, "Liste des équipements de la commune").unwrap(); // a title above the table
-    let headers = ["Nom de la structure *", "Type de structure *", "Remarques", "Collectivité (INSEE ou SIREN) *", "Adresse", "Précision si « Autres »", "Commune d'implantation (INSEE)"];
+    eq.write_string(0, 0, "Liste des équipements de la commune")
+        .unwrap(); // a title above the table
+    let headers = [
+        "Nom de la structure *",
+        "Type de structure *",
+        "Remarques",
+        "Collectivité (INSEE ou SIREN) *",
+        "Adresse",
+        "Précision si « Autres »",
+        "Commune d'implantation (INSEE)",
+    ];
     for (c, h) in headers.iter().enumerate() {
         eq.write_string(2, c as u16, *h).unwrap();
     }
     let data: [[&str; 7]; 2] = [
-        ["Multi-accueil Les Petits Mousses", "eaje psu", "à rénover", "29058", "4 allée des Embruns", "", "29058"],
-        ["Centre social de Kerbader", "centres sociaux", "", "29058", "Kerbader", "", "29058"],
+        [
+            "Multi-accueil Les Petits Mousses",
+            "eaje psu",
+            "à rénover",
+            "29058",
+            "4 allée des Embruns",
+            "",
+            "29058",
+        ],
+        [
+            "Centre social de Kerbader",
+            "centres sociaux",
+            "",
+            "29058",
+            "Kerbader",
+            "",
+            "29058",
+        ],
     ];
     eq.write_string(3, 0, data[0][0]).unwrap();
     for (c, v) in data[0].iter().enumerate() {
@@ -48,10 +76,20 @@ fn partner_file() -> Vec<u8> {
     for (c, v) in data[1].iter().enumerate() {
         eq.write_string(5, c as u16, *v).unwrap();
     }
-    eq.write_string(8, 0, "NB : la micro-crèche ouvrira en 2027").unwrap();
+    eq.write_string(8, 0, "NB : la micro-crèche ouvrira en 2027")
+        .unwrap();
     let pr = wb.add_worksheet();
     pr.set_name("Projections par année").unwrap();
-    for (c, h) in ["Autorité organisatrice (INSEE ou SIREN) *", "Zone", "Mode d'accueil *", "Année *", "Valeur projetée *"].iter().enumerate() {
+    for (c, h) in [
+        "Autorité organisatrice (INSEE ou SIREN) *",
+        "Zone",
+        "Mode d'accueil *",
+        "Année *",
+        "Valeur projetée *",
+    ]
+    .iter()
+    .enumerate()
+    {
         pr.write_string(0, c as u16, *h).unwrap();
     }
     pr.write_number(1, 0, 29058.0).unwrap(); // code typed as a number
@@ -65,10 +103,21 @@ fn partner_file() -> Vec<u8> {
     pr.write_string(3, 0, "29058").unwrap();
     pr.write_string(3, 2, "MAM").unwrap();
     pr.write_number(3, 3, 2028.0).unwrap();
-    pr.write_formula(3, 4, Formula::new("=6*2").set_result("12")).unwrap();
+    pr.write_formula(3, 4, Formula::new("=6*2").set_result("12"))
+        .unwrap();
     let su = wb.add_worksheet();
     su.set_name("Suivi").unwrap();
-    for (c, h) in ["Fiche *", "Trimestre *", "Collectivité (INSEE ou SIREN)", "État d'avancement *", "Avancement (%)", "Commentaire"].iter().enumerate() {
+    for (c, h) in [
+        "Fiche *",
+        "Trimestre *",
+        "Collectivité (INSEE ou SIREN)",
+        "État d'avancement *",
+        "Avancement (%)",
+        "Commentaire",
+    ]
+    .iter()
+    .enumerate()
+    {
         su.write_string(0, c as u16, *h).unwrap();
     }
     su.write_string(1, 0, "1.1").unwrap();
@@ -76,13 +125,22 @@ fn partner_file() -> Vec<u8> {
     su.write_string(1, 2, "29058").unwrap();
     su.write_string(1, 3, "EN COURS").unwrap();
     su.write_formula(1, 4, Formula::new("=NOCACHE()")).unwrap();
-    su.write_string(1, 5, "Études lancées.\nVisite du site en juin.").unwrap();
+    su.write_string(1, 5, "Études lancées.\nVisite du site en juin.")
+        .unwrap();
     for name in ["Projections", "Suivi des indicateurs"] {
         wb.add_worksheet().set_name(name).unwrap();
     }
     let meta = wb.add_worksheet();
     meta.set_name("_meta").unwrap();
-    let m = Meta { ctg_id: "ctg-242900660-2026".into(), code: "29058".into(), nom: "Fouesnant".into(), debut: "2026-01-01".into(), fin: "2030-12-31".into(), fiches: "1.1,1.2".into(), ..Default::default() };
+    let m = Meta {
+        ctg_id: "ctg-242900660-2026".into(),
+        code: "29058".into(),
+        nom: "Fouesnant".into(),
+        debut: "2026-01-01".into(),
+        fin: "2030-12-31".into(),
+        fiches: "1.1,1.2".into(),
+        ..Default::default()
+    };
     for (i, (k, v)) in meta_pairs(&RETOUR_COMMUNE, Some(&m)).iter().enumerate() {
         meta.write_string(i as u32, 0, *k).unwrap();
         meta.write_string(i as u32, 1, v).unwrap();
@@ -100,8 +158,16 @@ fn strip_cached_value(xlsx: Vec<u8>, formula: &str) -> Vec<u8> {
         let mut text = Vec::new();
         f.read_to_end(&mut text).unwrap();
         let s = String::from_utf8_lossy(&text).to_string();
-        let s = if s.contains(formula) { s.replace(&format!("<f>{formula}</f><v>0</v>"), &format!("<f>{formula}</f>")) } else { s };
-        out.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
+        let s = if s.contains(formula) {
+            s.replace(
+                &format!("<f>{formula}</f><v>0</v>"),
+                &format!("<f>{formula}</f>"),
+            )
+        } else {
+            s
+        };
+        out.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
         out.write_all(s.as_bytes()).unwrap();
     }
     out.finish().unwrap().into_inner()
@@ -111,7 +177,11 @@ fn strip_cached_value(xlsx: Vec<u8>, formula: &str) -> Vec<u8> {
 fn partner_habits_are_tolerated_and_reported() {
     let bytes = partner_file();
     let out = read::read(&bytes, "retour.xlsx", None).unwrap();
-    let codes: Vec<(&str, String)> = out.diagnostics.iter().map(|d| (d.code, d.location.to_string())).collect();
+    let codes: Vec<(&str, String)> = out
+        .diagnostics
+        .iter()
+        .map(|d| (d.code, d.location.to_string()))
+        .collect();
     let has = |code: &str, cell: &str| codes.iter().any(|(c, l)| *c == code && l.ends_with(cell));
     assert!(has("CTG-W106", "Équipements!3"), "{codes:?}");
     assert!(has("CTG-W105", "Équipements!C3"), "{codes:?}");
@@ -121,16 +191,32 @@ fn partner_habits_are_tolerated_and_reported() {
     assert!(has("CTG-W115", "Suivi!E2"), "{codes:?}");
     // The «Projections» sheet was left empty: the lines are created from the yearly values.
     assert!(has("CTG-W119", "Projections par année!A2"), "{codes:?}");
-    let errors: Vec<_> = out.diagnostics.iter().filter(|d| d.severity == ctg::Severity::Error).collect();
+    let errors: Vec<_> = out
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == ctg::Severity::Error)
+        .collect();
     assert!(errors.is_empty(), "{errors:#?}");
 
     let m = &out.model;
     let c = &m.territoire.communes[0];
-    assert_eq!((c.population_municipale, c.population_totale), (Some(10_204), Some(10_710)));
-    assert_eq!(c.competences.information, ctg::referentials::StatutAo::Transferee);
+    assert_eq!(
+        (c.population_municipale, c.population_totale),
+        (Some(10_204), Some(10_710))
+    );
+    assert_eq!(
+        c.competences.information,
+        ctg::referentials::StatutAo::Transferee
+    );
     assert_eq!(m.equipements.len(), 2);
-    assert_eq!(m.equipements[0].type_structure, ctg::referentials::TypeStructure::EajePsu);
-    assert_eq!(m.equipements[1].type_structure, ctg::referentials::TypeStructure::CentreSocial);
+    assert_eq!(
+        m.equipements[0].type_structure,
+        ctg::referentials::TypeStructure::EajePsu
+    );
+    assert_eq!(
+        m.equipements[1].type_structure,
+        ctg::referentials::TypeStructure::CentreSocial
+    );
     let lines = &m.projections[0].lignes;
     assert_eq!(m.projections[0].ao, "29058");
     assert_eq!(lines.len(), 3);
@@ -139,7 +225,10 @@ fn partner_habits_are_tolerated_and_reported() {
     assert_eq!(m.suivi[0].trimestre, "2026-T2");
     assert_eq!(m.suivi[0].etat, ctg::referentials::EtatSuivi::EnCours);
     assert_eq!(m.suivi[0].avancement, None);
-    assert_eq!(m.suivi[0].commentaire, "Études lancées.\nVisite du site en juin.");
+    assert_eq!(
+        m.suivi[0].commentaire,
+        "Études lancées.\nVisite du site en juin."
+    );
     assert_eq!(out.counts.read, out.counts.kept + out.counts.rejected);
     assert_eq!(out.counts.read, 6);
 }
@@ -151,5 +240,9 @@ fn a_wrong_commune_code_is_flagged_against_the_form() {
     assert!(!report.diagnostics.iter().any(|d| d.code == "CTG-E121"));
     assert_eq!(report.collectivite, "29058");
     // Fouesnant exercises planification: the rules of a return apply (no error here).
-    assert!(!ctg::returns::has_errors(&report), "{:#?}", report.diagnostics);
+    assert!(
+        !ctg::returns::has_errors(&report),
+        "{:#?}",
+        report.diagnostics
+    );
 }

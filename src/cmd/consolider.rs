@@ -45,7 +45,12 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
     let ctg_model = a.ctg.as_deref().map(ctg::io::read_model).transpose()?;
     let bar = (std::io::stderr().is_terminal() && files.len() > 20).then(|| {
         let b = indicatif::ProgressBar::new(files.len() as u64);
-        b.set_style(indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} fichiers ({per_sec}, reste {eta})").expect("template"));
+        b.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{bar:40} {pos}/{len} fichiers ({per_sec}, reste {eta})",
+            )
+            .expect("template"),
+        );
         b
     });
     let tick = || {
@@ -53,8 +58,17 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
             b.inc(1);
         }
     };
-    let settings = Settings { ctg: ctg_model.as_ref(), priorite: a.priorite.as_deref(), basis: a.population, progress: &tick, model: a.modele.is_some() };
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(a.jobs.unwrap_or(0)).build().map_err(|e| ctg::Error::Invalid(e.to_string()))?;
+    let settings = Settings {
+        ctg: ctg_model.as_ref(),
+        priorite: a.priorite.as_deref(),
+        basis: a.population,
+        progress: &tick,
+        model: a.modele.is_some(),
+    };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(a.jobs.unwrap_or(0))
+        .build()
+        .map_err(|e| ctg::Error::Invalid(e.to_string()))?;
     let started = std::time::Instant::now();
     let c = pool.install(|| consolidate(&files, &settings));
     if let Some(b) = &bar {
@@ -64,7 +78,12 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
         if let Some(m) = &ctg_model
             && let Some(f) = m.fiches.iter().find(|f| f.id == fiche)
         {
-            return m.axes.iter().find(|x| x.id == f.axe).map(|x| format!("{} – {}", x.id, x.titre)).unwrap_or(f.axe.clone());
+            return m
+                .axes
+                .iter()
+                .find(|x| x.id == f.axe)
+                .map(|x| format!("{} – {}", x.id, x.titre))
+                .unwrap_or(f.axe.clone());
         }
         format!("axe {}", fiche.split('.').next().unwrap_or(fiche))
     };
@@ -76,7 +95,13 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
     let secs = started.elapsed().as_secs_f64();
     let mb: f64 = c.files.iter().map(|f| f.taille as f64).sum::<f64>() / 1_048_576.0;
     let counts = ctg::diagnostic::Counts::of(&c.diagnostics);
-    let (read, kept, rejected) = c.files.iter().fold((0, 0, 0), |acc, f| (acc.0 + f.lignes_lues, acc.1 + f.lignes_retenues, acc.2 + f.lignes_rejetees));
+    let (read, kept, rejected) = c.files.iter().fold((0, 0, 0), |acc, f| {
+        (
+            acc.0 + f.lignes_lues,
+            acc.1 + f.lignes_retenues,
+            acc.2 + f.lignes_rejetees,
+        )
+    });
     match a.format {
         Format::Json => super::print_json(&serde_json::json!({
             "fichiers": c.files, "diagnostics": c.diagnostics,
@@ -86,18 +111,37 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
                          "secondes": secs, "fichiers_par_seconde": c.files.len() as f64 / secs.max(1e-9), "mo_par_seconde": mb / secs.max(1e-9) }
         })),
         Format::Texte => {
-            let rejected_files: Vec<_> = c.files.iter().filter(|f| f.statut == ctg::consolidate::Status::Rejete).collect();
+            let rejected_files: Vec<_> = c
+                .files
+                .iter()
+                .filter(|f| f.statut == ctg::consolidate::Status::Rejete)
+                .collect();
             for f in &rejected_files {
                 println!("rejeté : {} — {}", f.fichier, f.motif);
             }
             println!(
                 "{} fichiers ({} rejetés), {} lignes lues = {} retenues + {} rejetées ; {}",
-                c.files.len(), rejected_files.len(), read, kept, rejected, ctg::render::counts_line(counts.errors, counts.warnings, counts.infos)
+                c.files.len(),
+                rejected_files.len(),
+                read,
+                kept,
+                rejected,
+                ctg::render::counts_line(counts.errors, counts.warnings, counts.infos)
             );
             if !c.expected.is_empty() {
-                println!("{} collectivités attendues, {} retours acceptés", c.expected.len(), c.received().len());
+                println!(
+                    "{} collectivités attendues, {} retours acceptés",
+                    c.expected.len(),
+                    c.received().len()
+                );
             }
-            println!("{} écrit en {:.2} s ({:.0} fichiers/s, {:.1} Mo/s)", a.sortie.display(), secs, c.files.len() as f64 / secs.max(1e-9), mb / secs.max(1e-9));
+            println!(
+                "{} écrit en {:.2} s ({:.0} fichiers/s, {:.1} Mo/s)",
+                a.sortie.display(),
+                secs,
+                c.files.len() as f64 / secs.max(1e-9),
+                mb / secs.max(1e-9)
+            );
         }
     }
     Ok(super::findings_code(counts.errors))

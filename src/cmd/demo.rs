@@ -22,14 +22,31 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
     };
     let mut written = Vec::new();
     let ctg = ctg::io::parse_model(SAMPLE, "ctg-pays-fouesnantais.json")?;
-    let siren = ctg.territoire.epci.as_ref().map(|e| e.siren.clone()).unwrap_or_default();
+    let siren = ctg
+        .territoire
+        .epci
+        .as_ref()
+        .map(|e| e.siren.clone())
+        .unwrap_or_default();
     let terr = ctg::render::territoire(&siren, Basis::Totale).map_err(ctg::Error::Invalid)?;
-    written.push(write("territoire.txt", &ctg::render::territoire_text(&terr))?);
-    written.push(write("territoire.json", &serde_json::to_string_pretty(&terr).expect("json"))?);
+    written.push(write(
+        "territoire.txt",
+        &ctg::render::territoire_text(&terr),
+    )?);
+    written.push(write(
+        "territoire.json",
+        &serde_json::to_string_pretty(&terr).expect("json"),
+    )?);
     written.push(write("ctg.json", &ctg::io::model_json(&ctg))?);
     let report = ctg::rules::verify(&ctg, Basis::Totale);
-    written.push(write("verification.txt", &ctg::render::report_text("ctg.json", &report))?);
-    written.push(write("verification.json", &serde_json::to_string_pretty(&report).expect("json"))?);
+    written.push(write(
+        "verification.txt",
+        &ctg::render::report_text("ctg.json", &report),
+    )?);
+    written.push(write(
+        "verification.json",
+        &serde_json::to_string_pretty(&report).expect("json"),
+    )?);
     // The workbook side: full workbook, forms, sample returns, their validation, annotated copies.
     written.push({
         let p = dir.join("ctg.xlsx");
@@ -54,53 +71,150 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
     for g in &samples {
         ctg::io::write_atomic(&dir.join("retours").join(&g.file_name), &g.bytes)?;
         for i in &g.injections {
-            manifest.push_str(&format!("{}\t{}\t{}\t{}\t{}\t{}\n", i.fichier, i.feuille, i.cellule, i.erreur, i.valeur, i.code_attendu));
+            manifest.push_str(&format!(
+                "{}\t{}\t{}\t{}\t{}\t{}\n",
+                i.fichier, i.feuille, i.cellule, i.erreur, i.valeur, i.code_attendu
+            ));
         }
         let r = ctg::returns::validate(&g.bytes, &g.file_name, None, Basis::Totale);
         returns_errors += r.counts.errors;
-        validation.push_str(&format!("{} — {} ({})\n", g.file_name, r.nom, r.collectivite));
+        validation.push_str(&format!(
+            "{} — {} ({})\n",
+            g.file_name, r.nom, r.collectivite
+        ));
         validation.push_str(&ctg::render::diagnostics_text(&r.diagnostics));
         validation.push('\n');
         if !r.diagnostics.is_empty() {
             let stem = g.file_name.trim_end_matches(".xlsx");
-            ctg::io::write_atomic(&dir.join("retours-annotes").join(format!("{stem}-annote.xlsx")), &ctg::returns::annotated(&r)?)?;
+            ctg::io::write_atomic(
+                &dir.join("retours-annotes")
+                    .join(format!("{stem}-annote.xlsx")),
+                &ctg::returns::annotated(&r)?,
+            )?;
         }
     }
-    ctg::io::write_atomic(&dir.join("retours").join("manifeste.tsv"), manifest.as_bytes())?;
+    ctg::io::write_atomic(
+        &dir.join("retours").join("manifeste.tsv"),
+        manifest.as_bytes(),
+    )?;
     // Consolidation: the territory's forms (as if returned unchanged) against the CTG, and
     // the sample returns of communes from all over France on their own.
     let axe_of = |fiche: &str| -> String {
-        ctg.fiches.iter().find(|f| f.id == fiche).and_then(|f| ctg.axes.iter().find(|a| a.id == f.axe)).map(|a| format!("{} – {}", a.id, a.titre)).unwrap_or_else(|| format!("axe {}", fiche.split('.').next().unwrap_or(fiche)))
+        ctg.fiches
+            .iter()
+            .find(|f| f.id == fiche)
+            .and_then(|f| ctg.axes.iter().find(|a| a.id == f.axe))
+            .map(|a| format!("{} – {}", a.id, a.titre))
+            .unwrap_or_else(|| format!("axe {}", fiche.split('.').next().unwrap_or(fiche)))
     };
-    let territory: Vec<PathBuf> = forms.iter().map(|f| dir.join("formulaires").join(&f.file_name)).collect();
-    let cons = ctg::consolidate::consolidate(&territory, &ctg::consolidate::Settings { ctg: Some(&ctg), priorite: None, basis: Basis::Totale, progress: &|| {}, model: true });
-    ctg::io::write_atomic(&dir.join("consolide-territoire.xlsx"), &ctg::consolidate_write::write(&cons, &axe_of)?)?;
-    ctg::io::write_atomic(&dir.join("consolide-territoire.json"), ctg::io::model_json(&cons.model).as_bytes())?;
-    let others: Vec<PathBuf> = samples.iter().map(|g| dir.join("retours").join(&g.file_name)).collect();
-    let cons2 = ctg::consolidate::consolidate(&others, &ctg::consolidate::Settings { ctg: None, priorite: None, basis: Basis::Totale, progress: &|| {}, model: false });
-    ctg::io::write_atomic(&dir.join("consolide-retours.xlsx"), &ctg::consolidate_write::write(&cons2, &axe_of)?)?;
-    written.extend([dir.join("consolide-territoire.xlsx"), dir.join("consolide-territoire.json"), dir.join("consolide-retours.xlsx")]);
+    let territory: Vec<PathBuf> = forms
+        .iter()
+        .map(|f| dir.join("formulaires").join(&f.file_name))
+        .collect();
+    let cons = ctg::consolidate::consolidate(
+        &territory,
+        &ctg::consolidate::Settings {
+            ctg: Some(&ctg),
+            priorite: None,
+            basis: Basis::Totale,
+            progress: &|| {},
+            model: true,
+        },
+    );
+    ctg::io::write_atomic(
+        &dir.join("consolide-territoire.xlsx"),
+        &ctg::consolidate_write::write(&cons, &axe_of)?,
+    )?;
+    ctg::io::write_atomic(
+        &dir.join("consolide-territoire.json"),
+        ctg::io::model_json(&cons.model).as_bytes(),
+    )?;
+    let others: Vec<PathBuf> = samples
+        .iter()
+        .map(|g| dir.join("retours").join(&g.file_name))
+        .collect();
+    let cons2 = ctg::consolidate::consolidate(
+        &others,
+        &ctg::consolidate::Settings {
+            ctg: None,
+            priorite: None,
+            basis: Basis::Totale,
+            progress: &|| {},
+            model: false,
+        },
+    );
+    ctg::io::write_atomic(
+        &dir.join("consolide-retours.xlsx"),
+        &ctg::consolidate_write::write(&cons2, &axe_of)?,
+    )?;
+    written.extend([
+        dir.join("consolide-territoire.xlsx"),
+        dir.join("consolide-territoire.json"),
+        dir.join("consolide-retours.xlsx"),
+    ]);
     written.push(dir.join("retours"));
     written.push(write("validation-retours.txt", &validation)?);
     written.push(dir.join("retours-annotes"));
     // The convention ready for signature, and its PDF when LibreOffice is installed.
     let docx = dir.join("convention.docx");
-    let date = ctg.convention.signature.date.map(|d| format!("{d}T00:00:00Z")).unwrap_or_else(|| "2026-01-01T00:00:00Z".into());
-    ctg::io::write_atomic(&docx, &ctg::convention::build(&ctg, &ctg::convention::Options { text: ctg::convention::DEFAULT_TEXT, logos: vec![], date })?)?;
+    let date = ctg
+        .convention
+        .signature
+        .date
+        .map(|d| format!("{d}T00:00:00Z"))
+        .unwrap_or_else(|| "2026-01-01T00:00:00Z".into());
+    ctg::io::write_atomic(
+        &docx,
+        &ctg::convention::build(
+            &ctg,
+            &ctg::convention::Options {
+                text: ctg::convention::DEFAULT_TEXT,
+                logos: vec![],
+                date,
+            },
+        )?,
+    )?;
     written.push(docx.clone());
-    let (reimport, _) = ctg::word::import(&std::fs::read(&docx).map_err(|source| ctg::Error::Read { path: docx.clone(), source })?).map_err(|(_, m)| ctg::Error::Invalid(m))?;
-    written.push(write("convention-relue.json", &ctg::io::model_json(&reimport))?);
+    let (reimport, _) =
+        ctg::word::import(&std::fs::read(&docx).map_err(|source| ctg::Error::Read {
+            path: docx.clone(),
+            source,
+        })?)
+        .map_err(|(_, m)| ctg::Error::Invalid(m))?;
+    written.push(write(
+        "convention-relue.json",
+        &ctg::io::model_json(&reimport),
+    )?);
     match super::convention::to_pdf(&docx) {
         Ok(pdf) => written.push(pdf),
         Err(e) => eprintln!("PDF non produit : {e}"),
     }
     println!("Démonstration ctg sur « {} »", ctg.convention.titre);
-    println!("  formulaires : {} ; retours d'exemple : {} ({} erreurs trouvées, voir validation-retours.txt)", forms.len(), samples.len(), returns_errors);
-    println!("  consolidation : territoire {} fichiers, {} anomalies ; retours d'exemple {} fichiers, {} anomalies", cons.files.len(), cons.diagnostics.len(), cons2.files.len(), cons2.diagnostics.len());
-    println!("  territoire : {} communes ({})", ctg.territoire.communes.len(), terr.millesime);
+    println!(
+        "  formulaires : {} ; retours d'exemple : {} ({} erreurs trouvées, voir validation-retours.txt)",
+        forms.len(),
+        samples.len(),
+        returns_errors
+    );
+    println!(
+        "  consolidation : territoire {} fichiers, {} anomalies ; retours d'exemple {} fichiers, {} anomalies",
+        cons.files.len(),
+        cons.diagnostics.len(),
+        cons2.files.len(),
+        cons2.diagnostics.len()
+    );
+    println!(
+        "  territoire : {} communes ({})",
+        ctg.territoire.communes.len(),
+        terr.millesime
+    );
     println!(
         "  vérification : {}",
-        ctg::render::counts_line(report.summary.errors, report.summary.warnings, report.summary.infos)
+        ctg::render::counts_line(
+            report.summary.errors,
+            report.summary.warnings,
+            report.summary.infos
+        )
     );
     println!("Fichiers écrits :");
     for p in written {

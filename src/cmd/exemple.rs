@@ -31,13 +31,19 @@ pub fn run(k: Kind) -> ctg::Result<ExitCode> {
     ctg::exemple::returns_into(a.nombre, a.graine, a.taux_erreurs, &mut |g| {
         ctg::io::write_atomic(&a.sortie.join(&g.file_name), &g.bytes)?;
         for i in &g.injections {
-            manifest.push_str(&format!("{}\t{}\t{}\t{}\t{}\t{}\n", i.fichier, i.feuille, i.cellule, i.erreur, i.valeur, i.code_attendu));
+            manifest.push_str(&format!(
+                "{}\t{}\t{}\t{}\t{}\t{}\n",
+                i.fichier, i.feuille, i.cellule, i.erreur, i.valeur, i.code_attendu
+            ));
             count += 1;
         }
         files += 1;
         Ok(())
     })?;
     ctg::io::write_atomic(&a.sortie.join("manifeste.tsv"), manifest.as_bytes())?;
-    eprintln!("{files} retours écrits dans {} ; {count} erreurs injectées (manifeste.tsv)", a.sortie.display());
+    eprintln!(
+        "{files} retours écrits dans {} ; {count} erreurs injectées (manifeste.tsv)",
+        a.sortie.display()
+    );
     Ok(ExitCode::SUCCESS)
 }

@@ -15,6 +15,11 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
     super::refuse_overwrite_input(&a.fichier, &a.sortie)?;
     let bytes = ctg::workbook::export(&ctg)?;
     ctg::io::write_atomic(&a.sortie, &bytes)?;
-    eprintln!("{} écrit ({} feuilles, {} fiches-action)", a.sortie.display(), ctg::workbook::layouts::CTG_COMPLET.sheets.len(), ctg.fiches.len());
+    eprintln!(
+        "{} écrit ({} feuilles, {} fiches-action)",
+        a.sortie.display(),
+        ctg::workbook::layouts::CTG_COMPLET.sheets.len(),
+        ctg.fiches.len()
+    );
     Ok(ExitCode::SUCCESS)
 }

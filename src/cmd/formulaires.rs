@@ -29,15 +29,36 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
     let ctg = ctg::io::read_model(&a.fichier)?;
     let date = a.date.unwrap_or_else(|| chrono::Local::now().date_naive());
     let trimestre = match a.trimestre {
-        Some(t) => ctg::rules::parse_quarter(&t).map(|(y, q)| format!("{y}-T{q}")).ok_or_else(|| ctg::Error::Invalid(format!("trimestre « {t} » invalide (forme attendue : 2026-T2)")))?,
+        Some(t) => ctg::rules::parse_quarter(&t)
+            .map(|(y, q)| format!("{y}-T{q}"))
+            .ok_or_else(|| {
+                ctg::Error::Invalid(format!(
+                    "trimestre « {t} » invalide (forme attendue : 2026-T2)"
+                ))
+            })?,
         None => quarter_for(&ctg, date),
     };
-    let settings = FormSettings { date, trimestre, deadline: a.date_limite, contact: a.contact };
+    let settings = FormSettings {
+        date,
+        trimestre,
+        deadline: a.date_limite,
+        contact: a.contact,
+    };
     let forms = all_forms(&ctg, &settings)?;
     for f in &forms {
         ctg::io::write_atomic(&a.sortie.join(&f.file_name), &f.bytes)?;
-        println!("{}  {} ({})", a.sortie.join(&f.file_name).display(), f.nom, f.layout.title);
+        println!(
+            "{}  {} ({})",
+            a.sortie.join(&f.file_name).display(),
+            f.nom,
+            f.layout.title
+        );
     }
-    eprintln!("{} formulaires écrits dans {} (suivi du trimestre {})", forms.len(), a.sortie.display(), settings.trimestre);
+    eprintln!(
+        "{} formulaires écrits dans {} (suivi du trimestre {})",
+        forms.len(),
+        a.sortie.display(),
+        settings.trimestre
+    );
     Ok(ExitCode::SUCCESS)
 }

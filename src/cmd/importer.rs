@@ -19,10 +19,15 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
     let bytes = super::read_input(&a.fichier)?;
     super::refuse_overwrite_input(&a.fichier, &a.sortie)?;
     let name = a.fichier.display().to_string();
-    if matches!(ctg::container::sniff(&bytes), Ok(ctg::container::Format::Docx | ctg::container::Format::Doc)) {
+    if matches!(
+        ctg::container::sniff(&bytes),
+        Ok(ctg::container::Format::Docx | ctg::container::Format::Doc)
+    ) {
         return import_word(&bytes, &name, &a);
     }
-    let outcome = ctg::workbook::read::read(&bytes, &name, Some(&ctg::workbook::layouts::CTG_COMPLET)).map_err(|d| ctg::Error::Invalid(format!("{} : {}", d.location, d.message)))?;
+    let outcome =
+        ctg::workbook::read::read(&bytes, &name, Some(&ctg::workbook::layouts::CTG_COMPLET))
+            .map_err(|d| ctg::Error::Invalid(format!("{} : {}", d.location, d.message)))?;
     ctg::io::write_atomic(&a.sortie, ctg::io::model_json(&outcome.model).as_bytes())?;
     let counts = ctg::diagnostic::Counts::of(&outcome.diagnostics);
     match a.format {
@@ -34,7 +39,11 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
             print!("{}", ctg::render::diagnostics_text(&outcome.diagnostics));
             println!(
                 "\n{} → {} : {} lignes lues, {} retenues, {} rejetées ; {}",
-                name, a.sortie.display(), outcome.counts.read, outcome.counts.kept, outcome.counts.rejected,
+                name,
+                a.sortie.display(),
+                outcome.counts.read,
+                outcome.counts.kept,
+                outcome.counts.rejected,
                 ctg::render::counts_line(counts.errors, counts.warnings, counts.infos)
             );
         }
@@ -43,21 +52,46 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
 }
 
 fn import_word(bytes: &[u8], name: &str, a: &Args) -> ctg::Result<ExitCode> {
-    let (model, report) = ctg::word::import(bytes).map_err(|(_, m)| ctg::Error::Invalid(format!("{name} : {m}")))?;
+    let (model, report) =
+        ctg::word::import(bytes).map_err(|(_, m)| ctg::Error::Invalid(format!("{name} : {m}")))?;
     ctg::io::write_atomic(&a.sortie, ctg::io::model_json(&model).as_bytes())?;
     match a.format {
-        Format::Json => super::print_json(&serde_json::json!({ "fichier": name, "sortie": a.sortie.display().to_string(), "rapport": report })),
+        Format::Json => super::print_json(
+            &serde_json::json!({ "fichier": name, "sortie": a.sortie.display().to_string(), "rapport": report }),
+        ),
         Format::Texte => {
-            println!("{name} : {} paragraphes, {} tableaux", report.paragraphes, report.tableaux);
+            println!(
+                "{name} : {} paragraphes, {} tableaux",
+                report.paragraphes, report.tableaux
+            );
             for f in &report.fiches {
-                println!("  fiche {} « {} » ({}) : {} rubriques reconnues{}", f.id, f.titre, f.disposition, f.champs.len(),
-                    if f.autres.is_empty() { String::new() } else { format!(", dans « autres » : {}", f.autres.join(", ")) });
+                println!(
+                    "  fiche {} « {} » ({}) : {} rubriques reconnues{}",
+                    f.id,
+                    f.titre,
+                    f.disposition,
+                    f.champs.len(),
+                    if f.autres.is_empty() {
+                        String::new()
+                    } else {
+                        format!(", dans « autres » : {}", f.autres.join(", "))
+                    }
+                );
             }
-            println!("  tableaux des compétences d'AO : {} ; tableaux d'équipements : {}", report.tableaux_competences, report.tableaux_equipements);
+            println!(
+                "  tableaux des compétences d'AO : {} ; tableaux d'équipements : {}",
+                report.tableaux_competences, report.tableaux_equipements
+            );
             for t in &report.non_reconnus {
                 println!("  tableau non reconnu, première ligne : {t}");
             }
-            println!("{} → {} : {} fiches-action, {} axes", name, a.sortie.display(), model.fiches.len(), model.axes.len());
+            println!(
+                "{} → {} : {} fiches-action, {} axes",
+                name,
+                a.sortie.display(),
+                model.fiches.len(),
+                model.axes.len()
+            );
         }
     }
     Ok(ExitCode::SUCCESS)

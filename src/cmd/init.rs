@@ -30,7 +30,10 @@ pub struct Args {
 
 pub fn run(a: Args) -> ctg::Result<ExitCode> {
     if a.sortie.exists() && !a.force {
-        return Err(ctg::Error::Invalid(format!("{} existe déjà (ajoutez --force pour le remplacer)", a.sortie.display())));
+        return Err(ctg::Error::Invalid(format!(
+            "{} existe déjà (ajoutez --force pour le remplacer)",
+            a.sortie.display()
+        )));
     }
     let scope = match (&a.epci, &a.commune) {
         (Some(e), _) => Scope::Epci(e),
@@ -43,8 +46,16 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
         "{} créé : {} commune(s), période du {} au {}. Complétez signataires, équipements et fiches-action, puis lancez « ctg verifier {} ».",
         a.sortie.display(),
         ctg.territoire.communes.len(),
-        ctg.convention.periode.debut.map(ctg::rules::fr_date).unwrap_or_default(),
-        ctg.convention.periode.fin.map(ctg::rules::fr_date).unwrap_or_default(),
+        ctg.convention
+            .periode
+            .debut
+            .map(ctg::rules::fr_date)
+            .unwrap_or_default(),
+        ctg.convention
+            .periode
+            .fin
+            .map(ctg::rules::fr_date)
+            .unwrap_or_default(),
         a.sortie.display()
     );
     Ok(ExitCode::SUCCESS)

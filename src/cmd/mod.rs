@@ -30,7 +30,11 @@ pub enum Format {
 
 /// 0 when no error-severity diagnostic, 1 otherwise.
 pub fn findings_code(errors: usize) -> ExitCode {
-    if errors == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) }
+    if errors == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
 }
 
 pub fn basis(s: &str) -> Result<ctg::ao::Basis, String> {
@@ -43,15 +47,24 @@ pub fn print_json(v: &impl serde::Serialize) {
 
 /// Reads an input file whole, with a French error.
 pub fn read_input(p: &std::path::Path) -> ctg::Result<Vec<u8>> {
-    std::fs::read(p).map_err(|source| ctg::Error::Read { path: p.into(), source })
+    std::fs::read(p).map_err(|source| ctg::Error::Read {
+        path: p.into(),
+        source,
+    })
 }
 
 /// Outputs never replace an input.
-pub fn refuse_overwrite_input(input: &std::path::Path, output: &std::path::Path) -> ctg::Result<()> {
+pub fn refuse_overwrite_input(
+    input: &std::path::Path,
+    output: &std::path::Path,
+) -> ctg::Result<()> {
     if let (Ok(a), Ok(b)) = (input.canonicalize(), output.canonicalize())
         && a == b
     {
-        return Err(ctg::Error::Invalid(format!("{} est le fichier d'entrée : choisissez une autre sortie", output.display())));
+        return Err(ctg::Error::Invalid(format!(
+            "{} est le fichier d'entrée : choisissez une autre sortie",
+            output.display()
+        )));
     }
     Ok(())
 }
@@ -62,9 +75,20 @@ pub fn expand_inputs(paths: &[std::path::PathBuf]) -> ctg::Result<Vec<std::path:
     for p in paths {
         if p.is_dir() {
             let mut files: Vec<_> = std::fs::read_dir(p)
-                .map_err(|source| ctg::Error::Read { path: p.clone(), source })?
+                .map_err(|source| ctg::Error::Read {
+                    path: p.clone(),
+                    source,
+                })?
                 .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|f| f.is_file() && f.extension().is_some_and(|x| matches!(x.to_string_lossy().to_lowercase().as_str(), "xlsx" | "xlsm" | "xls" | "ods" | "xlsb")))
+                .filter(|f| {
+                    f.is_file()
+                        && f.extension().is_some_and(|x| {
+                            matches!(
+                                x.to_string_lossy().to_lowercase().as_str(),
+                                "xlsx" | "xlsm" | "xls" | "ods" | "xlsb"
+                            )
+                        })
+                })
                 .collect();
             files.sort();
             out.extend(files);

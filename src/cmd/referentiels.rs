@@ -15,7 +15,14 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
         Format::Json => {
             let v: serde_json::Map<String, serde_json::Value> = cat
                 .iter()
-                .map(|(t, vals)| (t.to_string(), vals.iter().map(|(c, l)| serde_json::json!({"code": c, "libelle": l})).collect()))
+                .map(|(t, vals)| {
+                    (
+                        t.to_string(),
+                        vals.iter()
+                            .map(|(c, l)| serde_json::json!({"code": c, "libelle": l}))
+                            .collect(),
+                    )
+                })
                 .collect();
             super::print_json(&v);
         }

@@ -24,10 +24,20 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
             }
         },
         Some(code) => {
-            let r = rule(&code).ok_or_else(|| ctg::Error::Invalid(format!("aucune règle de code « {code} » (ctg regle les liste toutes)")))?;
+            let r = rule(&code).ok_or_else(|| {
+                ctg::Error::Invalid(format!(
+                    "aucune règle de code « {code} » (ctg regle les liste toutes)"
+                ))
+            })?;
             match a.format {
                 Format::Json => super::print_json(r),
-                Format::Texte => println!("{} ({}) : {}\n\n{}", r.code, r.severity.label(), r.title, r.explanation),
+                Format::Texte => println!(
+                    "{} ({}) : {}\n\n{}",
+                    r.code,
+                    r.severity.label(),
+                    r.title,
+                    r.explanation
+                ),
             }
         }
     }

@@ -15,8 +15,17 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
     match ctg::container::sniff(&bytes) {
         Ok(f) if f.is_spreadsheet() => match ctg::workbook::read::open(&bytes, None) {
             Ok(book) => {
-                let cells: usize = book.sheets.iter().map(|s| s.cells.iter().map(|r| r.len()).sum::<usize>()).sum();
-                println!("lu : {}, {} feuille(s), {} cellule(s)", f.label(), book.sheets.len(), cells);
+                let cells: usize = book
+                    .sheets
+                    .iter()
+                    .map(|s| s.cells.iter().map(|r| r.len()).sum::<usize>())
+                    .sum();
+                println!(
+                    "lu : {}, {} feuille(s), {} cellule(s)",
+                    f.label(),
+                    book.sheets.len(),
+                    cells
+                );
                 Ok(ExitCode::SUCCESS)
             }
             Err(r) => {
@@ -26,7 +35,13 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
         },
         Ok(f) => match ctg::word::import(&bytes) {
             Ok((model, report)) => {
-                println!("lu : {}, {} paragraphes, {} tableaux, {} fiches-action", f.label(), report.paragraphes, report.tableaux, model.fiches.len());
+                println!(
+                    "lu : {}, {} paragraphes, {} tableaux, {} fiches-action",
+                    f.label(),
+                    report.paragraphes,
+                    report.tableaux,
+                    model.fiches.len()
+                );
                 Ok(ExitCode::SUCCESS)
             }
             Err((code, message)) => {

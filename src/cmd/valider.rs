@@ -34,8 +34,21 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
         let report = match std::fs::read(f) {
             Ok(bytes) => returns::validate(&bytes, &name, ctg_model.as_ref(), a.population),
             Err(e) => {
-                let d = ctg::Diagnostic::new("CTG-E100", ctg::Location::file(&name), format!("impossible de lire le fichier : {e}"));
-                ReturnReport { file: name.clone(), kind: String::new(), collectivite: String::new(), nom: String::new(), counts: ctg::diagnostic::Counts::of(std::slice::from_ref(&d)), diagnostics: vec![d], rows: Default::default(), outcome: None }
+                let d = ctg::Diagnostic::new(
+                    "CTG-E100",
+                    ctg::Location::file(&name),
+                    format!("impossible de lire le fichier : {e}"),
+                );
+                ReturnReport {
+                    file: name.clone(),
+                    kind: String::new(),
+                    collectivite: String::new(),
+                    nom: String::new(),
+                    counts: ctg::diagnostic::Counts::of(std::slice::from_ref(&d)),
+                    diagnostics: vec![d],
+                    rows: Default::default(),
+                    outcome: None,
+                }
             }
         };
         if let Some(dir) = &a.annoter
@@ -43,7 +56,10 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
         {
             let out = dir.join(annotated_name(f));
             if files.iter().any(|i| same_file(i, &out)) {
-                return Err(ctg::Error::Invalid(format!("{} est un des fichiers lus : choisissez un autre dossier pour --annoter", out.display())));
+                return Err(ctg::Error::Invalid(format!(
+                    "{} est un des fichiers lus : choisissez un autre dossier pour --annoter",
+                    out.display()
+                )));
             }
             ctg::io::write_atomic(&out, &returns::annotated(&report)?)?;
         }
@@ -51,26 +67,45 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
     }
     let total = returns::total(&reports);
     match a.format {
-        Format::Json => super::print_json(&serde_json::json!({ "fichiers": reports, "summary": total })),
+        Format::Json => {
+            super::print_json(&serde_json::json!({ "fichiers": reports, "summary": total }))
+        }
         Format::Texte => {
             for r in &reports {
-                let who = if r.nom.is_empty() { String::new() } else { format!(" — {} ({})", r.nom, r.collectivite) };
+                let who = if r.nom.is_empty() {
+                    String::new()
+                } else {
+                    format!(" — {} ({})", r.nom, r.collectivite)
+                };
                 println!("{}{who}", r.file);
                 if r.diagnostics.is_empty() {
                     println!("  aucune anomalie");
                 } else {
                     print!("{}", ctg::render::diagnostics_text(&r.diagnostics));
                 }
-                println!("  {} lignes lues, {} retenues, {} rejetées ; {}\n", r.rows.read, r.rows.kept, r.rows.rejected, ctg::render::counts_line(r.counts.errors, r.counts.warnings, r.counts.infos));
+                println!(
+                    "  {} lignes lues, {} retenues, {} rejetées ; {}\n",
+                    r.rows.read,
+                    r.rows.kept,
+                    r.rows.rejected,
+                    ctg::render::counts_line(r.counts.errors, r.counts.warnings, r.counts.infos)
+                );
             }
-            println!("Bilan : {} fichier(s), {}", reports.len(), ctg::render::counts_line(total.errors, total.warnings, total.infos));
+            println!(
+                "Bilan : {} fichier(s), {}",
+                reports.len(),
+                ctg::render::counts_line(total.errors, total.warnings, total.infos)
+            );
         }
     }
     Ok(super::findings_code(total.errors))
 }
 
 fn annotated_name(f: &std::path::Path) -> String {
-    let stem = f.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_else(|| "retour".into());
+    let stem = f
+        .file_stem()
+        .map(|s| s.to_string_lossy().to_string())
+        .unwrap_or_else(|| "retour".into());
     format!("{stem}-annote.xlsx")
 }
 

@@ -22,7 +22,10 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
     let report = ctg::rules::verify(&ctg, a.population);
     match a.format {
         Format::Json => super::print_json(&report),
-        Format::Texte => print!("{}", ctg::render::report_text(&a.fichier.display().to_string(), &report)),
+        Format::Texte => print!(
+            "{}",
+            ctg::render::report_text(&a.fichier.display().to_string(), &report)
+        ),
     }
     Ok(super::findings_code(report.summary.errors))
 }

@@ -31,7 +31,10 @@ fn runs(text: &str, bold: bool) -> String {
         if i > 0 {
             out.push_str(&format!("<w:r>{rpr}<w:br/></w:r>"));
         }
-        out.push_str(&format!("<w:r>{rpr}<w:t xml:space=\"preserve\">{}</w:t></w:r>", esc(line)));
+        out.push_str(&format!(
+            "<w:r>{rpr}<w:t xml:space=\"preserve\">{}</w:t></w:r>",
+            esc(line)
+        ));
     }
     out
 }
@@ -49,16 +52,36 @@ pub struct Cell {
 
 impl Cell {
     pub fn text(s: impl Into<String>) -> Self {
-        Cell { paragraphs: vec![s.into()], span: 1, ..Default::default() }
+        Cell {
+            paragraphs: vec![s.into()],
+            span: 1,
+            ..Default::default()
+        }
     }
     pub fn lines(lines: Vec<String>) -> Self {
-        Cell { paragraphs: if lines.is_empty() { vec![String::new()] } else { lines }, span: 1, ..Default::default() }
+        Cell {
+            paragraphs: if lines.is_empty() {
+                vec![String::new()]
+            } else {
+                lines
+            },
+            span: 1,
+            ..Default::default()
+        }
     }
     pub fn head(s: impl Into<String>) -> Self {
-        Cell { bold: true, shade: Some("DCE6F1"), ..Cell::text(s) }
+        Cell {
+            bold: true,
+            shade: Some("DCE6F1"),
+            ..Cell::text(s)
+        }
     }
     pub fn label(s: impl Into<String>) -> Self {
-        Cell { bold: true, shade: Some("F2F2F2"), ..Cell::text(s) }
+        Cell {
+            bold: true,
+            shade: Some("F2F2F2"),
+            ..Cell::text(s)
+        }
     }
     pub fn span(mut self, n: u32) -> Self {
         self.span = n;
@@ -115,7 +138,13 @@ impl Default for Doc {
 
 impl Doc {
     pub fn new() -> Self {
-        Doc { body: String::new(), headings: Vec::new(), images: Vec::new(), toc_at: None, orientation: Orientation::Portrait }
+        Doc {
+            body: String::new(),
+            headings: Vec::new(),
+            images: Vec::new(),
+            toc_at: None,
+            orientation: Orientation::Portrait,
+        }
     }
 
     /// Text width of the current section, in twips.
@@ -133,19 +162,28 @@ impl Doc {
             "<w:p><w:pPr><w:pStyle w:val=\"Heading{level}\"/></w:pPr><w:bookmarkStart w:id=\"{id}\" w:name=\"{bookmark}\"/>{}<w:bookmarkEnd w:id=\"{id}\"/></w:p>",
             runs(text, false)
         ));
-        self.headings.push(Heading { level, text: text.to_string(), bookmark });
+        self.headings.push(Heading {
+            level,
+            text: text.to_string(),
+            bookmark,
+        });
     }
 
     pub fn styled(&mut self, style: &str, text: &str) {
-        self.body.push_str(&format!("<w:p><w:pPr><w:pStyle w:val=\"{style}\"/></w:pPr>{}</w:p>", runs(text, false)));
+        self.body.push_str(&format!(
+            "<w:p><w:pPr><w:pStyle w:val=\"{style}\"/></w:pPr>{}</w:p>",
+            runs(text, false)
+        ));
     }
 
     pub fn para(&mut self, text: &str) {
-        self.body.push_str(&format!("<w:p>{}</w:p>", runs(text, false)));
+        self.body
+            .push_str(&format!("<w:p>{}</w:p>", runs(text, false)));
     }
 
     pub fn bold_para(&mut self, text: &str) {
-        self.body.push_str(&format!("<w:p>{}</w:p>", runs(text, true)));
+        self.body
+            .push_str(&format!("<w:p>{}</w:p>", runs(text, true)));
     }
 
     pub fn centered(&mut self, text: &str, size_half_points: u32, bold: bool) {
@@ -161,7 +199,8 @@ impl Doc {
     }
 
     pub fn page_break(&mut self) {
-        self.body.push_str("<w:p><w:r><w:br w:type=\"page\"/></w:r></w:p>");
+        self.body
+            .push_str("<w:p><w:r><w:br w:type=\"page\"/></w:r></w:p>");
     }
 
     /// Where the table of contents goes (filled in at the end, once headings are known).
@@ -181,7 +220,9 @@ impl Doc {
 
     /// A table; `widths` in twips, one per grid column.
     pub fn table(&mut self, widths: &[u32], rows: &[Vec<Cell>]) {
-        let mut t = String::from("<w:tbl><w:tblPr><w:tblStyle w:val=\"TableGrid\"/><w:tblW w:w=\"0\" w:type=\"auto\"/><w:tblLayout w:type=\"fixed\"/></w:tblPr><w:tblGrid>");
+        let mut t = String::from(
+            "<w:tbl><w:tblPr><w:tblStyle w:val=\"TableGrid\"/><w:tblW w:w=\"0\" w:type=\"auto\"/><w:tblLayout w:type=\"fixed\"/></w:tblPr><w:tblGrid>",
+        );
         for w in widths {
             t.push_str(&format!("<w:gridCol w:w=\"{w}\"/>"));
         }
@@ -193,7 +234,9 @@ impl Doc {
                 let span = c.span.max(1) as usize;
                 let w: u32 = widths.iter().skip(col).take(span).sum();
                 col += span;
-                t.push_str(&format!("<w:tc><w:tcPr><w:tcW w:w=\"{w}\" w:type=\"dxa\"/>"));
+                t.push_str(&format!(
+                    "<w:tc><w:tcPr><w:tcW w:w=\"{w}\" w:type=\"dxa\"/>"
+                ));
                 if span > 1 {
                     t.push_str(&format!("<w:gridSpan w:val=\"{span}\"/>"));
                 }
@@ -203,11 +246,16 @@ impl Doc {
                     None => {}
                 }
                 if let Some(fill) = c.shade {
-                    t.push_str(&format!("<w:shd w:val=\"clear\" w:color=\"auto\" w:fill=\"{fill}\"/>"));
+                    t.push_str(&format!(
+                        "<w:shd w:val=\"clear\" w:color=\"auto\" w:fill=\"{fill}\"/>"
+                    ));
                 }
                 t.push_str("</w:tcPr>");
                 for p in &c.paragraphs {
-                    t.push_str(&format!("<w:p><w:pPr><w:spacing w:after=\"40\"/></w:pPr>{}</w:p>", runs(p, c.bold)));
+                    t.push_str(&format!(
+                        "<w:p><w:pPr><w:spacing w:after=\"40\"/></w:pPr>{}</w:p>",
+                        runs(p, c.bold)
+                    ));
                 }
                 t.push_str("</w:tc>");
             }
@@ -229,12 +277,17 @@ impl Doc {
 
     /// Ends the current section (with its orientation) and starts one in `next`.
     pub fn section(&mut self, next: Orientation) {
-        self.body.push_str(&format!("<w:p><w:pPr>{}</w:pPr></w:p>", Self::sect_pr(self.orientation)));
+        self.body.push_str(&format!(
+            "<w:p><w:pPr>{}</w:pPr></w:p>",
+            Self::sect_pr(self.orientation)
+        ));
         self.orientation = next;
     }
 
     fn toc(&self) -> String {
-        let mut t = String::from("<w:p><w:pPr><w:pStyle w:val=\"TOCHeading\"/></w:pPr><w:r><w:t>Sommaire</w:t></w:r></w:p>");
+        let mut t = String::from(
+            "<w:p><w:pPr><w:pStyle w:val=\"TOCHeading\"/></w:pPr><w:r><w:t>Sommaire</w:t></w:r></w:p>",
+        );
         let n = self.headings.iter().filter(|h| h.level <= 2).count();
         for (i, h) in self.headings.iter().filter(|h| h.level <= 2).enumerate() {
             let begin = if i == 0 {
@@ -242,7 +295,11 @@ impl Doc {
             } else {
                 ""
             };
-            let end = if i + 1 == n { "<w:r><w:fldChar w:fldCharType=\"end\"/></w:r>" } else { "" };
+            let end = if i + 1 == n {
+                "<w:r><w:fldChar w:fldCharType=\"end\"/></w:r>"
+            } else {
+                ""
+            };
             t.push_str(&format!(
                 "<w:p><w:pPr><w:pStyle w:val=\"TOC{}\"/><w:tabs><w:tab w:val=\"right\" w:leader=\"dot\" w:pos=\"9638\"/></w:tabs></w:pPr>{begin}<w:hyperlink w:anchor=\"{}\" w:history=\"1\">{}</w:hyperlink>{end}</w:p>",
                 h.level,
@@ -264,17 +321,23 @@ impl Doc {
             self.body,
             Self::sect_pr(self.orientation)
         );
-        let mut rels = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship Id=\"rIdStyles\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles\" Target=\"styles.xml\"/><Relationship Id=\"rIdSettings\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/settings\" Target=\"settings.xml\"/><Relationship Id=\"rIdFooter\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer\" Target=\"footer1.xml\"/>");
+        let mut rels = String::from(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship Id=\"rIdStyles\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles\" Target=\"styles.xml\"/><Relationship Id=\"rIdSettings\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/settings\" Target=\"settings.xml\"/><Relationship Id=\"rIdFooter\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer\" Target=\"footer1.xml\"/>",
+        );
         for (i, img) in self.images.iter().enumerate() {
             rels.push_str(&format!("<Relationship Id=\"rIdImg{}\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/image\" Target=\"media/{}\"/>", i + 1, esc(&img.name)));
         }
         rels.push_str("</Relationships>");
         let buf = std::io::Cursor::new(Vec::new());
         let mut z = zip::ZipWriter::new(buf);
-        let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated).last_modified_time(zip::DateTime::default());
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated)
+            .last_modified_time(zip::DateTime::default());
         let mut add = |name: &str, bytes: &[u8]| -> Result<()> {
-            z.start_file(name, opts).map_err(|e| Error::Invalid(format!("écriture du document : {e}")))?;
-            z.write_all(bytes).map_err(|e| Error::Invalid(format!("écriture du document : {e}")))
+            z.start_file(name, opts)
+                .map_err(|e| Error::Invalid(format!("écriture du document : {e}")))?;
+            z.write_all(bytes)
+                .map_err(|e| Error::Invalid(format!("écriture du document : {e}")))
         };
         add("[Content_Types].xml", CONTENT_TYPES.as_bytes())?;
         add("_rels/.rels", ROOT_RELS.as_bytes())?;
@@ -288,7 +351,9 @@ impl Doc {
         for img in &self.images {
             add(&format!("word/media/{}", img.name), &img.bytes)?;
         }
-        let buf = z.finish().map_err(|e| Error::Invalid(format!("écriture du document : {e}")))?;
+        let buf = z
+            .finish()
+            .map_err(|e| Error::Invalid(format!("écriture du document : {e}")))?;
         Ok(buf.into_inner())
     }
 }
@@ -296,7 +361,12 @@ impl Doc {
 fn core(p: &Properties) -> String {
     format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<cp:coreProperties xmlns:cp=\"http://schemas.openxmlformats.org/package/2006/metadata/core-properties\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:dcterms=\"http://purl.org/dc/terms/\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"><dc:title>{}</dc:title><dc:subject>{}</dc:subject><dc:creator>{}</dc:creator><cp:lastModifiedBy>{}</cp:lastModifiedBy><dcterms:created xsi:type=\"dcterms:W3CDTF\">{}</dcterms:created><dcterms:modified xsi:type=\"dcterms:W3CDTF\">{}</dcterms:modified><dc:language>fr-FR</dc:language></cp:coreProperties>",
-        esc(&p.title), esc(&p.subject), esc(&p.author), esc(&p.author), esc(&p.date), esc(&p.date)
+        esc(&p.title),
+        esc(&p.subject),
+        esc(&p.author),
+        esc(&p.author),
+        esc(&p.date),
+        esc(&p.date)
     )
 }
 
@@ -376,7 +446,17 @@ mod tests {
         d.para("texte");
         d.section(Orientation::Landscape);
         d.table(&[2000, 3000], &[vec![Cell::head("a"), Cell::text("b")]]);
-        let bytes = d.finish(&Properties { title: "t".into(), subject: "s".into(), author: "Caf".into(), date: "2026-01-01T00:00:00Z".into() }).unwrap();
-        assert_eq!(crate::container::sniff(&bytes), Ok(crate::container::Format::Docx));
+        let bytes = d
+            .finish(&Properties {
+                title: "t".into(),
+                subject: "s".into(),
+                author: "Caf".into(),
+                date: "2026-01-01T00:00:00Z".into(),
+            })
+            .unwrap();
+        assert_eq!(
+            crate::container::sniff(&bytes),
+            Ok(crate::container::Format::Docx)
+        );
     }
 }

@@ -20,13 +20,32 @@ pub fn check(ctx: &Ctx, d: &mut Vec<Diagnostic>) {
             d.push(Diagnostic::new("CTG-E043", at("collectivite"), format!("l'équipement « {} » est rattaché à « {} », qui n'est ni une commune ni l'EPCI du territoire", e.nom, e.collectivite)).value(&e.collectivite));
         }
         if e.type_structure == TypeStructure::Autre && e.libelle_autre.trim().is_empty() {
-            d.push(Diagnostic::new("CTG-E045", at("libelle_autre"), format!("l'équipement « {} » est de type « Autres » sans préciser lequel", e.nom)));
+            d.push(Diagnostic::new(
+                "CTG-E045",
+                at("libelle_autre"),
+                format!(
+                    "l'équipement « {} » est de type « Autres » sans préciser lequel",
+                    e.nom
+                ),
+            ));
         }
         if e.nom.trim().is_empty() {
-            d.push(Diagnostic::new("CTG-W046", at("nom"), format!("un équipement de type « {} » n'a pas de nom", e.type_structure.label())));
+            d.push(Diagnostic::new(
+                "CTG-W046",
+                at("nom"),
+                format!(
+                    "un équipement de type « {} » n'a pas de nom",
+                    e.type_structure.label()
+                ),
+            ));
         }
     }
-    let years = ctg.convention.periode.debut.map(|d| d.year()).zip(ctg.convention.periode.fin.map(|d| d.year()));
+    let years = ctg
+        .convention
+        .periode
+        .debut
+        .map(|d| d.year())
+        .zip(ctg.convention.periode.fin.map(|d| d.year()));
     for (i, p) in ctg.projections.iter().enumerate() {
         if !known_collectivite(ctg, &p.ao) {
             d.push(Diagnostic::new("CTG-E043", Location::pointer(format!("/projections/{i}/ao")), format!("le tableau de projection désigne « {} », qui n'est ni une commune ni l'EPCI du territoire", p.ao)).value(&p.ao));
@@ -38,18 +57,42 @@ pub fn check(ctx: &Ctx, d: &mut Vec<Diagnostic>) {
                 check_value(d, unite, mode, v, format!("{base}/actuel"));
             }
             for (k, a) in l.annees.iter().enumerate() {
-                check_value(d, unite, mode, a.valeur, format!("{base}/annees/{k}/valeur"));
+                check_value(
+                    d,
+                    unite,
+                    mode,
+                    a.valeur,
+                    format!("{base}/annees/{k}/valeur"),
+                );
                 if let Some((y0, y1)) = years
                     && (a.annee < y0 || a.annee > y1)
                 {
-                    d.push(Diagnostic::new("CTG-E040", Location::pointer(format!("{base}/annees/{k}/annee")), format!("{} : l'année {} est hors de la période {y0}-{y1}", l.mode.label(), a.annee)).value(a.annee));
+                    d.push(
+                        Diagnostic::new(
+                            "CTG-E040",
+                            Location::pointer(format!("{base}/annees/{k}/annee")),
+                            format!(
+                                "{} : l'année {} est hors de la période {y0}-{y1}",
+                                l.mode.label(),
+                                a.annee
+                            ),
+                        )
+                        .value(a.annee),
+                    );
                 }
             }
             for (k, inv) in l.investissements.iter().enumerate() {
                 if let Some(c) = inv.cout
                     && c < 0.0
                 {
-                    d.push(Diagnostic::new("CTG-E044", Location::pointer(format!("{base}/investissements/{k}/cout")), format!("coût négatif pour le projet « {} »", inv.description)).value(c));
+                    d.push(
+                        Diagnostic::new(
+                            "CTG-E044",
+                            Location::pointer(format!("{base}/investissements/{k}/cout")),
+                            format!("coût négatif pour le projet « {} »", inv.description),
+                        )
+                        .value(c),
+                    );
                 }
             }
         }
@@ -59,10 +102,27 @@ pub fn check(ctx: &Ctx, d: &mut Vec<Diagnostic>) {
 fn check_value(d: &mut Vec<Diagnostic>, unite: Unite, mode: &str, v: f64, at: String) {
     match unite {
         Unite::Etp if v < 0.0 || !v.is_finite() => {
-            d.push(Diagnostic::new("CTG-E042", Location::pointer(at), format!("{mode} : {v} ETP, un nombre d'ETP ne peut être négatif")).value(v));
+            d.push(
+                Diagnostic::new(
+                    "CTG-E042",
+                    Location::pointer(at),
+                    format!("{mode} : {v} ETP, un nombre d'ETP ne peut être négatif"),
+                )
+                .value(v),
+            );
         }
         Unite::Places | Unite::Nombre if v < 0.0 || v.fract() != 0.0 || !v.is_finite() => {
-            d.push(Diagnostic::new("CTG-E041", Location::pointer(at), format!("{mode} : {v} {} n'est pas un entier positif ou nul", unite.label())).value(v));
+            d.push(
+                Diagnostic::new(
+                    "CTG-E041",
+                    Location::pointer(at),
+                    format!(
+                        "{mode} : {v} {} n'est pas un entier positif ou nul",
+                        unite.label()
+                    ),
+                )
+                .value(v),
+            );
         }
         _ => {}
     }
@@ -77,7 +137,9 @@ mod tests {
     #[test]
     fn sample_annexes_are_clean() {
         let c = codes(&sample());
-        for code in ["CTG-E040", "CTG-E041", "CTG-E042", "CTG-E043", "CTG-E044", "CTG-E045", "CTG-W046"] {
+        for code in [
+            "CTG-E040", "CTG-E041", "CTG-E042", "CTG-E043", "CTG-E044", "CTG-E045", "CTG-W046",
+        ] {
             assert!(!c.contains(&code), "{code}");
         }
     }
@@ -86,16 +148,29 @@ mod tests {
     fn projection_values() {
         let mut ctg = sample();
         let lines = &mut ctg.projections[0].lignes;
-        let places = lines.iter_mut().find(|l| l.mode == ModeAccueil::EajePsu).unwrap();
+        let places = lines
+            .iter_mut()
+            .find(|l| l.mode == ModeAccueil::EajePsu)
+            .unwrap();
         places.annees[0].valeur = 12.5;
-        places.annees.push(ValeurAnnee { annee: 2035, valeur: 40.0 });
-        let rpe = lines.iter_mut().find(|l| l.mode == ModeAccueil::Rpe).unwrap();
+        places.annees.push(ValeurAnnee {
+            annee: 2035,
+            valeur: 40.0,
+        });
+        let rpe = lines
+            .iter_mut()
+            .find(|l| l.mode == ModeAccueil::Rpe)
+            .unwrap();
         rpe.actuel = Some(-1.0);
         let c = codes(&ctg);
         assert!(c.contains(&"CTG-E040") && c.contains(&"CTG-E041") && c.contains(&"CTG-E042"));
         // Decimal ETP are fine.
         let mut ctg = sample();
-        let rpe = ctg.projections[0].lignes.iter_mut().find(|l| l.mode == ModeAccueil::Rpe).unwrap();
+        let rpe = ctg.projections[0]
+            .lignes
+            .iter_mut()
+            .find(|l| l.mode == ModeAccueil::Rpe)
+            .unwrap();
         rpe.actuel = Some(1.5);
         assert!(!has(&ctg, "CTG-E042"));
     }
@@ -105,7 +180,12 @@ mod tests {
         let mut ctg = sample();
         ctg.projections[0].ao = "75056".into();
         ctg.equipements[0].collectivite = "xx".into();
-        let line = ctg.projections.iter_mut().flat_map(|p| p.lignes.iter_mut()).find(|l| !l.investissements.is_empty()).unwrap();
+        let line = ctg
+            .projections
+            .iter_mut()
+            .flat_map(|p| p.lignes.iter_mut())
+            .find(|l| !l.investissements.is_empty())
+            .unwrap();
         line.investissements[0].cout = Some(-5.0);
         let c = codes(&ctg);
         assert!(c.contains(&"CTG-E043") && c.contains(&"CTG-E044"));

@@ -52,16 +52,35 @@ fn communes(ctx: &Ctx, d: &mut Vec<Diagnostic>) {
     for (i, c) in ctx.ctg.territoire.communes.iter().enumerate() {
         let at = |f: &str| Location::pointer(format!("/territoire/communes/{i}/{f}"));
         let pop = ao::population(c, ctx.basis);
-        for (comp, code) in [(CompetenceAo::Recensement, "CTG-E010"), (CompetenceAo::Information, "CTG-E011")] {
+        for (comp, code) in [
+            (CompetenceAo::Recensement, "CTG-E010"),
+            (CompetenceAo::Information, "CTG-E011"),
+        ] {
             if c.competences.get(comp) == StatutAo::NonExercee {
                 d.push(
-                    Diagnostic::new(code, at(&format!("competences/{}", comp.code())), format!("{} doit exercer « {} », elle-même ou par transfert à l'EPCI", c.nom, comp.short()))
-                        .value(StatutAo::NonExercee.label()),
+                    Diagnostic::new(
+                        code,
+                        at(&format!("competences/{}", comp.code())),
+                        format!(
+                            "{} doit exercer « {} », elle-même ou par transfert à l'EPCI",
+                            c.nom,
+                            comp.short()
+                        ),
+                    )
+                    .value(StatutAo::NonExercee.label()),
                 );
             }
         }
         match pop {
-            None => d.push(Diagnostic::new("CTG-W018", at(population_field(ctx.basis)), format!("{} : {} inconnue, seuils non vérifiables", c.nom, ctx.basis.label()))),
+            None => d.push(Diagnostic::new(
+                "CTG-W018",
+                at(population_field(ctx.basis)),
+                format!(
+                    "{} : {} inconnue, seuils non vérifiables",
+                    c.nom,
+                    ctx.basis.label()
+                ),
+            )),
             Some(p) => {
                 if p > SEUIL_PLANIFICATION {
                     for comp in [CompetenceAo::Planification, CompetenceAo::Qualite] {
@@ -78,7 +97,13 @@ fn communes(ctx: &Ctx, d: &mut Vec<Diagnostic>) {
                     }
                 }
                 if ao::near_threshold(p).is_some() {
-                    near(d, &c.nom, p as u64, format!("/territoire/communes/{i}/{}", population_field(ctx.basis)), ctx.basis);
+                    near(
+                        d,
+                        &c.nom,
+                        p as u64,
+                        format!("/territoire/communes/{i}/{}", population_field(ctx.basis)),
+                        ctx.basis,
+                    );
                 }
             }
         }
@@ -86,8 +111,16 @@ fn communes(ctx: &Ctx, d: &mut Vec<Diagnostic>) {
             for comp in CompetenceAo::all() {
                 if c.competences.get(*comp) == StatutAo::Transferee {
                     d.push(
-                        Diagnostic::new("CTG-E017", at(&format!("competences/{}", comp.code())), format!("{} transfère « {} » à l'EPCI, mais la CTG ne désigne pas d'EPCI", c.nom, comp.short()))
-                            .value(StatutAo::Transferee.label()),
+                        Diagnostic::new(
+                            "CTG-E017",
+                            at(&format!("competences/{}", comp.code())),
+                            format!(
+                                "{} transfère « {} » à l'EPCI, mais la CTG ne désigne pas d'EPCI",
+                                c.nom,
+                                comp.short()
+                            ),
+                        )
+                        .value(StatutAo::Transferee.label()),
                     );
                 }
             }
@@ -115,39 +148,88 @@ fn population_field(b: Basis) -> &'static str {
 }
 
 fn epci_population(ctx: &Ctx, d: &mut Vec<Diagnostic>) {
-    let Some(e) = &ctx.ctg.territoire.epci else { return };
+    let Some(e) = &ctx.ctg.territoire.epci else {
+        return;
+    };
     let communes = &ctx.ctg.territoire.communes;
     for (field, declared, sum) in [
-        ("population_municipale", e.population_municipale, communes.iter().map(|c| c.population_municipale).sum::<Option<u32>>()),
-        ("population_totale", e.population_totale, communes.iter().map(|c| c.population_totale).sum::<Option<u32>>()),
+        (
+            "population_municipale",
+            e.population_municipale,
+            communes
+                .iter()
+                .map(|c| c.population_municipale)
+                .sum::<Option<u32>>(),
+        ),
+        (
+            "population_totale",
+            e.population_totale,
+            communes
+                .iter()
+                .map(|c| c.population_totale)
+                .sum::<Option<u32>>(),
+        ),
     ] {
         if let (Some(a), Some(b)) = (declared, sum)
             && a != b
         {
             d.push(
-                Diagnostic::new("CTG-W015", Location::pointer(format!("/territoire/epci/{field}")), format!("{} : {} déclarée {}, somme des communes {}", e.nom, field.replace('_', " "), a, b))
-                    .value(a),
+                Diagnostic::new(
+                    "CTG-W015",
+                    Location::pointer(format!("/territoire/epci/{field}")),
+                    format!(
+                        "{} : {} déclarée {}, somme des communes {}",
+                        e.nom,
+                        field.replace('_', " "),
+                        a,
+                        b
+                    ),
+                )
+                .value(a),
             );
         }
     }
 }
 
 fn has_rpe(ctg: &Ctg, code: &str) -> bool {
-    ctg.equipements.iter().any(|e| e.collectivite == code && e.type_structure == TypeStructure::Rpe)
+    ctg.equipements
+        .iter()
+        .any(|e| e.collectivite == code && e.type_structure == TypeStructure::Rpe)
 }
 
 /// The D.214-10-1 contents the CTG lacks for this AO, in French.
 fn schema_gaps(ctg: &Ctg, h: &Holder) -> Vec<&'static str> {
     use TypeStructure::*;
-    let petite_enfance = [EajePsu, MicroCrechePaje, Mam, AccueilDomicile, Rpe, Passerelles, Laep, Maison1000Jours];
+    let petite_enfance = [
+        EajePsu,
+        MicroCrechePaje,
+        Mam,
+        AccueilDomicile,
+        Rpe,
+        Passerelles,
+        Laep,
+        Maison1000Jours,
+    ];
     let mut gaps = Vec::new();
-    if !ctg.equipements.iter().any(|e| e.collectivite == h.code && petite_enfance.contains(&e.type_structure)) {
+    if !ctg
+        .equipements
+        .iter()
+        .any(|e| e.collectivite == h.code && petite_enfance.contains(&e.type_structure))
+    {
         gaps.push("l'offre existante (équipements petite enfance à l'annexe 2)");
     }
-    if !ctg.diagnostic.iter().any(|s| normalize(&s.titre).contains("petite enfance") && !s.texte.trim().is_empty()) {
+    if !ctg
+        .diagnostic
+        .iter()
+        .any(|s| normalize(&s.titre).contains("petite enfance") && !s.texte.trim().is_empty())
+    {
         gaps.push("les besoins (section « Petite enfance » du diagnostic, annexe 1)");
     }
-    if !ctg.projections.iter().any(|p| p.ao == h.code && !p.lignes.is_empty()) {
+    if !ctg
+        .projections
+        .iter()
+        .any(|p| p.ao == h.code && !p.lignes.is_empty())
+    {
         gaps.push("son tableau de projection par mode d'accueil");
     }
     let socle = ctg.socle_fiches();
@@ -170,7 +252,10 @@ mod tests {
     #[test]
     fn sample_ao_is_clean() {
         let c = codes(&sample());
-        for code in ["CTG-E010", "CTG-E011", "CTG-E012", "CTG-E013", "CTG-E014", "CTG-W015", "CTG-E017", "CTG-W018"] {
+        for code in [
+            "CTG-E010", "CTG-E011", "CTG-E012", "CTG-E013", "CTG-E014", "CTG-W015", "CTG-E017",
+            "CTG-W018",
+        ] {
             assert!(!c.contains(&code), "{code}");
         }
     }
@@ -187,12 +272,22 @@ mod tests {
     #[test]
     fn above_3500_planification_and_qualite() {
         let mut ctg = sample();
-        let c = ctg.territoire.communes.iter_mut().find(|c| c.insee == "29006").unwrap(); // Bénodet
+        let c = ctg
+            .territoire
+            .communes
+            .iter_mut()
+            .find(|c| c.insee == "29006")
+            .unwrap(); // Bénodet
         c.competences.planification = StatutAo::NonExercee;
         assert!(has(&ctg, "CTG-E012"));
         // Pleuven (about 3 386) may leave it.
         let mut ctg = sample();
-        let c = ctg.territoire.communes.iter_mut().find(|c| c.insee == "29161").unwrap();
+        let c = ctg
+            .territoire
+            .communes
+            .iter_mut()
+            .find(|c| c.insee == "29161")
+            .unwrap();
         c.competences.planification = StatutAo::NonExercee;
         assert!(!has(&ctg, "CTG-E012"));
     }
@@ -201,16 +296,32 @@ mod tests {
     fn population_basis_changes_the_threshold() {
         // Saint-Évarzec: 3 605 totale, 3 491 municipale.
         let mut ctg = sample();
-        let c = ctg.territoire.communes.iter_mut().find(|c| c.insee == "29247").unwrap();
+        let c = ctg
+            .territoire
+            .communes
+            .iter_mut()
+            .find(|c| c.insee == "29247")
+            .unwrap();
         c.competences.planification = StatutAo::NonExercee;
-        assert!(verify(&ctg, Basis::Totale).diagnostics.iter().any(|d| d.code == "CTG-E012"));
-        assert!(!verify(&ctg, Basis::Municipale).diagnostics.iter().any(|d| d.code == "CTG-E012"));
+        assert!(
+            verify(&ctg, Basis::Totale)
+                .diagnostics
+                .iter()
+                .any(|d| d.code == "CTG-E012")
+        );
+        assert!(
+            !verify(&ctg, Basis::Municipale)
+                .diagnostics
+                .iter()
+                .any(|d| d.code == "CTG-E012")
+        );
     }
 
     #[test]
     fn rpe_required_above_10000() {
         let mut ctg = sample();
-        ctg.equipements.retain(|e| e.type_structure != TypeStructure::Rpe);
+        ctg.equipements
+            .retain(|e| e.type_structure != TypeStructure::Rpe);
         assert!(has(&ctg, "CTG-E013"));
     }
 
@@ -219,7 +330,11 @@ mod tests {
         let mut ctg = sample();
         ctg.projections.retain(|p| p.ao != "29058");
         let v = verify(&ctg, Basis::Totale);
-        let e = v.diagnostics.iter().find(|d| d.code == "CTG-E014").expect("E014");
+        let e = v
+            .diagnostics
+            .iter()
+            .find(|d| d.code == "CTG-E014")
+            .expect("E014");
         assert!(e.message.contains("tableau de projection"), "{}", e.message);
     }
 
@@ -239,7 +354,12 @@ mod tests {
             c.population_totale = c.population_totale.map(|p| p + 200);
         }
         ctg.territoire.epci.as_mut().unwrap().population_totale = None;
-        assert!(!verify(&ctg, Basis::Totale).diagnostics.iter().any(|d| d.code == "CTG-I016"));
+        assert!(
+            !verify(&ctg, Basis::Totale)
+                .diagnostics
+                .iter()
+                .any(|d| d.code == "CTG-I016")
+        );
     }
 
     #[test]

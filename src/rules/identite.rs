@@ -11,55 +11,139 @@ pub fn check(ctx: &Ctx, d: &mut Vec<Diagnostic>) {
     let t = &ctx.ctg.territoire;
     if let Some(e) = &t.epci {
         if let Err(why) = check_siren(&e.siren) {
-            d.push(Diagnostic::new("CTG-E022", Location::pointer("/territoire/epci/siren"), format!("SIREN de l'EPCI invalide : {why}")).value(&e.siren));
+            d.push(
+                Diagnostic::new(
+                    "CTG-E022",
+                    Location::pointer("/territoire/epci/siren"),
+                    format!("SIREN de l'EPCI invalide : {why}"),
+                )
+                .value(&e.siren),
+            );
         } else if let Some(re) = r.epci(&e.siren) {
             if normalize(re.nom) != normalize(&e.nom) {
                 d.push(
-                    Diagnostic::new("CTG-W026", Location::pointer("/territoire/epci/nom"), format!("l'EPCI {} s'appelle « {} » dans le référentiel", e.siren, re.nom))
-                        .value(&e.nom),
+                    Diagnostic::new(
+                        "CTG-W026",
+                        Location::pointer("/territoire/epci/nom"),
+                        format!(
+                            "l'EPCI {} s'appelle « {} » dans le référentiel",
+                            e.siren, re.nom
+                        ),
+                    )
+                    .value(&e.nom),
                 );
             }
             for m in r.membres(&e.siren) {
                 if !t.communes.iter().any(|c| c.insee == m.insee) {
                     d.push(
-                        Diagnostic::new("CTG-W027", Location::pointer("/territoire/communes"), format!("{} ({}), membre de {}, n'est pas dans le territoire de la CTG", m.nom, m.insee, re.nom))
-                            .value(m.insee),
+                        Diagnostic::new(
+                            "CTG-W027",
+                            Location::pointer("/territoire/communes"),
+                            format!(
+                                "{} ({}), membre de {}, n'est pas dans le territoire de la CTG",
+                                m.nom, m.insee, re.nom
+                            ),
+                        )
+                        .value(m.insee),
                     );
                 }
             }
         } else {
-            d.push(Diagnostic::new("CTG-E023", Location::pointer("/territoire/epci/siren"), format!("aucun EPCI de SIREN {} dans le référentiel ({})", e.siren, r.millesime)).value(&e.siren));
+            d.push(
+                Diagnostic::new(
+                    "CTG-E023",
+                    Location::pointer("/territoire/epci/siren"),
+                    format!(
+                        "aucun EPCI de SIREN {} dans le référentiel ({})",
+                        e.siren, r.millesime
+                    ),
+                )
+                .value(&e.siren),
+            );
         }
     }
     for (i, c) in t.communes.iter().enumerate() {
         let at = |f: &str| Location::pointer(format!("/territoire/communes/{i}/{f}"));
         if let Err(why) = check_insee(&c.insee) {
-            d.push(Diagnostic::new("CTG-E020", at("insee"), format!("code INSEE de {} mal formé : {why}", c.nom)).value(&c.insee));
+            d.push(
+                Diagnostic::new(
+                    "CTG-E020",
+                    at("insee"),
+                    format!("code INSEE de {} mal formé : {why}", c.nom),
+                )
+                .value(&c.insee),
+            );
             continue;
         }
         let Some(rc) = r.commune(&c.insee) else {
-            d.push(Diagnostic::new("CTG-E021", at("insee"), format!("aucune commune actuelle de code {} dans le référentiel ({})", c.insee, r.millesime)).value(&c.insee));
+            d.push(
+                Diagnostic::new(
+                    "CTG-E021",
+                    at("insee"),
+                    format!(
+                        "aucune commune actuelle de code {} dans le référentiel ({})",
+                        c.insee, r.millesime
+                    ),
+                )
+                .value(&c.insee),
+            );
             continue;
         };
         if normalize(rc.nom) != normalize(&c.nom) {
-            d.push(Diagnostic::new("CTG-W026", at("nom"), format!("la commune {} s'appelle « {} » dans le référentiel", c.insee, rc.nom)).value(&c.nom));
+            d.push(
+                Diagnostic::new(
+                    "CTG-W026",
+                    at("nom"),
+                    format!(
+                        "la commune {} s'appelle « {} » dans le référentiel",
+                        c.insee, rc.nom
+                    ),
+                )
+                .value(&c.nom),
+            );
         }
         if let Some(e) = &t.epci
             && rc.epci != e.siren
         {
             let actual = r.epci(rc.epci).map(|x| x.nom).unwrap_or("aucun EPCI");
-            d.push(Diagnostic::new("CTG-E024", at("insee"), format!("{} n'appartient pas à {} mais à {}", rc.nom, e.nom, actual)).value(&c.insee));
+            d.push(
+                Diagnostic::new(
+                    "CTG-E024",
+                    at("insee"),
+                    format!("{} n'appartient pas à {} mais à {}", rc.nom, e.nom, actual),
+                )
+                .value(&c.insee),
+            );
         }
         for (field, declared, reference) in [
-            ("population_municipale", c.population_municipale, rc.population_municipale),
-            ("population_totale", c.population_totale, rc.population_totale),
+            (
+                "population_municipale",
+                c.population_municipale,
+                rc.population_municipale,
+            ),
+            (
+                "population_totale",
+                c.population_totale,
+                rc.population_totale,
+            ),
         ] {
             if let (Some(a), Some(b)) = (declared, reference)
                 && a != b
             {
                 d.push(
-                    Diagnostic::new("CTG-W025", at(field), format!("{} : {} déclarée {}, référentiel {} ({})", c.nom, field.replace('_', " "), a, b, r.millesime))
-                        .value(a),
+                    Diagnostic::new(
+                        "CTG-W025",
+                        at(field),
+                        format!(
+                            "{} : {} déclarée {}, référentiel {} ({})",
+                            c.nom,
+                            field.replace('_', " "),
+                            a,
+                            b,
+                            r.millesime
+                        ),
+                    )
+                    .value(a),
                 );
             }
         }
@@ -73,7 +157,10 @@ mod tests {
     #[test]
     fn sample_identity_is_clean() {
         let c = codes(&sample());
-        for code in ["CTG-E020", "CTG-E021", "CTG-E022", "CTG-E023", "CTG-E024", "CTG-W025", "CTG-W026", "CTG-W027"] {
+        for code in [
+            "CTG-E020", "CTG-E021", "CTG-E022", "CTG-E023", "CTG-E024", "CTG-W025", "CTG-W026",
+            "CTG-W027",
+        ] {
             assert!(!c.contains(&code), "{code}");
         }
     }
@@ -114,7 +201,11 @@ mod tests {
         ctg.territoire.communes[0].nom = "Fouesnant-les-Glénan".into();
         let v = crate::rules::verify(&ctg, crate::ao::Basis::Totale);
         let w = v.diagnostics.iter().find(|d| d.code == "CTG-W025").unwrap();
-        assert!(w.message.contains("9000") && w.message.contains("10710"), "{}", w.message);
+        assert!(
+            w.message.contains("9000") && w.message.contains("10710"),
+            "{}",
+            w.message
+        );
         assert!(has(&ctg, "CTG-W026"));
     }
 }

@@ -12,7 +12,10 @@ pub fn check(ctx: &Ctx, d: &mut Vec<Diagnostic>) {
         d.push(Diagnostic::new(
             "CTG-E004",
             Location::pointer(format!("/convention/periode/{missing}")),
-            format!("la date de {} de la convention n'est pas renseignée", if missing == "debut" { "début" } else { "fin" }),
+            format!(
+                "la date de {} de la convention n'est pas renseignée",
+                if missing == "debut" { "début" } else { "fin" }
+            ),
         ));
         return;
     };
@@ -21,7 +24,11 @@ pub fn check(ctx: &Ctx, d: &mut Vec<Diagnostic>) {
             Diagnostic::new(
                 "CTG-E001",
                 Location::pointer("/convention/periode/fin"),
-                format!("la fin ({}) n'est pas postérieure au début ({})", fr_date(fin), fr_date(debut)),
+                format!(
+                    "la fin ({}) n'est pas postérieure au début ({})",
+                    fr_date(fin),
+                    fr_date(debut)
+                ),
             )
             .value(fin),
         );
@@ -33,7 +40,11 @@ pub fn check(ctx: &Ctx, d: &mut Vec<Diagnostic>) {
             Diagnostic::new(
                 "CTG-E002",
                 Location::pointer("/convention/periode/fin"),
-                format!("la fin ({}) dépasse le 31 décembre {} (année de début + 4)", fr_date(fin), debut.year() + 4),
+                format!(
+                    "la fin ({}) dépasse le 31 décembre {} (année de début + 4)",
+                    fr_date(fin),
+                    debut.year() + 4
+                ),
             )
             .value(fin),
         );
@@ -44,7 +55,11 @@ pub fn check(ctx: &Ctx, d: &mut Vec<Diagnostic>) {
             Diagnostic::new(
                 "CTG-W003",
                 Location::pointer("/convention/periode"),
-                format!("la convention dure {:.1} ans, hors de l'intervalle habituel de 4 à 5 ans", years).replace('.', ","),
+                format!(
+                    "la convention dure {:.1} ans, hors de l'intervalle habituel de 4 à 5 ans",
+                    years
+                )
+                .replace('.', ","),
             )
             .value(format!("{debut} → {fin}")),
         );
@@ -54,9 +69,24 @@ pub fn check(ctx: &Ctx, d: &mut Vec<Diagnostic>) {
 /// «1er janvier 2026», as written in a convention.
 pub fn fr_date(d: NaiveDate) -> String {
     const MONTHS: [&str; 12] = [
-        "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
     ];
-    let day = if d.day() == 1 { "1er".to_string() } else { d.day().to_string() };
+    let day = if d.day() == 1 {
+        "1er".to_string()
+    } else {
+        d.day().to_string()
+    };
     format!("{day} {} {}", MONTHS[d.month0() as usize], d.year())
 }
 
@@ -108,7 +138,13 @@ mod tests {
 
     #[test]
     fn french_dates() {
-        assert_eq!(fr_date(NaiveDate::from_ymd_opt(2026, 1, 1).unwrap()), "1er janvier 2026");
-        assert_eq!(fr_date(NaiveDate::from_ymd_opt(2030, 12, 31).unwrap()), "31 décembre 2030");
+        assert_eq!(
+            fr_date(NaiveDate::from_ymd_opt(2026, 1, 1).unwrap()),
+            "1er janvier 2026"
+        );
+        assert_eq!(
+            fr_date(NaiveDate::from_ymd_opt(2030, 12, 31).unwrap()),
+            "31 décembre 2030"
+        );
     }
 }

@@ -8,31 +8,73 @@ use crate::diagnostic::{Diagnostic, Location};
 
 pub fn check(ctx: &Ctx, d: &mut Vec<Diagnostic>) {
     let ctg = ctx.ctg;
-    let years = ctg.convention.periode.debut.map(|d| d.year())
+    let years = ctg
+        .convention
+        .periode
+        .debut
+        .map(|d| d.year())
         .zip(ctg.convention.periode.fin.map(|d| d.year()));
     if ctg.socle_axes().is_empty() {
-        d.push(Diagnostic::new("CTG-E030", Location::pointer("/axes"), "le plan n'a pas d'axe 1 « accueil du jeune enfant » (socle minimum)"));
+        d.push(Diagnostic::new(
+            "CTG-E030",
+            Location::pointer("/axes"),
+            "le plan n'a pas d'axe 1 « accueil du jeune enfant » (socle minimum)",
+        ));
     } else if ctg.socle_fiches().is_empty() {
-        d.push(Diagnostic::new("CTG-E030", Location::pointer("/fiches"), "l'axe 1 « accueil du jeune enfant » (socle minimum) n'a aucune fiche-action"));
+        d.push(Diagnostic::new(
+            "CTG-E030",
+            Location::pointer("/fiches"),
+            "l'axe 1 « accueil du jeune enfant » (socle minimum) n'a aucune fiche-action",
+        ));
     }
     let mut seen = std::collections::HashSet::new();
     for (i, f) in ctg.fiches.iter().enumerate() {
         let at = |field: &str| Location::pointer(format!("/fiches/{i}/{field}"));
-        let name = if f.titre.trim().is_empty() { format!("fiche {}", f.id) } else { format!("fiche {} « {} »", f.id, f.titre) };
+        let name = if f.titre.trim().is_empty() {
+            format!("fiche {}", f.id)
+        } else {
+            format!("fiche {} « {} »", f.id, f.titre)
+        };
         if !seen.insert(f.id.as_str()) {
-            d.push(Diagnostic::new("CTG-E031", at("id"), format!("l'identifiant {} est déjà pris par une autre fiche", f.id)).value(&f.id));
+            d.push(
+                Diagnostic::new(
+                    "CTG-E031",
+                    at("id"),
+                    format!("l'identifiant {} est déjà pris par une autre fiche", f.id),
+                )
+                .value(&f.id),
+            );
         }
         if f.titre.trim().is_empty() {
-            d.push(Diagnostic::new("CTG-E032", at("titre"), format!("la fiche {} n'a pas d'intitulé", f.id)));
+            d.push(Diagnostic::new(
+                "CTG-E032",
+                at("titre"),
+                format!("la fiche {} n'a pas d'intitulé", f.id),
+            ));
         }
         if f.pilote.trim().is_empty() {
-            d.push(Diagnostic::new("CTG-E033", at("pilote"), format!("{name} n'a pas de pilote")));
+            d.push(Diagnostic::new(
+                "CTG-E033",
+                at("pilote"),
+                format!("{name} n'a pas de pilote"),
+            ));
         }
         if !ctg.axes.iter().any(|a| a.id == f.axe) {
-            d.push(Diagnostic::new("CTG-E034", at("axe"), format!("{name} se rattache à un axe « {} » qui n'existe pas", f.axe)).value(&f.axe));
+            d.push(
+                Diagnostic::new(
+                    "CTG-E034",
+                    at("axe"),
+                    format!("{name} se rattache à un axe « {} » qui n'existe pas", f.axe),
+                )
+                .value(&f.axe),
+            );
         }
         if f.indicateurs.iter().all(|x| x.libelle.trim().is_empty()) {
-            d.push(Diagnostic::new("CTG-E035", at("indicateurs"), format!("{name} n'a aucun indicateur d'évaluation")));
+            d.push(Diagnostic::new(
+                "CTG-E035",
+                at("indicateurs"),
+                format!("{name} n'a aucun indicateur d'évaluation"),
+            ));
         }
         for (j, e) in f.echeancier.iter().enumerate() {
             let outside = |y: Option<i32>| match (y, years) {
@@ -57,16 +99,49 @@ pub fn check(ctx: &Ctx, d: &mut Vec<Diagnostic>) {
     for (i, s) in ctg.suivi.iter().enumerate() {
         let at = |field: &str| Location::pointer(format!("/suivi/{i}/{field}"));
         if !ctg.fiches.iter().any(|f| f.id == s.fiche) {
-            d.push(Diagnostic::new("CTG-E037", at("fiche"), format!("le suivi désigne une fiche « {} » qui n'existe pas", s.fiche)).value(&s.fiche));
+            d.push(
+                Diagnostic::new(
+                    "CTG-E037",
+                    at("fiche"),
+                    format!(
+                        "le suivi désigne une fiche « {} » qui n'existe pas",
+                        s.fiche
+                    ),
+                )
+                .value(&s.fiche),
+            );
         }
         match parse_quarter(&s.trimestre) {
-            None => d.push(Diagnostic::new("CTG-E038", at("trimestre"), format!("« {} » n'est pas un trimestre de la forme 2026-T1", s.trimestre)).value(&s.trimestre)),
+            None => d.push(
+                Diagnostic::new(
+                    "CTG-E038",
+                    at("trimestre"),
+                    format!(
+                        "« {} » n'est pas un trimestre de la forme 2026-T1",
+                        s.trimestre
+                    ),
+                )
+                .value(&s.trimestre),
+            ),
             Some((y, q)) => {
-                if let (Some(debut), Some(fin)) = (ctg.convention.periode.debut, ctg.convention.periode.fin) {
+                if let (Some(debut), Some(fin)) =
+                    (ctg.convention.periode.debut, ctg.convention.periode.fin)
+                {
                     let q_start = (y, (q - 1) * 3 + 1);
                     let q_end = (y, q * 3);
-                    if q_end < (debut.year(), debut.month()) || q_start > (fin.year(), fin.month()) {
-                        d.push(Diagnostic::new("CTG-E038", at("trimestre"), format!("le trimestre {} est hors de la période de la convention", s.trimestre)).value(&s.trimestre));
+                    if q_end < (debut.year(), debut.month()) || q_start > (fin.year(), fin.month())
+                    {
+                        d.push(
+                            Diagnostic::new(
+                                "CTG-E038",
+                                at("trimestre"),
+                                format!(
+                                    "le trimestre {} est hors de la période de la convention",
+                                    s.trimestre
+                                ),
+                            )
+                            .value(&s.trimestre),
+                        );
                     }
                 }
             }
@@ -74,7 +149,14 @@ pub fn check(ctx: &Ctx, d: &mut Vec<Diagnostic>) {
         if let Some(p) = s.avancement
             && !(0.0..=100.0).contains(&p)
         {
-            d.push(Diagnostic::new("CTG-E039", at("avancement"), format!("avancement de {p} % pour la fiche {}", s.fiche)).value(p));
+            d.push(
+                Diagnostic::new(
+                    "CTG-E039",
+                    at("avancement"),
+                    format!("avancement de {p} % pour la fiche {}", s.fiche),
+                )
+                .value(p),
+            );
         }
     }
 }
@@ -96,7 +178,10 @@ mod tests {
     #[test]
     fn sample_plan_is_clean() {
         let c = codes(&sample());
-        for code in ["CTG-E030", "CTG-E031", "CTG-E032", "CTG-E033", "CTG-E034", "CTG-E035", "CTG-E036", "CTG-E037", "CTG-E038", "CTG-E039"] {
+        for code in [
+            "CTG-E030", "CTG-E031", "CTG-E032", "CTG-E033", "CTG-E034", "CTG-E035", "CTG-E036",
+            "CTG-E037", "CTG-E038", "CTG-E039",
+        ] {
             assert!(!c.contains(&code), "{code}");
         }
     }
@@ -128,10 +213,18 @@ mod tests {
     #[test]
     fn echeancier_inside_period() {
         let mut ctg = sample();
-        ctg.fiches[0].echeancier.push(Echeance { debut: Some(2031), fin: Some(2032), jalon: "après".into() });
+        ctg.fiches[0].echeancier.push(Echeance {
+            debut: Some(2031),
+            fin: Some(2032),
+            jalon: "après".into(),
+        });
         assert!(has(&ctg, "CTG-E036"));
         let mut ctg = sample();
-        ctg.fiches[0].echeancier.push(Echeance { debut: Some(2029), fin: Some(2027), jalon: "à l'envers".into() });
+        ctg.fiches[0].echeancier.push(Echeance {
+            debut: Some(2029),
+            fin: Some(2027),
+            jalon: "à l'envers".into(),
+        });
         assert!(has(&ctg, "CTG-E036"));
     }
 

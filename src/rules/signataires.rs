@@ -14,7 +14,11 @@ pub fn check(ctx: &Ctx, d: &mut Vec<Diagnostic>) {
         collectivites += 1;
         let at = Location::pointer(format!("/convention/signataires/{i}/deliberation/date"));
         match s.deliberation.date {
-            None => d.push(Diagnostic::new("CTG-E050", at, format!("{} n'a pas de date de délibération", s.nom))),
+            None => d.push(Diagnostic::new(
+                "CTG-E050",
+                at,
+                format!("{} n'a pas de date de délibération", s.nom),
+            )),
             Some(date) => {
                 if let Some(sig) = conv.signature.date
                     && date > sig
@@ -25,10 +29,18 @@ pub fn check(ctx: &Ctx, d: &mut Vec<Diagnostic>) {
         }
     }
     if collectivites == 0 {
-        d.push(Diagnostic::new("CTG-W052", Location::pointer("/convention/signataires"), "aucune commune ni aucun EPCI parmi les signataires"));
+        d.push(Diagnostic::new(
+            "CTG-W052",
+            Location::pointer("/convention/signataires"),
+            "aucune commune ni aucun EPCI parmi les signataires",
+        ));
     }
     if conv.signature.date.is_none() {
-        d.push(Diagnostic::new("CTG-W053", Location::pointer("/convention/signature/date"), "la date de signature n'est pas renseignée"));
+        d.push(Diagnostic::new(
+            "CTG-W053",
+            Location::pointer("/convention/signature/date"),
+            "la date de signature n'est pas renseignée",
+        ));
     }
 }
 

@@ -19,6 +19,13 @@ pub fn import(bytes: &[u8]) -> Result<(Ctg, Report), (&'static str, String)> {
         Ok(f) => return Err(("CTG-E100", format!("{} et non document Word", f.label()))),
         Err(r) => return Err((r.code, r.message)),
     }
-    let blocks = std::panic::catch_unwind(|| reader::read(bytes)).map_err(|_| ("CTG-E100", "document Word corrompu : la lecture a échoué".to_string()))?.map_err(|m| ("CTG-E100", m))?;
+    let blocks = std::panic::catch_unwind(|| reader::read(bytes))
+        .map_err(|_| {
+            (
+                "CTG-E100",
+                "document Word corrompu : la lecture a échoué".to_string(),
+            )
+        })?
+        .map_err(|m| ("CTG-E100", m))?;
     Ok(recognize::recognise(&blocks))
 }

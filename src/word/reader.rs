@@ -61,7 +61,10 @@ fn local<S: AsRef<[u8]> + ?Sized>(name: &S) -> &[u8] {
 }
 
 fn attr(e: &BytesStart, key: &[u8]) -> Option<String> {
-    e.attributes().flatten().find(|a| local(a.key.as_ref()) == key).map(|a| a.value.to_string())
+    e.attributes()
+        .flatten()
+        .find(|a| local(a.key.as_ref()) == key)
+        .map(|a| a.value.to_string())
 }
 
 /// Style id → (name, outline level).
@@ -114,18 +117,26 @@ fn level_of_style(id: &str, styles: &HashMap<String, (String, Option<u8>)>) -> O
 
 /// Reads the blocks of a .docx, in document order (nested tables follow their parent).
 pub fn read(bytes: &[u8]) -> Result<Vec<Block>, String> {
-    let mut z = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| format!("archive corrompue ou tronquée ({e})"))?;
+    let mut z = zip::ZipArchive::new(Cursor::new(bytes))
+        .map_err(|e| format!("archive corrompue ou tronquée ({e})"))?;
     let mut part = |name: &str| -> Result<Option<String>, String> {
-        let Ok(f) = z.by_name(name) else { return Ok(None) };
+        let Ok(f) = z.by_name(name) else {
+            return Ok(None);
+        };
         let mut s = String::new();
-        f.take(MAX_XML).read_to_string(&mut s).map_err(|e| format!("« {name} » illisible ({e})"))?;
+        f.take(MAX_XML)
+            .read_to_string(&mut s)
+            .map_err(|e| format!("« {name} » illisible ({e})"))?;
         Ok(Some(s))
     };
     // The main part is named by the package relationships (Word Online writes document2.xml).
-    let main = part("_rels/.rels")?.and_then(|r| crate::container::office_document_target(&r)).unwrap_or_else(|| "word/document.xml".into());
+    let main = part("_rels/.rels")?
+        .and_then(|r| crate::container::office_document_target(&r))
+        .unwrap_or_else(|| "word/document.xml".into());
     let doc = match part(&main)? {
         Some(d) => d,
-        None => part("word/document.xml")?.ok_or("le document ne contient pas de partie principale (word/document.xml)")?,
+        None => part("word/document.xml")?
+            .ok_or("le document ne contient pas de partie principale (word/document.xml)")?,
     };
     let st = styles(&part("word/styles.xml")?.unwrap_or_default());
     parse(&doc, &st)
@@ -148,10 +159,24 @@ struct State {
 
 fn parse(xml: &str, st: &HashMap<String, (String, Option<u8>)>) -> Result<Vec<Block>, String> {
     let mut r = Reader::from_str(xml);
-    let mut s = State { blocks: vec![], tables: vec![], para: None, line: String::new(), deleted: 0, in_text: false, in_rpr_bold: false, run_bold: false, runs_all_bold: true, any_run: false, in_instr: false };
+    let mut s = State {
+        blocks: vec![],
+        tables: vec![],
+        para: None,
+        line: String::new(),
+        deleted: 0,
+        in_text: false,
+        in_rpr_bold: false,
+        run_bold: false,
+        runs_all_bold: true,
+        any_run: false,
+        in_instr: false,
+    };
     let mut finished: Vec<Table> = Vec::new();
     loop {
-        let ev = r.read_event().map_err(|e| format!("XML invalide dans le document ({e})"))?;
+        let ev = r
+            .read_event()
+            .map_err(|e| format!("XML invalide dans le document ({e})"))?;
         match ev {
             Event::Start(e) => start(&mut s, &e, false, st)?,
             Event::Empty(e) => start(&mut s, &e, true, st)?,
@@ -222,7 +247,12 @@ fn parse(xml: &str, st: &HashMap<String, (String, Option<u8>)>) -> Result<Vec<Bl
     Ok(s.blocks)
 }
 
-fn start(s: &mut State, e: &BytesStart, empty: bool, st: &HashMap<String, (String, Option<u8>)>) -> Result<(), String> {
+fn start(
+    s: &mut State,
+    e: &BytesStart,
+    empty: bool,
+    st: &HashMap<String, (String, Option<u8>)>,
+) -> Result<(), String> {
     let name = local(e.name().as_ref()).to_vec();
     match name.as_slice() {
         b"del" | b"moveFrom" if !empty => s.deleted += 1,
@@ -241,7 +271,10 @@ fn start(s: &mut State, e: &BytesStart, empty: bool, st: &HashMap<String, (Strin
             }
         }
         b"outlineLvl" => {
-            if let (Some(p), Some(v)) = (s.para.as_mut(), attr(e, b"val").and_then(|v| v.parse::<u8>().ok())) {
+            if let (Some(p), Some(v)) = (
+                s.para.as_mut(),
+                attr(e, b"val").and_then(|v| v.parse::<u8>().ok()),
+            ) {
                 if v < 9 {
                     p.level = Some(v + 1);
                 }
@@ -249,9 +282,14 @@ fn start(s: &mut State, e: &BytesStart, empty: bool, st: &HashMap<String, (Strin
         }
         b"rPr" if !empty => s.in_rpr_bold = true,
         b"r" => s.run_bold = false,
-        b"b" if s.in_rpr_bold => s.run_bold = attr(e, b"val").is_none_or(|v| v != "0" && v != "false"),
+        b"b" if s.in_rpr_bold => {
+            s.run_bold = attr(e, b"val").is_none_or(|v| v != "0" && v != "false")
+        }
         b"sz" if s.in_rpr_bold => {
-            if let (Some(p), Some(v)) = (s.para.as_mut(), attr(e, b"val").and_then(|v| v.parse::<u32>().ok())) {
+            if let (Some(p), Some(v)) = (
+                s.para.as_mut(),
+                attr(e, b"val").and_then(|v| v.parse::<u32>().ok()),
+            ) {
                 p.size = Some(p.size.map_or(v, |x| x.max(v)));
             }
         }
@@ -265,7 +303,9 @@ fn start(s: &mut State, e: &BytesStart, empty: bool, st: &HashMap<String, (Strin
         b"delText" => {}
         b"instrText" if !empty => s.in_instr = true,
         b"tab" if s.para.is_some() && s.deleted == 0 && !s.in_rpr_bold => s.line.push('\t'),
-        b"br" | b"cr" if s.deleted == 0 && attr(e, b"type").is_none_or(|t| t == "textWrapping") => s.line.push('\n'),
+        b"br" | b"cr" if s.deleted == 0 && attr(e, b"type").is_none_or(|t| t == "textWrapping") => {
+            s.line.push('\n')
+        }
         b"sym" if s.deleted == 0 => {
             let c = attr(e, b"char").unwrap_or_default().to_uppercase();
             // Wingdings ballot boxes: F0FE/F078 checked, F0A8/F06F empty.
@@ -283,20 +323,35 @@ fn start(s: &mut State, e: &BytesStart, empty: bool, st: &HashMap<String, (Strin
         }
         b"tbl" => {
             if s.tables.len() >= MAX_DEPTH {
-                return Err(format!("tableaux imbriqués sur plus de {MAX_DEPTH} niveaux"));
+                return Err(format!(
+                    "tableaux imbriqués sur plus de {MAX_DEPTH} niveaux"
+                ));
             }
             // A paragraph being read when a table opens belongs before it.
             let depth = s.tables.len();
-            s.tables.push((Table { rows: vec![], depth }, vec![], None));
+            s.tables.push((
+                Table {
+                    rows: vec![],
+                    depth,
+                },
+                vec![],
+                None,
+            ));
         }
         b"tc" => {
             if let Some((_, _, cell)) = s.tables.last_mut() {
-                *cell = Some(CellW { span: 1, ..Default::default() });
+                *cell = Some(CellW {
+                    span: 1,
+                    ..Default::default()
+                });
             }
         }
         b"gridSpan" => {
             if let Some((_, _, Some(c))) = s.tables.last_mut() {
-                c.span = attr(e, b"val").and_then(|v| v.parse().ok()).unwrap_or(1).max(1);
+                c.span = attr(e, b"val")
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(1)
+                    .max(1);
             }
         }
         b"vMerge" => {
@@ -311,7 +366,10 @@ fn start(s: &mut State, e: &BytesStart, empty: bool, st: &HashMap<String, (Strin
 
 fn end_para(s: &mut State) {
     let Some(mut p) = s.para.take() else { return };
-    p.text = std::mem::take(&mut s.line).replace('\u{a0}', " ").trim_end().to_string();
+    p.text = std::mem::take(&mut s.line)
+        .replace('\u{a0}', " ")
+        .trim_end()
+        .to_string();
     p.bold = s.any_run && s.runs_all_bold;
     match s.tables.last_mut() {
         Some((_, _, Some(cell))) => {
@@ -332,18 +390,32 @@ mod tests {
     const NS: &str = "xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"";
 
     fn doc(body: &str) -> Vec<Block> {
-        parse(&format!("<w:document {NS}><w:body>{body}</w:body></w:document>"), &HashMap::new()).unwrap()
+        parse(
+            &format!("<w:document {NS}><w:body>{body}</w:body></w:document>"),
+            &HashMap::new(),
+        )
+        .unwrap()
     }
 
     #[test]
     fn tracked_changes_keep_insertions_and_drop_deletions() {
-        let b = doc("<w:p><w:r><w:t>Pilote </w:t></w:r><w:ins><w:r><w:t>RPE</w:t></w:r></w:ins><w:del><w:r><w:delText>Mairie</w:delText></w:r></w:del></w:p>");
-        assert_eq!(b, vec![Block::Para(Paragraph { text: "Pilote RPE".into(), ..Default::default() })]);
+        let b = doc(
+            "<w:p><w:r><w:t>Pilote </w:t></w:r><w:ins><w:r><w:t>RPE</w:t></w:r></w:ins><w:del><w:r><w:delText>Mairie</w:delText></w:r></w:del></w:p>",
+        );
+        assert_eq!(
+            b,
+            vec![Block::Para(Paragraph {
+                text: "Pilote RPE".into(),
+                ..Default::default()
+            })]
+        );
     }
 
     #[test]
     fn cells_with_breaks_spans_and_merges() {
-        let b = doc("<w:tbl><w:tr><w:tc><w:tcPr><w:vMerge w:val=\"restart\"/></w:tcPr><w:p><w:r><w:t>Echéancier</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>2026 : a</w:t><w:br/><w:t>2027 : b</w:t></w:r></w:p></w:tc></w:tr><w:tr><w:tc><w:tcPr><w:vMerge/><w:gridSpan w:val=\"2\"/></w:tcPr><w:p/></w:tc></w:tr></w:tbl>");
+        let b = doc(
+            "<w:tbl><w:tr><w:tc><w:tcPr><w:vMerge w:val=\"restart\"/></w:tcPr><w:p><w:r><w:t>Echéancier</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>2026 : a</w:t><w:br/><w:t>2027 : b</w:t></w:r></w:p></w:tc></w:tr><w:tr><w:tc><w:tcPr><w:vMerge/><w:gridSpan w:val=\"2\"/></w:tcPr><w:p/></w:tc></w:tr></w:tbl>",
+        );
         let Block::Table(t) = &b[0] else { panic!() };
         assert_eq!(t.rows[0][0].vmerge, Some(true));
         assert_eq!(t.rows[0][1].paragraphs, vec!["2026 : a", "2027 : b"]);
@@ -353,10 +425,21 @@ mod tests {
 
     #[test]
     fn entities_other_than_predefined_are_refused() {
-        let r = parse(&format!("<!DOCTYPE x [<!ENTITY a \"b\">]><w:document {NS}><w:body><w:p><w:r><w:t>&a;</w:t></w:r></w:p></w:body></w:document>"), &HashMap::new());
+        let r = parse(
+            &format!(
+                "<!DOCTYPE x [<!ENTITY a \"b\">]><w:document {NS}><w:body><w:p><w:r><w:t>&a;</w:t></w:r></w:p></w:body></w:document>"
+            ),
+            &HashMap::new(),
+        );
         assert!(r.is_err());
         let ok = doc("<w:p><w:r><w:t>a &amp; b &#233;</w:t></w:r></w:p>");
-        assert_eq!(ok, vec![Block::Para(Paragraph { text: "a & b é".into(), ..Default::default() })]);
+        assert_eq!(
+            ok,
+            vec![Block::Para(Paragraph {
+                text: "a & b é".into(),
+                ..Default::default()
+            })]
+        );
     }
 
     #[test]

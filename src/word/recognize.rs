@@ -6,8 +6,12 @@
 use serde::Serialize;
 
 use super::reader::{Block, CellW, Table};
-use crate::model::{Axe, Commune, Ctg, Echeance, Equipement, FicheAction, Indicateur, Rubrique, Specificite};
-use crate::referentials::{Disposition, Match, ObjectifCaf, Referential, StatutAo, TypeStructure, normalize};
+use crate::model::{
+    Axe, Commune, Ctg, Echeance, Equipement, FicheAction, Indicateur, Rubrique, Specificite,
+};
+use crate::referentials::{
+    Disposition, Match, ObjectifCaf, Referential, StatutAo, TypeStructure, normalize,
+};
 use crate::territory::{Found, referentiel};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -50,7 +54,10 @@ const LABELS: &[(&str, Field)] = &[
     ("principaux outils dispositifs mobilisables", Field::Outils),
     ("outils et dispositifs mobilisables", Field::Outils),
     ("outils dispositifs", Field::Outils),
-    ("services mobilises et responsables de l action", Field::Services),
+    (
+        "services mobilises et responsables de l action",
+        Field::Services,
+    ),
     ("services mobilises", Field::Services),
     ("principaux acteurs concernes", Field::Partenaires),
     ("partenaires sollicites", Field::Partenaires),
@@ -65,7 +72,10 @@ const LABELS: &[(&str, Field)] = &[
     ("echeancier", Field::Echeancier),
     ("echeances", Field::Echeancier),
     ("calendrier", Field::Echeancier),
-    ("specificites par autorite organisatrice signataire", Field::Specificites),
+    (
+        "specificites par autorite organisatrice signataire",
+        Field::Specificites,
+    ),
     ("collectivites concernees", Field::Collectivites),
     ("points forts", Field::PointsForts),
     ("points faibles", Field::PointsFaibles),
@@ -77,7 +87,10 @@ pub fn field_of(label: &str) -> Option<Field> {
     if n.is_empty() || n.len() > 80 {
         return None;
     }
-    LABELS.iter().find(|(k, _)| n == *k || n.starts_with(&format!("{k} "))).map(|(_, f)| *f)
+    LABELS
+        .iter()
+        .find(|(k, _)| n == *k || n.starts_with(&format!("{k} ")))
+        .map(|(_, f)| *f)
 }
 
 /// «2026 : …», «2027-2028 : …», «2027 - 2030 : …», «2026-2030», «À partir de 2029 : …»,
@@ -93,7 +106,11 @@ pub fn parse_echeances(text: &str) -> Vec<Echeance> {
 }
 
 fn year_at(s: &[char], i: usize) -> Option<i32> {
-    if i + 4 <= s.len() && s[i..i + 4].iter().all(|c| c.is_ascii_digit()) && (i + 4 == s.len() || !s[i + 4].is_ascii_digit()) && (i == 0 || !s[i - 1].is_ascii_digit()) {
+    if i + 4 <= s.len()
+        && s[i..i + 4].iter().all(|c| c.is_ascii_digit())
+        && (i + 4 == s.len() || !s[i + 4].is_ascii_digit())
+        && (i == 0 || !s[i - 1].is_ascii_digit())
+    {
         let y: String = s[i..i + 4].iter().collect();
         y.parse().ok().filter(|y| (1990..=2100).contains(y))
     } else {
@@ -121,7 +138,10 @@ fn split_entries(line: &str) -> Vec<String> {
             let before: String = c[*starts.last().expect("non-empty")..i].iter().collect();
             let lead = normalize(&before);
             let range_end = before.trim_end().ends_with(['-', '–', '/']);
-            let qualified = range_end || ["a partir de", "jusqu en", "des", "avant", "apres", "en"].iter().any(|w| lead.ends_with(w));
+            let qualified = range_end
+                || ["a partir de", "jusqu en", "des", "avant", "apres", "en"]
+                    .iter()
+                    .any(|w| lead.ends_with(w));
             if j < c.len() && c[j] == ':' && !qualified {
                 starts.push(i);
             }
@@ -129,7 +149,11 @@ fn split_entries(line: &str) -> Vec<String> {
         i += 1;
     }
     starts.push(c.len());
-    starts.windows(2).map(|w| c[w[0]..w[1]].iter().collect::<String>().trim().to_string()).filter(|s| !s.is_empty()).collect()
+    starts
+        .windows(2)
+        .map(|w| c[w[0]..w[1]].iter().collect::<String>().trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect()
 }
 
 fn parse_one(s: &str) -> Echeance {
@@ -144,19 +168,43 @@ fn parse_one(s: &str) -> Echeance {
         if let Some(i) = (0..c.len()).find(|i| year_at(&c, *i).is_some()) {
             let y = year_at(&c, i);
             let jalon = after_colon(i + 4);
-            return if open_end { Echeance { debut: y, fin: None, jalon } } else { Echeance { debut: None, fin: y, jalon } };
+            return if open_end {
+                Echeance {
+                    debut: y,
+                    fin: None,
+                    jalon,
+                }
+            } else {
+                Echeance {
+                    debut: None,
+                    fin: y,
+                    jalon,
+                }
+            };
         }
     }
     let Some(a) = year_at(&c, 0) else {
-        return Echeance { debut: None, fin: None, jalon: s.to_string() };
+        return Echeance {
+            debut: None,
+            fin: None,
+            jalon: s.to_string(),
+        };
     };
     let mut j = 4;
     while j < c.len() && (c[j].is_whitespace() || c[j] == '-' || c[j] == '–' || c[j] == '/') {
         j += 1;
     }
     match year_at(&c, j) {
-        Some(b) if j > 4 => Echeance { debut: Some(a), fin: Some(b), jalon: after_colon(j + 4) },
-        _ => Echeance { debut: Some(a), fin: Some(a), jalon: after_colon(4) },
+        Some(b) if j > 4 => Echeance {
+            debut: Some(a),
+            fin: Some(b),
+            jalon: after_colon(j + 4),
+        },
+        _ => Echeance {
+            debut: Some(a),
+            fin: Some(a),
+            jalon: after_colon(4),
+        },
     }
 }
 
@@ -168,14 +216,26 @@ pub fn parse_indicator(s: &str) -> Indicateur {
         let inner = &s[open + " (cible : ".len()..s.len() - 1];
         let (num, unit) = inner.split_once(' ').unwrap_or((inner, ""));
         if let Some(v) = crate::workbook::cells::parse_french_number(num) {
-            return Indicateur { libelle: s[..open].to_string(), cible: Some(v), unite: unit.to_string() };
+            return Indicateur {
+                libelle: s[..open].to_string(),
+                cible: Some(v),
+                unite: unit.to_string(),
+            };
         }
     }
-    Indicateur { libelle: s.to_string(), cible: None, unite: String::new() }
+    Indicateur {
+        libelle: s.to_string(),
+        cible: None,
+        unite: String::new(),
+    }
 }
 
 fn nonempty(lines: &[String]) -> Vec<String> {
-    lines.iter().map(|l| l.trim().to_string()).filter(|l| !l.is_empty()).collect()
+    lines
+        .iter()
+        .map(|l| l.trim().to_string())
+        .filter(|l| !l.is_empty())
+        .collect()
 }
 
 /// What ended up where, for the import report.
@@ -217,12 +277,18 @@ fn apply(f: &mut FicheAction, field: Field, label: &str, lines: &[String], rep: 
         Field::PointsFaibles => f.points_faibles.extend(v),
         Field::Indicateurs => f.indicateurs.extend(v.iter().map(|l| parse_indicator(l))),
         Field::Echeancier => f.echeancier.extend(parse_echeances(&text)),
-        Field::Collectivites => f.collectivites.extend(v.iter().map(|l| code_in_parens(l).unwrap_or_else(|| l.clone()))),
+        Field::Collectivites => f.collectivites.extend(
+            v.iter()
+                .map(|l| code_in_parens(l).unwrap_or_else(|| l.clone())),
+        ),
         Field::Specificites => match code_in_parens(label) {
             Some(ao) => f.specificites.push(Specificite { ao, texte: text }),
             None => {
                 for l in v {
-                    let (ao, t) = l.split_once(" : ").map(|(a, t)| (a.to_string(), t.to_string())).unwrap_or((String::new(), l.clone()));
+                    let (ao, t) = l
+                        .split_once(" : ")
+                        .map(|(a, t)| (a.to_string(), t.to_string()))
+                        .unwrap_or((String::new(), l.clone()));
                     f.specificites.push(Specificite { ao, texte: t });
                 }
             }
@@ -234,7 +300,9 @@ fn apply(f: &mut FicheAction, field: Field, label: &str, lines: &[String], rep: 
 fn code_in_parens(s: &str) -> Option<String> {
     let s = s.trim().trim_end_matches(':').trim();
     let open = s.rfind('(')?;
-    s.ends_with(')').then(|| s[open + 1..s.len() - 1].trim().to_string()).filter(|c| !c.is_empty() && c.chars().all(|x| x.is_ascii_alphanumeric()))
+    s.ends_with(')')
+        .then(|| s[open + 1..s.len() - 1].trim().to_string())
+        .filter(|c| !c.is_empty() && c.chars().all(|x| x.is_ascii_alphanumeric()))
 }
 
 /// A cell of the Caf grid: its label (first line, or text before a colon) and its value.
@@ -242,7 +310,9 @@ fn grid_cell(c: &CellW) -> Option<(String, Vec<String>)> {
     let first = c.paragraphs.iter().find(|p| !p.trim().is_empty())?;
     let idx = c.paragraphs.iter().position(|p| p == first).unwrap_or(0);
     let (label, inline) = match first.split_once(':') {
-        Some((l, rest)) if field_of(l).is_some() || !rest.trim().is_empty() && l.len() < 80 => (l.trim().to_string(), rest.trim().to_string()),
+        Some((l, rest)) if field_of(l).is_some() || !rest.trim().is_empty() && l.len() < 80 => {
+            (l.trim().to_string(), rest.trim().to_string())
+        }
         _ => (first.trim().to_string(), String::new()),
     };
     let mut values = Vec::new();
@@ -263,25 +333,47 @@ enum Kind {
 }
 
 fn classify(t: &Table) -> Kind {
-    let first: Vec<String> = t.rows.first().map(|r| r.iter().map(|c| normalize(&c.text())).collect()).unwrap_or_default();
-    if first.len() >= 2 && first[0].starts_with("points forts") && first[1].starts_with("points faibles") {
+    let first: Vec<String> = t
+        .rows
+        .first()
+        .map(|r| r.iter().map(|c| normalize(&c.text())).collect())
+        .unwrap_or_default();
+    if first.len() >= 2
+        && first[0].starts_with("points forts")
+        && first[1].starts_with("points faibles")
+    {
         return Kind::PointsForts;
     }
-    if first.len() >= 2 && first[0].starts_with("type de structure") && first[1].starts_with("nom et adresse") {
+    if first.len() >= 2
+        && first[0].starts_with("type de structure")
+        && first[1].starts_with("nom et adresse")
+    {
         return Kind::Equipements;
     }
-    if first.len() >= 4 && (first[0].starts_with("commune") || first[0].starts_with("nom de la commune")) && first.iter().any(|h| h.contains("recens")) {
+    if first.len() >= 4
+        && (first[0].starts_with("commune") || first[0].starts_with("nom de la commune"))
+        && first.iter().any(|h| h.contains("recens"))
+    {
         return Kind::Competences;
     }
     let mut lv = 0;
     let mut grid = 0;
     for r in &t.rows {
-        let label0 = r.first().and_then(|c| c.paragraphs.first()).is_some_and(|p| field_of(p.split(':').next().unwrap_or(p)).is_some());
-        let label1 = r.get(1).and_then(grid_cell).is_some_and(|(l, _)| field_of(&l).is_some());
+        let label0 = r
+            .first()
+            .and_then(|c| c.paragraphs.first())
+            .is_some_and(|p| field_of(p.split(':').next().unwrap_or(p)).is_some());
+        let label1 = r
+            .get(1)
+            .and_then(grid_cell)
+            .is_some_and(|(l, _)| field_of(&l).is_some());
         if r.len() >= 2 && label0 && !label1 && r[0].paragraphs.len() <= 2 {
             lv += 1;
         }
-        grid += r.iter().filter(|c| grid_cell(c).is_some_and(|(l, _)| field_of(&l).is_some())).count();
+        grid += r
+            .iter()
+            .filter(|c| grid_cell(c).is_some_and(|(l, _)| field_of(&l).is_some()))
+            .count();
     }
     if lv >= 2 && lv * 2 >= t.rows.len() {
         Kind::LabelValue
@@ -297,7 +389,9 @@ pub fn split_numbered(title: &str) -> (Option<String>, String) {
     let t = title.trim();
     let lower = normalize(t);
     let skip_words = ["fiche action", "fiche", "action", "axe"];
-    let Some(word) = skip_words.iter().find(|w| lower.starts_with(*w)) else { return (None, t.to_string()) };
+    let Some(word) = skip_words.iter().find(|w| lower.starts_with(*w)) else {
+        return (None, t.to_string());
+    };
     // Skip the word (as many characters as it has letters, counting separators).
     let mut chars = t.char_indices().peekable();
     let mut letters = word.chars().filter(|c| c.is_alphanumeric()).count();
@@ -309,13 +403,23 @@ pub fn split_numbered(title: &str) -> (Option<String>, String) {
             letters -= 1;
         }
     }
-    let rest = t[pos..].trim_start().trim_start_matches(['n', 'N']).trim_start_matches(['°', 'o', 'º', '.']).trim_start();
-    let num: String = rest.chars().take_while(|c| c.is_ascii_digit() || *c == '.').collect();
+    let rest = t[pos..]
+        .trim_start()
+        .trim_start_matches(['n', 'N'])
+        .trim_start_matches(['°', 'o', 'º', '.'])
+        .trim_start();
+    let num: String = rest
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == '.')
+        .collect();
     let num = num.trim_end_matches('.').to_string();
     if num.is_empty() {
         return (None, t.to_string());
     }
-    let after = rest[num.len()..].trim_start().trim_start_matches(['.', ':', '–', '-', '—']).trim();
+    let after = rest[num.len()..]
+        .trim_start()
+        .trim_start_matches(['.', ':', '–', '-', '—'])
+        .trim();
     (Some(num), after.to_string())
 }
 
@@ -332,12 +436,13 @@ pub fn recognise(blocks: &[Block]) -> (Ctg, Report) {
     // table between is a theme: it becomes the axe of the fiches that follow.
     let mut titles_since_table: Vec<String> = Vec::new();
     let mut seq = 0;
-    let finish = |cur: &mut Option<(FicheAction, FicheReport, String)>, ctg: &mut Ctg, rep: &mut Report| {
-        if let Some((f, r, _)) = cur.take() {
-            rep.fiches.push(r);
-            ctg.fiches.push(f);
-        }
-    };
+    let finish =
+        |cur: &mut Option<(FicheAction, FicheReport, String)>, ctg: &mut Ctg, rep: &mut Report| {
+            if let Some((f, r, _)) = cur.take() {
+                rep.fiches.push(r);
+                ctg.fiches.push(f);
+            }
+        };
     for b in blocks {
         match b {
             Block::Para(p) => {
@@ -346,7 +451,10 @@ pub fn recognise(blocks: &[Block]) -> (Ctg, Report) {
                 if text.is_empty() {
                     continue;
                 }
-                let level = p.level.or_else(|| (p.bold && text.chars().count() < 160 && !text.ends_with('.')).then(|| if p.size.unwrap_or(0) >= 28 { 1 } else { 3 }));
+                let level = p.level.or_else(|| {
+                    (p.bold && text.chars().count() < 160 && !text.ends_with('.'))
+                        .then(|| if p.size.unwrap_or(0) >= 28 { 1 } else { 3 })
+                });
                 let Some(level) = level else { continue };
                 headings.retain(|(l, _)| *l < level);
                 headings.push((level, text.to_string()));
@@ -360,7 +468,8 @@ pub fn recognise(blocks: &[Block]) -> (Ctg, Report) {
             Block::Table(t) => {
                 rep.tableaux += 1;
                 let kind = classify(t);
-                let starts_fiche = matches!(kind, Kind::PointsForts | Kind::Grid) || (matches!(kind, Kind::LabelValue) && titles_since_table.len() >= 1);
+                let starts_fiche = matches!(kind, Kind::PointsForts | Kind::Grid)
+                    || (matches!(kind, Kind::LabelValue) && titles_since_table.len() >= 1);
                 if starts_fiche && !explicit_axes && titles_since_table.len() >= 2 {
                     axe_id = axe_from(&mut ctg, &titles_since_table[titles_since_table.len() - 2]);
                 }
@@ -368,8 +477,18 @@ pub fn recognise(blocks: &[Block]) -> (Ctg, Report) {
                 match kind {
                     Kind::PointsForts => {
                         finish(&mut current, &mut ctg, &mut rep);
-                        let f = new_fiche(&mut seq, last_title.as_deref(), &axe_id, Disposition::PointsForts);
-                        let r = FicheReport { id: f.id.clone(), titre: f.titre.clone(), disposition: "points_forts".into(), ..Default::default() };
+                        let f = new_fiche(
+                            &mut seq,
+                            last_title.as_deref(),
+                            &axe_id,
+                            Disposition::PointsForts,
+                        );
+                        let r = FicheReport {
+                            id: f.id.clone(),
+                            titre: f.titre.clone(),
+                            disposition: "points_forts".into(),
+                            ..Default::default()
+                        };
                         current = Some((f, r, last_title.clone().unwrap_or_default()));
                         let (f, r, _) = current.as_mut().expect("just set");
                         for row in &t.rows[1..] {
@@ -382,11 +501,26 @@ pub fn recognise(blocks: &[Block]) -> (Ctg, Report) {
                         }
                     }
                     Kind::LabelValue => {
-                        let same = current.as_ref().is_some_and(|(_, _, title)| Some(title) == last_title.as_ref() && current.as_ref().is_some_and(|c| c.0.disposition == Disposition::PointsForts));
+                        let same = current.as_ref().is_some_and(|(_, _, title)| {
+                            Some(title) == last_title.as_ref()
+                                && current
+                                    .as_ref()
+                                    .is_some_and(|c| c.0.disposition == Disposition::PointsForts)
+                        });
                         if !same {
                             finish(&mut current, &mut ctg, &mut rep);
-                            let f = new_fiche(&mut seq, last_title.as_deref(), &axe_id, Disposition::PointsForts);
-                            let r = FicheReport { id: f.id.clone(), titre: f.titre.clone(), disposition: "points_forts".into(), ..Default::default() };
+                            let f = new_fiche(
+                                &mut seq,
+                                last_title.as_deref(),
+                                &axe_id,
+                                Disposition::PointsForts,
+                            );
+                            let r = FicheReport {
+                                id: f.id.clone(),
+                                titre: f.titre.clone(),
+                                disposition: "points_forts".into(),
+                                ..Default::default()
+                            };
                             current = Some((f, r, last_title.clone().unwrap_or_default()));
                         }
                         let (f, r, _) = current.as_mut().expect("set");
@@ -395,16 +529,31 @@ pub fn recognise(blocks: &[Block]) -> (Ctg, Report) {
                     }
                     Kind::Grid => {
                         finish(&mut current, &mut ctg, &mut rep);
-                        let mut f = new_fiche(&mut seq, last_title.as_deref(), &axe_id, Disposition::ModeleCaf);
-                        let mut r = FicheReport { id: f.id.clone(), titre: f.titre.clone(), disposition: "modele_caf".into(), ..Default::default() };
+                        let mut f = new_fiche(
+                            &mut seq,
+                            last_title.as_deref(),
+                            &axe_id,
+                            Disposition::ModeleCaf,
+                        );
+                        let mut r = FicheReport {
+                            id: f.id.clone(),
+                            titre: f.titre.clone(),
+                            disposition: "modele_caf".into(),
+                            ..Default::default()
+                        };
                         for row in &t.rows {
                             for c in row.iter().filter(|c| c.vmerge != Some(false)) {
-                                let Some((label, values)) = grid_cell(c) else { continue };
+                                let Some((label, values)) = grid_cell(c) else {
+                                    continue;
+                                };
                                 match field_of(&label) {
                                     Some(field) => apply(&mut f, field, &label, &values, &mut r),
                                     None => {
                                         r.autres.push(label.clone());
-                                        f.autres.push(Rubrique { libelle: label, texte: nonempty(&values).join("\n") });
+                                        f.autres.push(Rubrique {
+                                            libelle: label,
+                                            texte: nonempty(&values).join("\n"),
+                                        });
                                     }
                                 }
                             }
@@ -422,7 +571,16 @@ pub fn recognise(blocks: &[Block]) -> (Ctg, Report) {
                         equipements(&mut ctg, t, &owner);
                     }
                     Kind::Unknown => {
-                        let first = t.rows.first().map(|r| r.iter().map(|c| c.text().replace('\n', " ")).collect::<Vec<_>>().join(" | ")).unwrap_or_default();
+                        let first = t
+                            .rows
+                            .first()
+                            .map(|r| {
+                                r.iter()
+                                    .map(|c| c.text().replace('\n', " "))
+                                    .collect::<Vec<_>>()
+                                    .join(" | ")
+                            })
+                            .unwrap_or_default();
                         rep.non_reconnus.push(first.chars().take(200).collect());
                     }
                 }
@@ -438,34 +596,64 @@ fn label_value(f: &mut FicheAction, t: &Table, r: &mut FicheReport) {
     for row in &t.rows {
         let Some(first) = row.first() else { continue };
         if first.vmerge != Some(false) {
-            label = first.paragraphs.iter().find(|p| !p.trim().is_empty()).cloned().unwrap_or_default();
+            label = first
+                .paragraphs
+                .iter()
+                .find(|p| !p.trim().is_empty())
+                .cloned()
+                .unwrap_or_default();
         }
-        let values: Vec<String> = row[1..].iter().flat_map(|c| c.paragraphs.iter().cloned()).collect();
+        let values: Vec<String> = row[1..]
+            .iter()
+            .flat_map(|c| c.paragraphs.iter().cloned())
+            .collect();
         match field_of(&label) {
             Some(field) => apply(f, field, &label, &values, r),
             None => {
                 r.autres.push(label.clone());
-                f.autres.push(Rubrique { libelle: label.clone(), texte: nonempty(&values).join("\n") });
+                f.autres.push(Rubrique {
+                    libelle: label.clone(),
+                    texte: nonempty(&values).join("\n"),
+                });
             }
         }
     }
 }
 
-fn new_fiche(seq: &mut usize, title: Option<&str>, axe: &str, disposition: Disposition) -> FicheAction {
+fn new_fiche(
+    seq: &mut usize,
+    title: Option<&str>,
+    axe: &str,
+    disposition: Disposition,
+) -> FicheAction {
     *seq += 1;
     let (id, titre) = split_numbered(title.unwrap_or(""));
-    FicheAction { id: id.unwrap_or_else(|| format!("F{seq}")), titre, axe: axe.to_string(), disposition, ..Default::default() }
+    FicheAction {
+        id: id.unwrap_or_else(|| format!("F{seq}")),
+        titre,
+        axe: axe.to_string(),
+        disposition,
+        ..Default::default()
+    }
 }
 
 fn axe_from(ctg: &mut Ctg, text: &str) -> String {
     let (num, titre) = split_numbered(text);
-    let id = format!("axe-{}", num.unwrap_or_else(|| (ctg.axes.len() + 1).to_string()));
+    let id = format!(
+        "axe-{}",
+        num.unwrap_or_else(|| (ctg.axes.len() + 1).to_string())
+    );
     if !ctg.axes.iter().any(|a| a.id == id) {
         let objectif = match ObjectifCaf::match_label(&titre) {
             Match::Exact(o) | Match::Close(o) => Some(o),
             _ => None,
         };
-        ctg.axes.push(Axe { id: id.clone(), titre, objectif, socle: objectif == Some(ObjectifCaf::AccueilJeuneEnfant) });
+        ctg.axes.push(Axe {
+            id: id.clone(),
+            titre,
+            objectif,
+            socle: objectif == Some(ObjectifCaf::AccueilJeuneEnfant),
+        });
     }
     id
 }
@@ -491,15 +679,28 @@ fn competences(ctg: &mut Ctg, t: &Table) {
             continue;
         }
         let nom = row[0].text().trim().to_string();
-        if nom.is_empty() || row[2..6].iter().any(|c| normalize(&c.text()).contains("ensemble des communes")) {
+        if nom.is_empty()
+            || row[2..6]
+                .iter()
+                .any(|c| normalize(&c.text()).contains("ensemble des communes"))
+        {
             continue;
         }
-        let digits: String = row[1].text().chars().filter(|c| c.is_ascii_digit()).collect();
+        let digits: String = row[1]
+            .text()
+            .chars()
+            .filter(|c| c.is_ascii_digit())
+            .collect();
         let insee = match referentiel().search(&nom).as_slice() {
             [Found::Commune(c)] => c.insee.to_string(),
             _ => String::new(),
         };
-        let mut c = Commune { insee, nom, population_totale: digits.parse().ok(), ..Default::default() };
+        let mut c = Commune {
+            insee,
+            nom,
+            population_totale: digits.parse().ok(),
+            ..Default::default()
+        };
         for (k, comp) in crate::referentials::CompetenceAo::all().iter().enumerate() {
             c.competences.set(*comp, status_of(&row[2 + k]));
         }
@@ -511,20 +712,42 @@ fn equipements(ctg: &mut Ctg, t: &Table, owner: &str) {
     let code = match referentiel().search(owner).as_slice() {
         [Found::Commune(c)] => c.insee.to_string(),
         [Found::Epci(e)] => e.siren.to_string(),
-        _ => ctg.territoire.communes.iter().find(|c| c.nom == owner).map(|c| c.insee.clone()).unwrap_or_else(|| owner.to_string()),
+        _ => ctg
+            .territoire
+            .communes
+            .iter()
+            .find(|c| c.nom == owner)
+            .map(|c| c.insee.clone())
+            .unwrap_or_else(|| owner.to_string()),
     };
     for row in &t.rows[1..] {
-        let (Some(tc), Some(nc)) = (row.first(), row.get(1)) else { continue };
+        let (Some(tc), Some(nc)) = (row.first(), row.get(1)) else {
+            continue;
+        };
         let lines = nonempty(&nc.paragraphs);
         if lines.is_empty() {
             continue;
         }
         let type_text = tc.text();
-        let (type_structure, libelle_autre) = match TypeStructure::match_label(type_text.split(':').next().unwrap_or(&type_text)) {
-            Match::Exact(t) | Match::Close(t) => (t, type_text.split_once(':').map(|x| x.1.trim().to_string()).unwrap_or_default()),
-            _ => (TypeStructure::Autre, type_text.trim().to_string()),
-        };
-        ctg.equipements.push(Equipement { collectivite: code.clone(), type_structure, libelle_autre, nom: lines[0].clone(), adresse: lines[1..].join(", "), commune: String::new() });
+        let (type_structure, libelle_autre) =
+            match TypeStructure::match_label(type_text.split(':').next().unwrap_or(&type_text)) {
+                Match::Exact(t) | Match::Close(t) => (
+                    t,
+                    type_text
+                        .split_once(':')
+                        .map(|x| x.1.trim().to_string())
+                        .unwrap_or_default(),
+                ),
+                _ => (TypeStructure::Autre, type_text.trim().to_string()),
+            };
+        ctg.equipements.push(Equipement {
+            collectivite: code.clone(),
+            type_structure,
+            libelle_autre,
+            nom: lines[0].clone(),
+            adresse: lines[1..].join(", "),
+            commune: String::new(),
+        });
     }
 }
 
@@ -534,12 +757,49 @@ mod tests {
 
     #[test]
     fn echeances_in_every_writing() {
-        let e = parse_echeances("2026 : rencontre\n2027-2028 : extension\n2027 - 2030 : suite\n2026-2030\nÀ partir de 2029 : pérennisation");
-        assert_eq!(e[0], Echeance { debut: Some(2026), fin: Some(2026), jalon: "rencontre".into() });
-        assert_eq!(e[1], Echeance { debut: Some(2027), fin: Some(2028), jalon: "extension".into() });
-        assert_eq!(e[2], Echeance { debut: Some(2027), fin: Some(2030), jalon: "suite".into() });
-        assert_eq!(e[3], Echeance { debut: Some(2026), fin: Some(2030), jalon: String::new() });
-        assert_eq!(e[4], Echeance { debut: Some(2029), fin: None, jalon: "pérennisation".into() });
+        let e = parse_echeances(
+            "2026 : rencontre\n2027-2028 : extension\n2027 - 2030 : suite\n2026-2030\nÀ partir de 2029 : pérennisation",
+        );
+        assert_eq!(
+            e[0],
+            Echeance {
+                debut: Some(2026),
+                fin: Some(2026),
+                jalon: "rencontre".into()
+            }
+        );
+        assert_eq!(
+            e[1],
+            Echeance {
+                debut: Some(2027),
+                fin: Some(2028),
+                jalon: "extension".into()
+            }
+        );
+        assert_eq!(
+            e[2],
+            Echeance {
+                debut: Some(2027),
+                fin: Some(2030),
+                jalon: "suite".into()
+            }
+        );
+        assert_eq!(
+            e[3],
+            Echeance {
+                debut: Some(2026),
+                fin: Some(2030),
+                jalon: String::new()
+            }
+        );
+        assert_eq!(
+            e[4],
+            Echeance {
+                debut: Some(2029),
+                fin: None,
+                jalon: "pérennisation".into()
+            }
+        );
         let two = parse_echeances("2026-2029 : déploiement 2030 : la totalité des crèches");
         assert_eq!(two.len(), 2);
         assert_eq!(two[1].debut, Some(2030));
@@ -549,26 +809,53 @@ mod tests {
     fn labels_and_synonyms() {
         assert_eq!(field_of("Pilote du Projet"), Some(Field::Pilote));
         assert_eq!(field_of("Porteur"), Some(Field::Pilote));
-        assert_eq!(field_of("Suivi/indicateurs d'évaluation"), Some(Field::Indicateurs));
+        assert_eq!(
+            field_of("Suivi/indicateurs d'évaluation"),
+            Some(Field::Indicateurs)
+        );
         assert_eq!(field_of("Echéancier"), Some(Field::Echeancier));
-        assert_eq!(field_of("Échéances de réalisation :"), Some(Field::Echeancier));
-        assert_eq!(field_of("Diagnostic initial (extrait ou résumé du diagnostic global)"), Some(Field::DiagnosticInitial));
+        assert_eq!(
+            field_of("Échéances de réalisation :"),
+            Some(Field::Echeancier)
+        );
+        assert_eq!(
+            field_of("Diagnostic initial (extrait ou résumé du diagnostic global)"),
+            Some(Field::DiagnosticInitial)
+        );
         assert_eq!(field_of("Budget prévisionnel"), None);
     }
 
     #[test]
     fn numbered_titles() {
-        assert_eq!(split_numbered("Action 1 : Maintenir l'offre"), (Some("1".into()), "Maintenir l'offre".into()));
-        assert_eq!(split_numbered("Fiche action n° 3 – Soutenir"), (Some("3".into()), "Soutenir".into()));
-        assert_eq!(split_numbered("Action 1.2 : Ouvrir"), (Some("1.2".into()), "Ouvrir".into()));
-        assert_eq!(split_numbered("Axe 2 : Parentalité"), (Some("2".into()), "Parentalité".into()));
-        assert_eq!(split_numbered("Lutter contre l'isolement"), (None, "Lutter contre l'isolement".into()));
+        assert_eq!(
+            split_numbered("Action 1 : Maintenir l'offre"),
+            (Some("1".into()), "Maintenir l'offre".into())
+        );
+        assert_eq!(
+            split_numbered("Fiche action n° 3 – Soutenir"),
+            (Some("3".into()), "Soutenir".into())
+        );
+        assert_eq!(
+            split_numbered("Action 1.2 : Ouvrir"),
+            (Some("1.2".into()), "Ouvrir".into())
+        );
+        assert_eq!(
+            split_numbered("Axe 2 : Parentalité"),
+            (Some("2".into()), "Parentalité".into())
+        );
+        assert_eq!(
+            split_numbered("Lutter contre l'isolement"),
+            (None, "Lutter contre l'isolement".into())
+        );
     }
 
     #[test]
     fn indicators_with_target() {
         let i = parse_indicator("Places agréées (cible : 42 places)");
-        assert_eq!((i.libelle.as_str(), i.cible, i.unite.as_str()), ("Places agréées", Some(42.0), "places"));
+        assert_eq!(
+            (i.libelle.as_str(), i.cible, i.unite.as_str()),
+            ("Places agréées", Some(42.0), "places")
+        );
         let i = parse_indicator("Taux (cible : 70 %)");
         assert_eq!((i.cible, i.unite.as_str()), (Some(70.0), "%"));
         assert_eq!(parse_indicator("Nombre de commissions").cible, None);

@@ -41,7 +41,9 @@ impl Raw {
             Raw::Text(s) => s.clone(),
             Raw::Number(n) => fmt_number(*n),
             Raw::Bool(b) => if *b { "VRAI" } else { "FAUX" }.into(),
-            Raw::Date(d) => serial_to_date(*d).map(|d| d.format("%d/%m/%Y").to_string()).unwrap_or_else(|| d.to_string()),
+            Raw::Date(d) => serial_to_date(*d)
+                .map(|d| d.format("%d/%m/%Y").to_string())
+                .unwrap_or_else(|| d.to_string()),
             Raw::IsoDate(s) => s.clone(),
             Raw::Error(e) => e.clone(),
         }
@@ -56,7 +58,10 @@ pub struct Problem {
 }
 
 fn problem(code: &'static str, message: impl Into<String>) -> Problem {
-    Problem { code, message: message.into() }
+    Problem {
+        code,
+        message: message.into(),
+    }
 }
 
 /// A parsed cell: its JSON value and, when the value was inferred, an info notice.
@@ -67,22 +72,34 @@ pub struct Parsed {
 }
 
 fn ok(value: Value) -> Result<Parsed, Problem> {
-    Ok(Parsed { value, notice: None })
+    Ok(Parsed {
+        value,
+        notice: None,
+    })
 }
 
 pub fn fmt_number(n: f64) -> String {
-    if n.fract() == 0.0 && n.abs() < 1e15 { format!("{}", n as i64) } else { n.to_string() }
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        n.to_string()
+    }
 }
 
 /// Parses a cell for a column. An empty cell gives the column's empty value (empty text,
 /// `null`, `false`); whether it may be empty is the caller's check.
 pub fn parse(kind: Kind, raw: &Raw) -> Result<Parsed, Problem> {
     if let Raw::Error(e) = raw {
-        return Err(problem("CTG-E124", format!("la cellule contient une erreur de calcul ({e})")));
+        return Err(problem(
+            "CTG-E124",
+            format!("la cellule contient une erreur de calcul ({e})"),
+        ));
     }
     if raw.is_empty() {
         return ok(match kind {
-            Kind::Text | Kind::LongText | Kind::Code | Kind::Quarter => Value::String(String::new()),
+            Kind::Text | Kind::LongText | Kind::Code | Kind::Quarter => {
+                Value::String(String::new())
+            }
             Kind::YesNo => Value::Bool(false),
             _ => Value::Null,
         });
@@ -93,10 +110,19 @@ pub fn parse(kind: Kind, raw: &Raw) -> Result<Parsed, Problem> {
         Kind::Whole => {
             let n = number(raw)?;
             if n.fract() != 0.0 {
-                return Err(problem("CTG-E108", format!("un nombre entier est attendu, pas {}", fmt_number(n).replace('.', ","))));
+                return Err(problem(
+                    "CTG-E108",
+                    format!(
+                        "un nombre entier est attendu, pas {}",
+                        fmt_number(n).replace('.', ",")
+                    ),
+                ));
             }
             if n < 0.0 {
-                return Err(problem("CTG-E123", "une valeur positive ou nulle est attendue"));
+                return Err(problem(
+                    "CTG-E123",
+                    "une valeur positive ou nulle est attendue",
+                ));
             }
             if n > u32::MAX as f64 {
                 return Err(problem("CTG-E108", "nombre trop grand"));
@@ -106,27 +132,43 @@ pub fn parse(kind: Kind, raw: &Raw) -> Result<Parsed, Problem> {
         Kind::Decimal => {
             let n = number(raw)?;
             if n < 0.0 {
-                return Err(problem("CTG-E123", "une valeur positive ou nulle est attendue"));
+                return Err(problem(
+                    "CTG-E123",
+                    "une valeur positive ou nulle est attendue",
+                ));
             }
-            ok(serde_json::Number::from_f64(n).map(Value::Number).unwrap_or(Value::Null))
+            ok(serde_json::Number::from_f64(n)
+                .map(Value::Number)
+                .unwrap_or(Value::Null))
         }
         Kind::Year => {
             let y = match raw {
                 Raw::Date(d) => serial_to_date(*d).map(|d| d.year() as f64).unwrap_or(-1.0),
-                _ => number(raw).map_err(|_| problem("CTG-E110", "une année sur 4 chiffres est attendue"))?,
+                _ => number(raw)
+                    .map_err(|_| problem("CTG-E110", "une année sur 4 chiffres est attendue"))?,
             };
             if y.fract() != 0.0 || !(1900.0..=2200.0).contains(&y) {
                 return Err(problem("CTG-E110", "une année sur 4 chiffres est attendue"));
             }
             ok(Value::from(y as i64))
         }
-        Kind::Date => date(raw).map(|d| Value::String(d.format("%Y-%m-%d").to_string())).map(|v| Parsed { value: v, notice: None }),
+        Kind::Date => date(raw)
+            .map(|d| Value::String(d.format("%Y-%m-%d").to_string()))
+            .map(|v| Parsed {
+                value: v,
+                notice: None,
+            }),
         Kind::Quarter => {
             let s = text(raw).to_uppercase().replace(' ', "");
-            let norm = quarter(&s).ok_or_else(|| problem("CTG-E111", "un trimestre de la forme 2026-T1 est attendu"))?;
+            let norm = quarter(&s).ok_or_else(|| {
+                problem("CTG-E111", "un trimestre de la forme 2026-T1 est attendu")
+            })?;
             ok(Value::String(norm))
         }
-        Kind::YesNo => yes_no(raw).map(Value::Bool).map(|v| Parsed { value: v, notice: None }),
+        Kind::YesNo => yes_no(raw).map(Value::Bool).map(|v| Parsed {
+            value: v,
+            notice: None,
+        }),
         Kind::Ref(list) => {
             let t = text(raw);
             match list.matches(&t) {
@@ -135,14 +177,31 @@ pub fn parse(kind: Kind, raw: &Raw) -> Result<Parsed, Problem> {
                     value: Value::String(code.into()),
                     notice: Some(problem(
                         "CTG-I113",
-                        format!("« {t} » n'est pas dans la liste « {} » : compris comme « {} »", list.title(), list.label_of(code).unwrap_or(code)),
+                        format!(
+                            "« {t} » n'est pas dans la liste « {} » : compris comme « {} »",
+                            list.title(),
+                            list.label_of(code).unwrap_or(code)
+                        ),
                     )),
                 }),
                 Match::Ambiguous(codes) => {
                     let labels: Vec<&str> = codes.iter().filter_map(|c| list.label_of(c)).collect();
-                    Err(problem("CTG-E112", format!("« {t} » peut désigner plusieurs valeurs de la liste « {} » : {}", list.title(), labels.join(" ; "))))
+                    Err(problem(
+                        "CTG-E112",
+                        format!(
+                            "« {t} » peut désigner plusieurs valeurs de la liste « {} » : {}",
+                            list.title(),
+                            labels.join(" ; ")
+                        ),
+                    ))
                 }
-                Match::None => Err(problem("CTG-E112", format!("« {t} » n'est pas une valeur de la liste « {} »", list.title()))),
+                Match::None => Err(problem(
+                    "CTG-E112",
+                    format!(
+                        "« {t} » n'est pas une valeur de la liste « {} »",
+                        list.title()
+                    ),
+                )),
             }
         }
     }
@@ -151,7 +210,11 @@ pub fn parse(kind: Kind, raw: &Raw) -> Result<Parsed, Problem> {
 /// Text trimmed, Windows line breaks unified, inner line breaks kept.
 fn text(raw: &Raw) -> String {
     match raw {
-        Raw::Text(s) => s.replace("\r\n", "\n").replace('\r', "\n").trim().to_string(),
+        Raw::Text(s) => s
+            .replace("\r\n", "\n")
+            .replace('\r', "\n")
+            .trim()
+            .to_string(),
         other => other.display(),
     }
 }
@@ -162,7 +225,11 @@ fn code(raw: &Raw) -> String {
         Raw::Number(n) if n.fract() == 0.0 && *n >= 0.0 => {
             let s = format!("{}", *n as u64);
             // 4 digits: an INSEE code of departments 01-09; 8 digits: a SIREN starting with 0.
-            if s.len() == 4 || s.len() == 8 { format!("0{s}") } else { s }
+            if s.len() == 4 || s.len() == 8 {
+                format!("0{s}")
+            } else {
+                s
+            }
         }
         other => text(other),
     }
@@ -172,10 +239,13 @@ fn code(raw: &Raw) -> String {
 pub fn number(raw: &Raw) -> Result<f64, Problem> {
     match raw {
         Raw::Number(n) => Ok(*n),
-        Raw::Bool(_) | Raw::Date(_) | Raw::IsoDate(_) => Err(problem("CTG-E108", "un nombre est attendu")),
+        Raw::Bool(_) | Raw::Date(_) | Raw::IsoDate(_) => {
+            Err(problem("CTG-E108", "un nombre est attendu"))
+        }
         _ => {
             let t = text(raw);
-            parse_french_number(&t).ok_or_else(|| problem("CTG-E108", format!("« {t} » n'est pas un nombre")))
+            parse_french_number(&t)
+                .ok_or_else(|| problem("CTG-E108", format!("« {t} » n'est pas un nombre")))
         }
     }
 }
@@ -183,7 +253,12 @@ pub fn number(raw: &Raw) -> Result<f64, Problem> {
 pub fn parse_french_number(t: &str) -> Option<f64> {
     let cleaned: String = t
         .chars()
-        .filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}' | '\u{2009}' | '€' | '%' | '\''))
+        .filter(|c| {
+            !matches!(
+                c,
+                ' ' | '\u{a0}' | '\u{202f}' | '\u{2009}' | '€' | '%' | '\''
+            )
+        })
         .collect();
     let cleaned = cleaned.trim_end_matches("EUR").trim_end_matches("euros");
     if cleaned.is_empty() {
@@ -194,7 +269,10 @@ pub fn parse_french_number(t: &str) -> Option<f64> {
         (true, false) => cleaned.replace(',', "."),
         _ => cleaned.to_string(),
     };
-    if !normalised.chars().all(|c| c.is_ascii_digit() || c == '.' || c == '-' || c == '+') {
+    if !normalised
+        .chars()
+        .all(|c| c.is_ascii_digit() || c == '.' || c == '-' || c == '+')
+    {
         return None;
     }
     normalised.parse::<f64>().ok().filter(|n| n.is_finite())
@@ -215,10 +293,17 @@ pub fn date_to_serial(d: NaiveDate) -> f64 {
 }
 
 fn date(raw: &Raw) -> Result<NaiveDate, Problem> {
-    let bad = |t: &str| problem("CTG-E109", format!("« {t} » n'est pas une date (jj/mm/aaaa)"));
+    let bad = |t: &str| {
+        problem(
+            "CTG-E109",
+            format!("« {t} » n'est pas une date (jj/mm/aaaa)"),
+        )
+    };
     match raw {
         Raw::Date(s) | Raw::Number(s) => serial_to_date(*s).ok_or_else(|| bad(&raw.display())),
-        Raw::IsoDate(s) => NaiveDate::parse_from_str(s.get(..10).unwrap_or(s), "%Y-%m-%d").map_err(|_| bad(s)),
+        Raw::IsoDate(s) => {
+            NaiveDate::parse_from_str(s.get(..10).unwrap_or(s), "%Y-%m-%d").map_err(|_| bad(s))
+        }
         _ => {
             let t = text(raw);
             parse_french_date(&t).ok_or_else(|| bad(&t))
@@ -266,9 +351,14 @@ fn yes_no(raw: &Raw) -> Result<bool, Problem> {
             match crate::referentials::normalize(&t).as_str() {
                 "oui" | "o" | "x" | "vrai" | "true" | "yes" | "1" => Ok(true),
                 "non" | "n" | "faux" | "false" | "no" | "0" => Ok(false),
-                _ if t.contains('☒') || t.contains('☑') || t.contains('✓') || t.contains('✔') => Ok(true),
+                _ if t.contains('☒') || t.contains('☑') || t.contains('✓') || t.contains('✔') => {
+                    Ok(true)
+                }
                 _ if t.contains('☐') => Ok(false),
-                _ => Err(problem("CTG-E114", format!("« {t} » : répondez oui ou non"))),
+                _ => Err(problem(
+                    "CTG-E114",
+                    format!("« {t} » : répondez oui ou non"),
+                )),
             }
         }
     }
@@ -297,11 +387,26 @@ mod tests {
 
     #[test]
     fn whole_numbers_accept_12_0_and_refuse_12_5() {
-        assert_eq!(parse(Kind::Whole, &Raw::Number(12.0)).unwrap().value, Value::from(12u64));
-        assert_eq!(parse(Kind::Whole, &t("1 200")).unwrap().value, Value::from(1200u64));
-        assert_eq!(parse(Kind::Whole, &Raw::Number(12.5)).unwrap_err().code, "CTG-E108");
-        assert_eq!(parse(Kind::Whole, &t("beaucoup")).unwrap_err().code, "CTG-E108");
-        assert_eq!(parse(Kind::Whole, &Raw::Number(-3.0)).unwrap_err().code, "CTG-E123");
+        assert_eq!(
+            parse(Kind::Whole, &Raw::Number(12.0)).unwrap().value,
+            Value::from(12u64)
+        );
+        assert_eq!(
+            parse(Kind::Whole, &t("1 200")).unwrap().value,
+            Value::from(1200u64)
+        );
+        assert_eq!(
+            parse(Kind::Whole, &Raw::Number(12.5)).unwrap_err().code,
+            "CTG-E108"
+        );
+        assert_eq!(
+            parse(Kind::Whole, &t("beaucoup")).unwrap_err().code,
+            "CTG-E108"
+        );
+        assert_eq!(
+            parse(Kind::Whole, &Raw::Number(-3.0)).unwrap_err().code,
+            "CTG-E123"
+        );
     }
 
     #[test]
@@ -309,44 +414,85 @@ mod tests {
         let want = Value::String("2026-03-15".into());
         assert_eq!(parse(Kind::Date, &t("15/03/2026")).unwrap().value, want);
         assert_eq!(parse(Kind::Date, &t("2026-03-15")).unwrap().value, want);
-        assert_eq!(parse(Kind::Date, &Raw::IsoDate("2026-03-15T00:00:00".into())).unwrap().value, want);
+        assert_eq!(
+            parse(Kind::Date, &Raw::IsoDate("2026-03-15T00:00:00".into()))
+                .unwrap()
+                .value,
+            want
+        );
         let serial = date_to_serial(NaiveDate::from_ymd_opt(2026, 3, 15).unwrap());
         assert_eq!(parse(Kind::Date, &Raw::Date(serial)).unwrap().value, want);
-        assert_eq!(parse(Kind::Date, &t("31/02/2026")).unwrap_err().code, "CTG-E109");
+        assert_eq!(
+            parse(Kind::Date, &t("31/02/2026")).unwrap_err().code,
+            "CTG-E109"
+        );
         assert_eq!(parse(Kind::Date, &t("mars")).unwrap_err().code, "CTG-E109");
     }
 
     #[test]
     fn yes_no_variants() {
         for y in ["oui", "OUI", "x", "☒", "Vrai"] {
-            assert_eq!(parse(Kind::YesNo, &t(y)).unwrap().value, Value::Bool(true), "{y}");
+            assert_eq!(
+                parse(Kind::YesNo, &t(y)).unwrap().value,
+                Value::Bool(true),
+                "{y}"
+            );
         }
         for n in ["non", "☐", "0"] {
-            assert_eq!(parse(Kind::YesNo, &t(n)).unwrap().value, Value::Bool(false), "{n}");
+            assert_eq!(
+                parse(Kind::YesNo, &t(n)).unwrap().value,
+                Value::Bool(false),
+                "{n}"
+            );
         }
-        assert_eq!(parse(Kind::YesNo, &t("peut-être")).unwrap_err().code, "CTG-E114");
+        assert_eq!(
+            parse(Kind::YesNo, &t("peut-être")).unwrap_err().code,
+            "CTG-E114"
+        );
     }
 
     #[test]
     fn codes_keep_or_restore_leading_zeros() {
-        assert_eq!(parse(Kind::Code, &t("01001")).unwrap().value, Value::String("01001".into()));
-        assert_eq!(parse(Kind::Code, &Raw::Number(1001.0)).unwrap().value, Value::String("01001".into()));
-        assert_eq!(parse(Kind::Code, &t("2A004")).unwrap().value, Value::String("2A004".into()));
-        assert_eq!(parse(Kind::Code, &Raw::Number(242900660.0)).unwrap().value, Value::String("242900660".into()));
+        assert_eq!(
+            parse(Kind::Code, &t("01001")).unwrap().value,
+            Value::String("01001".into())
+        );
+        assert_eq!(
+            parse(Kind::Code, &Raw::Number(1001.0)).unwrap().value,
+            Value::String("01001".into())
+        );
+        assert_eq!(
+            parse(Kind::Code, &t("2A004")).unwrap().value,
+            Value::String("2A004".into())
+        );
+        assert_eq!(
+            parse(Kind::Code, &Raw::Number(242900660.0)).unwrap().value,
+            Value::String("242900660".into())
+        );
     }
 
     #[test]
     fn quarters() {
         for q in ["2026-T1", "2026 T1", "T1 2026", "t1-2026", "2026T1"] {
-            assert_eq!(parse(Kind::Quarter, &t(q)).unwrap().value, Value::String("2026-T1".into()), "{q}");
+            assert_eq!(
+                parse(Kind::Quarter, &t(q)).unwrap().value,
+                Value::String("2026-T1".into()),
+                "{q}"
+            );
         }
-        assert_eq!(parse(Kind::Quarter, &t("2026-T5")).unwrap_err().code, "CTG-E111");
+        assert_eq!(
+            parse(Kind::Quarter, &t("2026-T5")).unwrap_err().code,
+            "CTG-E111"
+        );
     }
 
     #[test]
     fn list_values_exact_close_and_wrong() {
         let k = Kind::Ref(RefList::TypeStructure);
-        assert_eq!(parse(k, &t("EAJE PSU")).unwrap().value, Value::String("eaje_psu".into()));
+        assert_eq!(
+            parse(k, &t("EAJE PSU")).unwrap().value,
+            Value::String("eaje_psu".into())
+        );
         let close = parse(k, &t("centres sociaux")).unwrap();
         assert_eq!(close.value, Value::String("centre_social".into()));
         assert_eq!(close.notice.unwrap().code, "CTG-I113");
@@ -355,9 +501,23 @@ mod tests {
 
     #[test]
     fn text_is_trimmed_with_inner_breaks_kept() {
-        assert_eq!(parse(Kind::LongText, &t("  a\r\nb  ")).unwrap().value, Value::String("a\nb".into()));
-        assert_eq!(parse(Kind::Text, &Raw::Empty).unwrap().value, Value::String(String::new()));
-        assert_eq!(parse(Kind::Decimal, &Raw::Empty).unwrap().value, Value::Null);
-        assert_eq!(parse(Kind::Text, &Raw::Error("#REF!".into())).unwrap_err().code, "CTG-E124");
+        assert_eq!(
+            parse(Kind::LongText, &t("  a\r\nb  ")).unwrap().value,
+            Value::String("a\nb".into())
+        );
+        assert_eq!(
+            parse(Kind::Text, &Raw::Empty).unwrap().value,
+            Value::String(String::new())
+        );
+        assert_eq!(
+            parse(Kind::Decimal, &Raw::Empty).unwrap().value,
+            Value::Null
+        );
+        assert_eq!(
+            parse(Kind::Text, &Raw::Error("#REF!".into()))
+                .unwrap_err()
+                .code,
+            "CTG-E124"
+        );
     }
 }

@@ -54,9 +54,19 @@ pub fn set(v: &mut Value, path: &str, value: Value) {
             return;
         }
         let next_is_index = parts[i + 1].parse::<usize>().is_ok();
-        cur = m.entry(key.to_string()).or_insert_with(|| if next_is_index { Value::Array(vec![]) } else { Value::Object(Map::new()) });
+        cur = m.entry(key.to_string()).or_insert_with(|| {
+            if next_is_index {
+                Value::Array(vec![])
+            } else {
+                Value::Object(Map::new())
+            }
+        });
         if cur.is_null() {
-            *cur = if next_is_index { Value::Array(vec![]) } else { Value::Object(Map::new()) };
+            *cur = if next_is_index {
+                Value::Array(vec![])
+            } else {
+                Value::Object(Map::new())
+            };
         }
     }
 }
@@ -65,7 +75,13 @@ pub fn set(v: &mut Value, path: &str, value: Value) {
 /// sheet gives a single row.
 pub fn rows(sheet: &Sheet, model: &Value) -> Vec<Vec<Value>> {
     match sheet.shape {
-        Shape::Record => vec![sheet.columns.iter().map(|c| get(model, c.field).cloned().unwrap_or(Value::Null)).collect()],
+        Shape::Record => vec![
+            sheet
+                .columns
+                .iter()
+                .map(|c| get(model, c.field).cloned().unwrap_or(Value::Null))
+                .collect(),
+        ],
         Shape::Table { levels } => {
             let mut out = Vec::new();
             let mut chain: Vec<&Value> = Vec::new();
@@ -75,12 +91,31 @@ pub fn rows(sheet: &Sheet, model: &Value) -> Vec<Vec<Value>> {
     }
 }
 
-fn walk<'a>(sheet: &Sheet, levels: &[&str], node: &'a Value, depth: usize, chain: &mut Vec<&'a Value>, out: &mut Vec<Vec<Value>>) {
-    let Some(Value::Array(items)) = get(node, levels[depth]) else { return };
+fn walk<'a>(
+    sheet: &Sheet,
+    levels: &[&str],
+    node: &'a Value,
+    depth: usize,
+    chain: &mut Vec<&'a Value>,
+    out: &mut Vec<Vec<Value>>,
+) {
+    let Some(Value::Array(items)) = get(node, levels[depth]) else {
+        return;
+    };
     for item in items {
         chain.push(item);
         if depth + 1 == levels.len() {
-            out.push(sheet.columns.iter().map(|c| get(chain[c.level as usize], c.field).cloned().unwrap_or(Value::Null)).collect());
+            out.push(
+                sheet
+                    .columns
+                    .iter()
+                    .map(|c| {
+                        get(chain[c.level as usize], c.field)
+                            .cloned()
+                            .unwrap_or(Value::Null)
+                    })
+                    .collect(),
+            );
         } else {
             walk(sheet, levels, item, depth + 1, chain, out);
         }
@@ -106,7 +141,9 @@ impl Default for Assembler {
         let mut root = Map::new();
         root.insert("convention".into(), Value::Object(Map::new()));
         root.insert("territoire".into(), Value::Object(Map::new()));
-        Assembler { root: Value::Object(root) }
+        Assembler {
+            root: Value::Object(root),
+        }
     }
 }
 
@@ -157,7 +194,12 @@ fn element(sheet: &Sheet, level: usize, values: &[Option<Value>]) -> Value {
     v
 }
 
-fn put_table(root: &mut Value, sheet: &Sheet, levels: &[&str], values: &[Option<Value>]) -> (Placed, String) {
+fn put_table(
+    root: &mut Value,
+    sheet: &Sheet,
+    levels: &[&str],
+    values: &[Option<Value>],
+) -> (Placed, String) {
     let mut node = root;
     let mut placed = Placed::Ok;
     let mut pointer = String::new();
@@ -169,8 +211,13 @@ fn put_table(root: &mut Value, sheet: &Sheet, levels: &[&str], values: &[Option<
             pointer.push_str(&format!("/{path}/{}", arr.len() - 1));
             return (placed, pointer);
         }
-        let keys: Vec<(&str, Option<&Value>)> = sheet.key_columns(depth).map(|(i, c)| (c.field, values[i].as_ref())).collect();
-        let pos = arr.iter().position(|item| keys.iter().all(|(f, v)| key_eq(get(item, f), *v)));
+        let keys: Vec<(&str, Option<&Value>)> = sheet
+            .key_columns(depth)
+            .map(|(i, c)| (c.field, values[i].as_ref()))
+            .collect();
+        let pos = arr
+            .iter()
+            .position(|item| keys.iter().all(|(f, v)| key_eq(get(item, f), *v)));
         let pos = match pos {
             Some(p) => p,
             None => {
@@ -204,7 +251,10 @@ mod tests {
         let mut v = Value::Object(Map::new());
         set(&mut v, "territoire/communes/0/insee", "29058".into());
         set(&mut v, "a/b", 1.into());
-        assert_eq!(get(&v, "territoire/communes/0/insee"), Some(&Value::from("29058")));
+        assert_eq!(
+            get(&v, "territoire/communes/0/insee"),
+            Some(&Value::from("29058"))
+        );
         assert_eq!(get(&v, "a/b"), Some(&Value::from(1)));
         assert_eq!(get(&v, "a/zz"), None);
     }
@@ -230,7 +280,10 @@ mod tests {
     #[test]
     fn child_row_without_parent_creates_it_and_says_so() {
         let mut a = Assembler::default();
-        let (placed, pointer) = a.put(&INDICATEURS, &[Some("9.9".into()), Some("Nb".into()), None, Some("".into())]);
+        let (placed, pointer) = a.put(
+            &INDICATEURS,
+            &[Some("9.9".into()), Some("Nb".into()), None, Some("".into())],
+        );
         assert_eq!(placed, Placed::CreatedParent);
         assert_eq!(pointer, "/fiches/0/indicateurs/0");
         assert_eq!(get(&a.root, "fiches/0/id"), Some(&Value::from("9.9")));

@@ -9,8 +9,8 @@
 //! label / value rows.
 
 use crate::referentials::{
-    ComitePilotage, Disposition, EtatSuivi, InstanceKind, Match, ModeAccueil, ObjectifCaf, Referential, Secretariat,
-    SignataireKind, StatutAo, TypeInvestissement, TypeStructure,
+    ComitePilotage, Disposition, EtatSuivi, InstanceKind, Match, ModeAccueil, ObjectifCaf,
+    Referential, Secretariat, SignataireKind, StatutAo, TypeInvestissement, TypeStructure,
 };
 
 /// The value type of a column.
@@ -93,7 +93,10 @@ impl RefList {
     }
 
     pub fn label_of(&self, code: &str) -> Option<&'static str> {
-        self.values().into_iter().find(|(c, _)| *c == code).map(|(_, l)| l)
+        self.values()
+            .into_iter()
+            .find(|(c, _)| *c == code)
+            .map(|(_, l)| l)
     }
 
     pub fn matches(&self, text: &str) -> Match<&'static str> {
@@ -102,7 +105,19 @@ impl RefList {
 
     pub fn all() -> &'static [RefList] {
         use RefList::*;
-        &[ObjectifCaf, TypeStructure, ModeAccueil, StatutAo, TypeInvestissement, ComitePilotage, Secretariat, EtatSuivi, SignataireKind, InstanceKind, Disposition]
+        &[
+            ObjectifCaf,
+            TypeStructure,
+            ModeAccueil,
+            StatutAo,
+            TypeInvestissement,
+            ComitePilotage,
+            Secretariat,
+            EtatSuivi,
+            SignataireKind,
+            InstanceKind,
+            Disposition,
+        ]
     }
 }
 
@@ -166,7 +181,10 @@ impl Sheet {
 
     /// The key columns of level `l` (those that attach a row to its parent element).
     pub fn key_columns(&self, l: usize) -> impl Iterator<Item = (usize, &Column)> {
-        self.columns.iter().enumerate().filter(move |(_, c)| c.level as usize == l)
+        self.columns
+            .iter()
+            .enumerate()
+            .filter(move |(_, c)| c.level as usize == l)
     }
 }
 

@@ -15,6 +15,18 @@ use crate::model::Ctg;
 pub fn export(ctg: &Ctg) -> Result<Vec<u8>> {
     let model = serde_json::to_value(ctg).map_err(|e| Error::Invalid(e.to_string()))?;
     let data = write::cells_from_model(&layouts::CTG_COMPLET, &model);
-    let meta = write::Meta { ctg_id: ctg.convention.id.clone(), nom: ctg.convention.titre.clone(), ..Default::default() };
-    write::write(&layouts::CTG_COMPLET, &data, &write::Options { meta: Some(&meta), protect: false, annotations: &[] })
+    let meta = write::Meta {
+        ctg_id: ctg.convention.id.clone(),
+        nom: ctg.convention.titre.clone(),
+        ..Default::default()
+    };
+    write::write(
+        &layouts::CTG_COMPLET,
+        &data,
+        &write::Options {
+            meta: Some(&meta),
+            protect: false,
+            annotations: &[],
+        },
+    )
 }

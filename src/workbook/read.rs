@@ -32,7 +32,10 @@ pub struct Grid {
 
 impl Grid {
     pub fn get(&self, r: usize, c: usize) -> &Raw {
-        self.cells.get(r).and_then(|row| row.get(c)).unwrap_or(&Raw::Empty)
+        self.cells
+            .get(r)
+            .and_then(|row| row.get(c))
+            .unwrap_or(&Raw::Empty)
     }
 }
 
@@ -63,9 +66,17 @@ const MAX_CELLS: usize = 5_000_000;
 fn grid_of(name: &str, range: &calamine::Range<Data>) -> Result<Grid, Refusal> {
     let (h, w) = range.get_size();
     if h.saturating_mul(w) > MAX_CELLS {
-        return Err(Refusal { code: "CTG-E102", message: format!("feuille « {name} » de {h} lignes sur {w} colonnes : trop grande pour un formulaire") });
+        return Err(Refusal {
+            code: "CTG-E102",
+            message: format!(
+                "feuille « {name} » de {h} lignes sur {w} colonnes : trop grande pour un formulaire"
+            ),
+        });
     }
-    let (r0, c0) = range.start().map(|(r, c)| (r as usize, c as usize)).unwrap_or((0, 0));
+    let (r0, c0) = range
+        .start()
+        .map(|(r, c)| (r as usize, c as usize))
+        .unwrap_or((0, 0));
     let mut cells = vec![Vec::new(); r0 + h];
     for (r, row) in range.rows().enumerate() {
         let mut out = vec![Raw::Empty; c0];
@@ -78,40 +89,72 @@ fn grid_of(name: &str, range: &calamine::Range<Data>) -> Result<Grid, Refusal> {
     while cells.last().is_some_and(|r| r.is_empty()) {
         cells.pop();
     }
-    Ok(Grid { name: name.to_string(), cells, formulas: BTreeMap::new() })
+    Ok(Grid {
+        name: name.to_string(),
+        cells,
+        formulas: BTreeMap::new(),
+    })
 }
 
 fn calamine_message(e: impl std::fmt::Display) -> Refusal {
     let m = e.to_string();
     let lower = m.to_lowercase();
     if lower.contains("password") || lower.contains("encrypt") {
-        return Refusal { code: "CTG-E101", message: container::PASSWORD.into() };
+        return Refusal {
+            code: "CTG-E101",
+            message: container::PASSWORD.into(),
+        };
     }
-    Refusal { code: "CTG-E100", message: format!("classeur illisible ou corrompu ({m})") }
+    Refusal {
+        code: "CTG-E100",
+        message: format!("classeur illisible ou corrompu ({m})"),
+    }
 }
 
 /// Reads every sheet (or only `wanted`, by name) of a spreadsheet.
 pub fn open(bytes: &[u8], wanted: Option<&[&str]>) -> Result<Book, Refusal> {
     let format = container::sniff(bytes)?;
     match format {
-        Format::Docx => return Err(Refusal { code: "CTG-E100", message: "document Word et non classeur : utilisez « ctg importer » pour un .docx".into() }),
-        Format::Doc => return Err(Refusal { code: "CTG-E100", message: "document Word 97-2003 (.doc) et non classeur".into() }),
+        Format::Docx => {
+            return Err(Refusal {
+                code: "CTG-E100",
+                message: "document Word et non classeur : utilisez « ctg importer » pour un .docx"
+                    .into(),
+            });
+        }
+        Format::Doc => {
+            return Err(Refusal {
+                code: "CTG-E100",
+                message: "document Word 97-2003 (.doc) et non classeur".into(),
+            });
+        }
         _ => {}
     }
     let result = catch_unwind(AssertUnwindSafe(|| read_all(format, bytes, wanted)));
     match result {
         Ok(r) => r.map(|sheets| Book { format, sheets }),
-        Err(_) => Err(Refusal { code: "CTG-E100", message: format!("{} corrompu : la lecture a échoué", format.label()) }),
+        Err(_) => Err(Refusal {
+            code: "CTG-E100",
+            message: format!("{} corrompu : la lecture a échoué", format.label()),
+        }),
     }
 }
 
 fn read_all(format: Format, bytes: &[u8], wanted: Option<&[&str]>) -> Result<Vec<Grid>, Refusal> {
     let cur = Cursor::new(bytes);
     let mut wb: calamine::Sheets<Cursor<&[u8]>> = match format {
-        Format::Xlsx => calamine::Sheets::Xlsx(calamine::open_workbook_from_rs(cur).map_err(calamine_message)?),
-        Format::Xlsb => calamine::Sheets::Xlsb(calamine::open_workbook_from_rs(cur).map_err(calamine_message)?),
-        Format::Xls => calamine::Sheets::Xls(calamine::open_workbook_from_rs(cur).map_err(calamine_message)?),
-        Format::Ods => calamine::Sheets::Ods(calamine::open_workbook_from_rs(cur).map_err(calamine_message)?),
+        Format::Xlsx => {
+            calamine::Sheets::Xlsx(calamine::open_workbook_from_rs(cur).map_err(calamine_message)?)
+        }
+        Format::Xlsb => {
+            calamine::Sheets::Xlsb(calamine::open_workbook_from_rs(cur).map_err(calamine_message)?)
+        }
+        Format::Xls => {
+            calamine::Sheets::Xls(calamine::open_workbook_from_rs(cur).map_err(calamine_message)?)
+        }
+        Format::Ods => {
+            calamine::Sheets::Ods(calamine::open_workbook_from_rs(cur).map_err(calamine_message)?)
+        }
         _ => unreachable!("spreadsheets only"),
     };
     let names = wb.sheet_names();
@@ -136,7 +179,8 @@ fn read_all(format: Format, bytes: &[u8], wanted: Option<&[&str]>) -> Result<Vec
             for (r, row) in f.rows().enumerate() {
                 for (c, text) in row.iter().enumerate() {
                     if !text.is_empty() {
-                        grid.formulas.insert((r0 + r as u32, c0 + c as u32), text.clone());
+                        grid.formulas
+                            .insert((r0 + r as u32, c0 + c as u32), text.clone());
                     }
                 }
             }
@@ -146,7 +190,10 @@ fn read_all(format: Format, bytes: &[u8], wanted: Option<&[&str]>) -> Result<Vec
     if out.is_empty()
         && let Some((name, r)) = skipped.into_iter().next()
     {
-        return Err(Refusal { code: r.code, message: format!("feuille « {name} » : {}", r.message) });
+        return Err(Refusal {
+            code: r.code,
+            message: format!("feuille « {name} » : {}", r.message),
+        });
     }
     Ok(out)
 }
@@ -202,7 +249,13 @@ impl Ctx<'_> {
         Location::cell(Some(self.file), sheet, cell_name(row, col as u16))
     }
 
-    fn push(&mut self, code: &'static str, loc: Location, msg: impl Into<String>, value: Option<String>) {
+    fn push(
+        &mut self,
+        code: &'static str,
+        loc: Location,
+        msg: impl Into<String>,
+        value: Option<String>,
+    ) {
         let mut d = Diagnostic::new(code, loc, msg);
         d.value = value.filter(|v| !v.is_empty());
         self.diags.push(d);
@@ -216,29 +269,68 @@ fn header_key(s: &str) -> String {
 /// Reads a spreadsheet against a layout. The layout is the one named by the file's meta
 /// sheet; `expected` is used when there is none (with a warning), else the layout whose
 /// sheets the file holds. `Err` means the file could not be read at all.
-pub fn read(bytes: &[u8], file: &str, expected: Option<&'static Layout>) -> Result<Outcome, Diagnostic> {
+pub fn read(
+    bytes: &[u8],
+    file: &str,
+    expected: Option<&'static Layout>,
+) -> Result<Outcome, Diagnostic> {
     let fatal = |r: Refusal| Diagnostic::new(r.code, Location::file(file), r.message);
     let book = open(bytes, None).map_err(fatal)?;
-    let mut ctx = Ctx { file, diags: Vec::new() };
+    let mut ctx = Ctx {
+        file,
+        diags: Vec::new(),
+    };
     let meta = read_meta(&book);
     let layout = pick_layout(&book, &meta, expected, &mut ctx).ok_or_else(|| {
-        Diagnostic::new("CTG-E117", Location::file(file), "formulaire non reconnu : ni feuille « _meta », ni feuilles d'un formulaire ctg")
+        Diagnostic::new(
+            "CTG-E117",
+            Location::file(file),
+            "formulaire non reconnu : ni feuille « _meta », ni feuilles d'un formulaire ctg",
+        )
     })?;
     let mut asm = Assembler::default();
     let mut sheets = Vec::new();
     let mut counts = Counts::default();
     for sheet in layout.sheets {
-        let grid = book.sheets.iter().find(|g| normalize(&g.name) == normalize(sheet.name));
+        let grid = book
+            .sheets
+            .iter()
+            .find(|g| normalize(&g.name) == normalize(sheet.name));
         let Some(grid) = grid else {
-            ctx.push("CTG-E103", Location::file(file), format!("la feuille « {} » manque", sheet.name), None);
-            sheets.push(SheetRead { sheet, found: None, rows: vec![] });
+            ctx.push(
+                "CTG-E103",
+                Location::file(file),
+                format!("la feuille « {} » manque", sheet.name),
+                None,
+            );
+            sheets.push(SheetRead {
+                sheet,
+                found: None,
+                rows: vec![],
+            });
             continue;
         };
-        let rows = if sheet.is_record() { read_record(sheet, grid, &mut asm, &mut ctx) } else { read_table(layout, sheet, grid, &mut asm, &mut ctx, &mut counts) };
-        sheets.push(SheetRead { sheet, found: Some(grid.name.clone()), rows });
+        let rows = if sheet.is_record() {
+            read_record(sheet, grid, &mut asm, &mut ctx)
+        } else {
+            read_table(layout, sheet, grid, &mut asm, &mut ctx, &mut counts)
+        };
+        sheets.push(SheetRead {
+            sheet,
+            found: Some(grid.name.clone()),
+            rows,
+        });
     }
     let model = finish(asm, file, &mut ctx)?;
-    Ok(Outcome { format: book.format, layout, meta, model, diagnostics: ctx.diags, sheets, counts })
+    Ok(Outcome {
+        format: book.format,
+        layout,
+        meta,
+        model,
+        diagnostics: ctx.diags,
+        sheets,
+        counts,
+    })
 }
 
 fn read_meta(book: &Book) -> BTreeMap<String, String> {
@@ -253,34 +345,89 @@ fn read_meta(book: &Book) -> BTreeMap<String, String> {
     m
 }
 
-fn pick_layout(book: &Book, meta: &BTreeMap<String, String>, expected: Option<&'static Layout>, ctx: &mut Ctx) -> Option<&'static Layout> {
+fn pick_layout(
+    book: &Book,
+    meta: &BTreeMap<String, String>,
+    expected: Option<&'static Layout>,
+    ctx: &mut Ctx,
+) -> Option<&'static Layout> {
     let file = ctx.file.to_string();
     if let Some(kind) = meta.get("ctg_formulaire") {
         let Some(layout) = layouts::by_kind(kind) else {
-            ctx.push("CTG-E117", Location::file(&file), format!("type de formulaire « {kind} » inconnu de cette version de ctg"), Some(kind.clone()));
+            ctx.push(
+                "CTG-E117",
+                Location::file(&file),
+                format!("type de formulaire « {kind} » inconnu de cette version de ctg"),
+                Some(kind.clone()),
+            );
             return None;
         };
-        let version = meta.get("ctg_version_disposition").cloned().unwrap_or_default();
+        let version = meta
+            .get("ctg_version_disposition")
+            .cloned()
+            .unwrap_or_default();
         if version != layout.version.to_string() {
-            ctx.push("CTG-W118", Location::file(&file), format!("formulaire de version {version}, cette version de ctg lit la version {}", layout.version), Some(version));
-        } else if meta.get("ctg_empreinte").is_some_and(|f| *f != layout.fingerprint()) {
+            ctx.push(
+                "CTG-W118",
+                Location::file(&file),
+                format!(
+                    "formulaire de version {version}, cette version de ctg lit la version {}",
+                    layout.version
+                ),
+                Some(version),
+            );
+        } else if meta
+            .get("ctg_empreinte")
+            .is_some_and(|f| *f != layout.fingerprint())
+        {
             ctx.push("CTG-W118", Location::file(&file), "formulaire produit avec une disposition différente : régénérez-le avec « ctg formulaires »", meta.get("ctg_empreinte").cloned());
         }
         return Some(layout);
     }
-    let score = |l: &Layout| l.sheets.iter().filter(|s| book.sheets.iter().any(|g| normalize(&g.name) == normalize(s.name))).count();
+    let score = |l: &Layout| {
+        l.sheets
+            .iter()
+            .filter(|s| {
+                book.sheets
+                    .iter()
+                    .any(|g| normalize(&g.name) == normalize(s.name))
+            })
+            .count()
+    };
     let chosen = match expected {
         Some(l) if score(l) > 0 => Some(l),
-        _ => [&layouts::CTG_COMPLET, &layouts::RETOUR_EPCI, &layouts::RETOUR_COMMUNE].into_iter().filter(|l| score(l) >= 2).max_by_key(|l| score(l)),
+        _ => [
+            &layouts::CTG_COMPLET,
+            &layouts::RETOUR_EPCI,
+            &layouts::RETOUR_COMMUNE,
+        ]
+        .into_iter()
+        .filter(|l| score(l) >= 2)
+        .max_by_key(|l| score(l)),
     };
     if let Some(l) = chosen {
-        ctx.push("CTG-W118", Location::file(&file), format!("feuille « _meta » absente : fichier lu comme « {} »", l.title), None);
+        ctx.push(
+            "CTG-W118",
+            Location::file(&file),
+            format!(
+                "feuille « _meta » absente : fichier lu comme « {} »",
+                l.title
+            ),
+            None,
+        );
     }
     chosen
 }
 
-fn read_record(sheet: &'static Sheet, grid: &Grid, asm: &mut Assembler, ctx: &mut Ctx) -> Vec<RowRead> {
-    let labels: Vec<(usize, String)> = (0..grid.cells.len()).map(|r| (r, header_key(&grid.get(r, 0).display()))).collect();
+fn read_record(
+    sheet: &'static Sheet,
+    grid: &Grid,
+    asm: &mut Assembler,
+    ctx: &mut Ctx,
+) -> Vec<RowRead> {
+    let labels: Vec<(usize, String)> = (0..grid.cells.len())
+        .map(|r| (r, header_key(&grid.get(r, 0).display())))
+        .collect();
     let mut values = Vec::with_capacity(sheet.columns.len());
     let mut cells = Vec::new();
     let mut cols = Vec::new();
@@ -288,7 +435,15 @@ fn read_record(sheet: &'static Sheet, grid: &Grid, asm: &mut Assembler, ctx: &mu
         let key = header_key(c.header);
         let Some(&(r, _)) = labels.iter().find(|(_, l)| *l == key) else {
             if c.required {
-                ctx.push("CTG-E104", Location::cell(Some(ctx.file), sheet.name, "A"), format!("la rubrique « {} » est introuvable dans la colonne A", c.header), None);
+                ctx.push(
+                    "CTG-E104",
+                    Location::cell(Some(ctx.file), sheet.name, "A"),
+                    format!(
+                        "la rubrique « {} » est introuvable dans la colonne A",
+                        c.header
+                    ),
+                    None,
+                );
             }
             values.push(None);
             cells.push(Raw::Empty);
@@ -318,13 +473,26 @@ fn read_record(sheet: &'static Sheet, grid: &Grid, asm: &mut Assembler, ctx: &mu
 }
 
 /// Parses one cell, pushing its diagnostics; `Err` when the value is unusable.
-fn parse_cell(c: &Column, raw: &Raw, grid: &Grid, row: u32, col: u32, loc: Location, ctx: &mut Ctx) -> Result<Value, ()> {
+fn parse_cell(
+    c: &Column,
+    raw: &Raw,
+    grid: &Grid,
+    row: u32,
+    col: u32,
+    loc: Location,
+    ctx: &mut Ctx,
+) -> Result<Value, ()> {
     if raw.is_empty() {
         if let Some(f) = grid.formulas.get(&(row, col)) {
             ctx.push("CTG-W115", loc.clone(), format!("« {} » : formule sans valeur calculée ; ouvrez et enregistrez le fichier dans Excel ou Calc", c.header), Some(format!("={f}")));
         }
         if c.required {
-            ctx.push("CTG-E107", loc, format!("« {} » est obligatoire", c.header), None);
+            ctx.push(
+                "CTG-E107",
+                loc,
+                format!("« {} » est obligatoire", c.header),
+                None,
+            );
             return Err(());
         }
     }
@@ -336,7 +504,12 @@ fn parse_cell(c: &Column, raw: &Raw, grid: &Grid, row: u32, col: u32, loc: Locat
             Ok(p.value)
         }
         Err(p) => {
-            ctx.push(p.code, loc, format!("« {} » : {}", c.header, p.message), Some(raw.display()));
+            ctx.push(
+                p.code,
+                loc,
+                format!("« {} » : {}", c.header, p.message),
+                Some(raw.display()),
+            );
             Err(())
         }
     }
@@ -369,7 +542,14 @@ fn find_header(sheet: &Sheet, grid: &Grid) -> Option<(usize, Vec<Option<u32>>)> 
     best.map(|(r, m, _)| (r, m))
 }
 
-fn read_table(layout: &Layout, sheet: &'static Sheet, grid: &Grid, asm: &mut Assembler, ctx: &mut Ctx, counts: &mut Counts) -> Vec<RowRead> {
+fn read_table(
+    layout: &Layout,
+    sheet: &'static Sheet,
+    grid: &Grid,
+    asm: &mut Assembler,
+    ctx: &mut Ctx,
+    counts: &mut Counts,
+) -> Vec<RowRead> {
     let Some((hr, map)) = find_header(sheet, grid) else {
         let any = grid.cells.iter().any(|r| r.iter().any(|c| !c.is_empty()));
         if any {
@@ -379,18 +559,36 @@ fn read_table(layout: &Layout, sheet: &'static Sheet, grid: &Grid, asm: &mut Ass
     };
     header_checks(sheet, grid, hr, &map, ctx);
     for r in 0..hr {
-        for (c, cell) in grid.cells[r].iter().enumerate().filter(|(_, c)| !c.is_empty()) {
-            ctx.push("CTG-I116", ctx.at(&grid.name, r as u32, c as u32), "texte au-dessus du tableau : non lu", Some(cell.display()));
+        for (c, cell) in grid.cells[r]
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| !c.is_empty())
+        {
+            ctx.push(
+                "CTG-I116",
+                ctx.at(&grid.name, r as u32, c as u32),
+                "texte au-dessus du tableau : non lu",
+                Some(cell.display()),
+            );
         }
     }
     let leaf = sheet.levels().len() - 1;
-    let owned_parent = sheet.levels().len() > 1 && layout.sheets.iter().any(|s| s.levels() == &sheet.levels()[..leaf]);
+    let owned_parent = sheet.levels().len() > 1
+        && layout
+            .sheets
+            .iter()
+            .any(|s| s.levels() == &sheet.levels()[..leaf]);
     let mapped: Vec<u32> = map.iter().flatten().copied().collect();
     let mut out = Vec::new();
     let mut seen_blank = false;
     for r in hr + 1..grid.cells.len() {
         let row = &grid.cells[r];
-        let filled: Vec<usize> = row.iter().enumerate().filter(|(_, c)| !c.is_empty()).map(|(i, _)| i).collect();
+        let filled: Vec<usize> = row
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| !c.is_empty())
+            .map(|(i, _)| i)
+            .collect();
         if filled.is_empty() {
             seen_blank = true;
             continue;
@@ -398,11 +596,22 @@ fn read_table(layout: &Layout, sheet: &'static Sheet, grid: &Grid, asm: &mut Ass
         let only_unmapped = filled.iter().all(|i| !mapped.contains(&(*i as u32)));
         if (seen_blank && filled.len() == 1) || only_unmapped {
             let text = grid.get(r, filled[0]).display();
-            ctx.push("CTG-I116", ctx.at(&grid.name, r as u32, filled[0] as u32), "texte hors du tableau (note ?) : non lu", Some(text));
+            ctx.push(
+                "CTG-I116",
+                ctx.at(&grid.name, r as u32, filled[0] as u32),
+                "texte hors du tableau (note ?) : non lu",
+                Some(text),
+            );
             continue;
         }
         counts.read += 1;
-        let cells: Vec<Raw> = map.iter().map(|m| m.map(|c| grid.get(r, c as usize).clone()).unwrap_or(Raw::Empty)).collect();
+        let cells: Vec<Raw> = map
+            .iter()
+            .map(|m| {
+                m.map(|c| grid.get(r, c as usize).clone())
+                    .unwrap_or(Raw::Empty)
+            })
+            .collect();
         let mut values = Vec::with_capacity(cells.len());
         let mut reject = false;
         for (i, c) in sheet.columns.iter().enumerate() {
@@ -416,17 +625,43 @@ fn read_table(layout: &Layout, sheet: &'static Sheet, grid: &Grid, asm: &mut Ass
             }
             values.push(v);
         }
-        let mut rr = RowRead { source_row: r as u32, cells, source_cols: map.clone(), rejected: reject, pointer: None };
+        let mut rr = RowRead {
+            source_row: r as u32,
+            cells,
+            source_cols: map.clone(),
+            rejected: reject,
+            pointer: None,
+        };
         if reject {
             counts.rejected += 1;
             let raw: Vec<String> = rr.cells.iter().map(|c| c.display()).collect();
-            ctx.push("CTG-E126", Location::cell(Some(ctx.file), &grid.name, format!("{}", r + 1)), format!("ligne {} de « {} » rejetée (voir les anomalies de ses cellules)", r + 1, grid.name), Some(raw.join(" | ")));
+            ctx.push(
+                "CTG-E126",
+                Location::cell(Some(ctx.file), &grid.name, format!("{}", r + 1)),
+                format!(
+                    "ligne {} de « {} » rejetée (voir les anomalies de ses cellules)",
+                    r + 1,
+                    grid.name
+                ),
+                Some(raw.join(" | ")),
+            );
         } else {
             counts.kept += 1;
             let (placed, pointer) = asm.put(sheet, &values);
             if placed == Placed::CreatedParent && owned_parent {
-                let keys: Vec<String> = sheet.key_columns(0).map(|(i, _)| rr.cells[i].display()).collect();
-                ctx.push("CTG-W119", ctx.at(&grid.name, r as u32, map[0].unwrap_or(0)), format!("ligne rattachée à « {} », absent de sa feuille principale", keys.join(" / ")), Some(keys.join(" / ")));
+                let keys: Vec<String> = sheet
+                    .key_columns(0)
+                    .map(|(i, _)| rr.cells[i].display())
+                    .collect();
+                ctx.push(
+                    "CTG-W119",
+                    ctx.at(&grid.name, r as u32, map[0].unwrap_or(0)),
+                    format!(
+                        "ligne rattachée à « {} », absent de sa feuille principale",
+                        keys.join(" / ")
+                    ),
+                    Some(keys.join(" / ")),
+                );
             }
             rr.pointer = Some(pointer);
         }
@@ -439,16 +674,29 @@ fn header_checks(sheet: &Sheet, grid: &Grid, hr: usize, map: &[Option<u32>], ctx
     for (i, c) in sheet.columns.iter().enumerate() {
         if map[i].is_none() {
             let code = if c.required { "CTG-E104" } else { "CTG-W105" };
-            ctx.push(code, Location::cell(Some(ctx.file), &grid.name, format!("{}", hr + 1)), format!("la colonne « {} » est absente", c.header), None);
+            ctx.push(
+                code,
+                Location::cell(Some(ctx.file), &grid.name, format!("{}", hr + 1)),
+                format!("la colonne « {} » est absente", c.header),
+                None,
+            );
         }
     }
     let known: Vec<u32> = map.iter().flatten().copied().collect();
     for (ci, cell) in grid.cells[hr].iter().enumerate() {
         if !cell.is_empty() && !known.contains(&(ci as u32)) {
-            ctx.push("CTG-W105", ctx.at(&grid.name, hr as u32, ci as u32), "colonne inattendue : son contenu n'est pas lu", Some(cell.display()));
+            ctx.push(
+                "CTG-W105",
+                ctx.at(&grid.name, hr as u32, ci as u32),
+                "colonne inattendue : son contenu n'est pas lu",
+                Some(cell.display()),
+            );
         }
     }
-    let moved = map.iter().enumerate().any(|(i, m)| m.is_some_and(|c| c != i as u32));
+    let moved = map
+        .iter()
+        .enumerate()
+        .any(|(i, m)| m.is_some_and(|c| c != i as u32));
     if moved {
         ctx.push("CTG-W106", Location::cell(Some(ctx.file), &grid.name, format!("{}", hr + 1)), "colonnes déplacées ou ajoutées par rapport au formulaire : elles ont été retrouvées par leur en-tête", None);
     }
@@ -458,13 +706,23 @@ fn finish(asm: Assembler, file: &str, ctx: &mut Ctx) -> Result<Ctg, Diagnostic> 
     let mut root = asm.root;
     root["version"] = Value::from(MODEL_VERSION);
     if let Some(epci) = root.pointer("/territoire/epci")
-        && epci.as_object().is_some_and(|m| m.values().all(|v| v.is_null() || v.as_str() == Some("")))
+        && epci
+            .as_object()
+            .is_some_and(|m| m.values().all(|v| v.is_null() || v.as_str() == Some("")))
     {
         root["territoire"]["epci"] = Value::Null;
     }
     serde_json::from_value(root).map_err(|e| {
-        ctx.diags.push(Diagnostic::new("CTG-E125", Location::file(file), format!("données incohérentes après lecture : {e}")));
-        Diagnostic::new("CTG-E125", Location::file(file), format!("données incohérentes après lecture : {e}"))
+        ctx.diags.push(Diagnostic::new(
+            "CTG-E125",
+            Location::file(file),
+            format!("données incohérentes après lecture : {e}"),
+        ));
+        Diagnostic::new(
+            "CTG-E125",
+            Location::file(file),
+            format!("données incohérentes après lecture : {e}"),
+        )
     })
 }
 
@@ -477,7 +735,9 @@ impl Outcome {
             let Some(name) = &s.found else { continue };
             for row in &s.rows {
                 let Some(p) = &row.pointer else { continue };
-                if !(pointer == p || pointer.starts_with(&format!("{p}/"))) || best.as_ref().is_some_and(|b| b.0 >= p.len()) {
+                if !(pointer == p || pointer.starts_with(&format!("{p}/")))
+                    || best.as_ref().is_some_and(|b| b.0 >= p.len())
+                {
                     continue;
                 }
                 let rest = pointer[p.len()..].trim_start_matches('/');
@@ -485,16 +745,28 @@ impl Outcome {
                     Some(0)
                 } else {
                     let leaf = s.sheet.levels().len() - 1;
-                    s.sheet.columns.iter().position(|c| c.level as usize == leaf && !rest.is_empty() && (rest == c.field || rest.starts_with(&format!("{}/", c.field))))
+                    s.sheet.columns.iter().position(|c| {
+                        c.level as usize == leaf
+                            && !rest.is_empty()
+                            && (rest == c.field || rest.starts_with(&format!("{}/", c.field)))
+                    })
                 };
-                let src_col = col_idx.and_then(|i| row.source_cols.get(i).copied().flatten()).unwrap_or(0);
-                best = Some((p.len(), Location::cell(Some(file), name, cell_name(row.source_row, src_col as u16))));
+                let src_col = col_idx
+                    .and_then(|i| row.source_cols.get(i).copied().flatten())
+                    .unwrap_or(0);
+                best = Some((
+                    p.len(),
+                    Location::cell(Some(file), name, cell_name(row.source_row, src_col as u16)),
+                ));
             }
         }
         best.map(|b| b.1)
     }
 
     pub fn errors(&self) -> usize {
-        self.diagnostics.iter().filter(|d| d.severity == Severity::Error).count()
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count()
     }
 }

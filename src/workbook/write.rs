@@ -8,8 +8,8 @@
 use std::collections::BTreeMap;
 
 use rust_xlsxwriter::{
-    Color, DataValidation, DataValidationRule, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Formula, Note, Url, Workbook, Worksheet,
-    XlsxError,
+    Color, DataValidation, DataValidationRule, DocProperties, ExcelDateTime, Format, FormatAlign,
+    FormatBorder, Formula, Note, Url, Workbook, Worksheet, XlsxError,
 };
 use serde_json::Value;
 
@@ -83,7 +83,18 @@ pub fn cells_from_model(layout: &Layout, model: &Value) -> Vec<Vec<Vec<Out>>> {
     layout
         .sheets
         .iter()
-        .map(|s| flatten::rows(s, model).iter().map(|row| s.columns.iter().zip(row).map(|(c, v)| out_of(c.kind, v)).collect()).collect())
+        .map(|s| {
+            flatten::rows(s, model)
+                .iter()
+                .map(|row| {
+                    s.columns
+                        .iter()
+                        .zip(row)
+                        .map(|(c, v)| out_of(c.kind, v))
+                        .collect()
+                })
+                .collect()
+        })
         .collect()
 }
 
@@ -119,17 +130,46 @@ struct Formats {
 impl Formats {
     fn new(protect: bool) -> Self {
         let base = |f: Format| if protect { f.set_unlocked() } else { f };
-        let border = Format::new().set_border(FormatBorder::Thin).set_border_color(Color::RGB(0xB7C4D6));
+        let border = Format::new()
+            .set_border(FormatBorder::Thin)
+            .set_border_color(Color::RGB(0xB7C4D6));
         Formats {
-            header: Format::new().set_bold().set_text_wrap().set_background_color(Color::RGB(0xDCE6F1)).set_border(FormatBorder::Thin).set_align(FormatAlign::Top),
-            label: Format::new().set_bold().set_text_wrap().set_background_color(Color::RGB(0xF2F2F2)).set_align(FormatAlign::Top),
+            header: Format::new()
+                .set_bold()
+                .set_text_wrap()
+                .set_background_color(Color::RGB(0xDCE6F1))
+                .set_border(FormatBorder::Thin)
+                .set_align(FormatAlign::Top),
+            label: Format::new()
+                .set_bold()
+                .set_text_wrap()
+                .set_background_color(Color::RGB(0xF2F2F2))
+                .set_align(FormatAlign::Top),
             input: base(border.clone().set_align(FormatAlign::Top)),
             wrap: base(border.clone().set_text_wrap().set_align(FormatAlign::Top)),
-            date: base(border.clone().set_num_format("dd/mm/yyyy").set_align(FormatAlign::Top)),
-            help: Format::new().set_italic().set_font_color(Color::RGB(0x595959)).set_text_wrap().set_align(FormatAlign::Top),
+            date: base(
+                border
+                    .clone()
+                    .set_num_format("dd/mm/yyyy")
+                    .set_align(FormatAlign::Top),
+            ),
+            help: Format::new()
+                .set_italic()
+                .set_font_color(Color::RGB(0x595959))
+                .set_text_wrap()
+                .set_align(FormatAlign::Top),
             title: Format::new().set_bold().set_font_size(14),
-            bad: base(border.clone().set_background_color(Color::RGB(0xF8CBAD)).set_text_wrap()),
-            warn: base(border.set_background_color(Color::RGB(0xFFE699)).set_text_wrap()),
+            bad: base(
+                border
+                    .clone()
+                    .set_background_color(Color::RGB(0xF8CBAD))
+                    .set_text_wrap(),
+            ),
+            warn: base(
+                border
+                    .set_background_color(Color::RGB(0xFFE699))
+                    .set_text_wrap(),
+            ),
         }
     }
 }
@@ -141,20 +181,38 @@ pub fn write(layout: &Layout, data: &[Vec<Vec<Out>>], opts: &Options) -> Result<
 
 /// Writes with `layout` but identifies the file as `identity` in its meta sheet (used to
 /// simulate a partner who moved columns of a genuine form).
-pub fn write_as(layout: &Layout, identity: &Layout, data: &[Vec<Vec<Out>>], opts: &Options) -> Result<Vec<u8>> {
+pub fn write_as(
+    layout: &Layout,
+    identity: &Layout,
+    data: &[Vec<Vec<Out>>],
+    opts: &Options,
+) -> Result<Vec<u8>> {
     let mut wb = Workbook::new();
     let f = Formats::new(opts.protect);
     let lists = layout.lists();
-    let notes: BTreeMap<(&str, u32, u16), Vec<&Annotation>> = opts.annotations.iter().filter(|a| a.placed).fold(BTreeMap::new(), |mut m, a| {
-        m.entry((a.sheet.as_str(), a.row, a.col)).or_default().push(a);
-        m
-    });
+    let notes: BTreeMap<(&str, u32, u16), Vec<&Annotation>> = opts
+        .annotations
+        .iter()
+        .filter(|a| a.placed)
+        .fold(BTreeMap::new(), |mut m, a| {
+            m.entry((a.sheet.as_str(), a.row, a.col))
+                .or_default()
+                .push(a);
+            m
+        });
     readme(wb.add_worksheet(), layout, opts, &f).map_err(xerr(README_SHEET))?;
     for (sheet, rows) in layout.sheets.iter().zip(data) {
         let ws = wb.add_worksheet();
         ws.set_name(sheet.name).map_err(xerr(sheet.name))?;
         if sheet.is_record() {
-            write_record(ws, sheet, rows.first().map(|r| r.as_slice()).unwrap_or(&[]), &f, &lists, &notes)?;
+            write_record(
+                ws,
+                sheet,
+                rows.first().map(|r| r.as_slice()).unwrap_or(&[]),
+                &f,
+                &lists,
+                &notes,
+            )?;
         } else {
             write_table(ws, sheet, rows, &f, &lists, &notes)?;
         }
@@ -200,18 +258,29 @@ pub fn cell_name(row: u32, col: u16) -> String {
 fn validation(c: &Column, lists: &[RefList]) -> Result<Option<DataValidation>> {
     let dv = match c.kind {
         Kind::Ref(r) => DataValidation::new().allow_list_formula(list_formula(lists, r)),
-        Kind::Whole => DataValidation::new().allow_whole_number(DataValidationRule::GreaterThanOrEqualTo(0)),
-        Kind::Decimal => DataValidation::new().allow_decimal_number(DataValidationRule::GreaterThanOrEqualTo(0.0)),
-        Kind::Year => DataValidation::new().allow_whole_number(DataValidationRule::Between(1900, 2200)),
+        Kind::Whole => {
+            DataValidation::new().allow_whole_number(DataValidationRule::GreaterThanOrEqualTo(0))
+        }
+        Kind::Decimal => DataValidation::new()
+            .allow_decimal_number(DataValidationRule::GreaterThanOrEqualTo(0.0)),
+        Kind::Year => {
+            DataValidation::new().allow_whole_number(DataValidationRule::Between(1900, 2200))
+        }
         Kind::Date => {
-            let a = ExcelDateTime::from_ymd(1990, 1, 1).map_err(|e| Error::Invalid(e.to_string()))?;
-            let b = ExcelDateTime::from_ymd(2100, 12, 31).map_err(|e| Error::Invalid(e.to_string()))?;
+            let a =
+                ExcelDateTime::from_ymd(1990, 1, 1).map_err(|e| Error::Invalid(e.to_string()))?;
+            let b =
+                ExcelDateTime::from_ymd(2100, 12, 31).map_err(|e| Error::Invalid(e.to_string()))?;
             DataValidation::new().allow_date(DataValidationRule::Between(a, b))
         }
         _ => return Ok(None),
     };
     let title: String = c.header.chars().take(32).collect();
-    let mut msg = if c.help.is_empty() { String::new() } else { format!("{}. ", c.help) };
+    let mut msg = if c.help.is_empty() {
+        String::new()
+    } else {
+        format!("{}. ", c.help)
+    };
     msg.push_str(&format!("Saisir : {}.", c.kind.hint()));
     if c.required {
         msg.push_str(" Obligatoire.");
@@ -221,12 +290,28 @@ fn validation(c: &Column, lists: &[RefList]) -> Result<Option<DataValidation>> {
         .set_input_title(title.clone())
         .and_then(|d| d.set_input_message(msg))
         .and_then(|d| d.set_error_title(title))
-        .and_then(|d| d.set_error_message(format!("Valeur attendue : {}.", c.kind.hint()).chars().take(250).collect::<String>()))
+        .and_then(|d| {
+            d.set_error_message(
+                format!("Valeur attendue : {}.", c.kind.hint())
+                    .chars()
+                    .take(250)
+                    .collect::<String>(),
+            )
+        })
         .map_err(|e| Error::Invalid(e.to_string()))?;
     Ok(Some(dv))
 }
 
-fn put(ws: &mut Worksheet, sheet: &str, row: u32, col: u16, v: &Out, kind: Kind, f: &Formats, mark: Option<&Format>) -> Result<()> {
+fn put(
+    ws: &mut Worksheet,
+    sheet: &str,
+    row: u32,
+    col: u16,
+    v: &Out,
+    kind: Kind,
+    f: &Formats,
+    mark: Option<&Format>,
+) -> Result<()> {
     let fmt = mark.unwrap_or(match (kind, v) {
         (_, Out::Date(_)) => &f.date,
         (Kind::LongText, _) => &f.wrap,
@@ -245,15 +330,34 @@ fn put(ws: &mut Worksheet, sheet: &str, row: u32, col: u16, v: &Out, kind: Kind,
             ws.write_string_with_format(row, col, s, fmt)
         }
         Out::Number(n) => ws.write_number_with_format(row, col, *n, fmt),
-        Out::Date(d) => ws.write_number_with_format(row, col, *d, mark.map(|m| m.clone().set_num_format("dd/mm/yyyy")).as_ref().unwrap_or(&f.date)),
+        Out::Date(d) => ws.write_number_with_format(
+            row,
+            col,
+            *d,
+            mark.map(|m| m.clone().set_num_format("dd/mm/yyyy"))
+                .as_ref()
+                .unwrap_or(&f.date),
+        ),
     };
     r.map(|_| ()).map_err(xerr(sheet))
 }
 
 type Notes<'a> = BTreeMap<(&'a str, u32, u16), Vec<&'a Annotation>>;
 
-fn mark_for<'f>(notes: &Notes, sheet: &str, row: u32, col: u16, f: &'f Formats) -> Option<&'f Format> {
-    notes.get(&(sheet, row, col)).map(|list| if list.iter().any(|a| a.severity == crate::Severity::Error) { &f.bad } else { &f.warn })
+fn mark_for<'f>(
+    notes: &Notes,
+    sheet: &str,
+    row: u32,
+    col: u16,
+    f: &'f Formats,
+) -> Option<&'f Format> {
+    notes.get(&(sheet, row, col)).map(|list| {
+        if list.iter().any(|a| a.severity == crate::Severity::Error) {
+            &f.bad
+        } else {
+            &f.warn
+        }
+    })
 }
 
 fn attach_notes(ws: &mut Worksheet, notes: &Notes, sheet: &str) -> Result<()> {
@@ -261,24 +365,49 @@ fn attach_notes(ws: &mut Worksheet, notes: &Notes, sheet: &str) -> Result<()> {
         if *s != sheet {
             continue;
         }
-        let text: Vec<String> = list.iter().map(|a| format!("{} : {}", a.code, a.message)).collect();
-        let note = Note::new(text.join("\n")).set_author("ctg").set_width(320).set_height(120);
+        let text: Vec<String> = list
+            .iter()
+            .map(|a| format!("{} : {}", a.code, a.message))
+            .collect();
+        let note = Note::new(text.join("\n"))
+            .set_author("ctg")
+            .set_width(320)
+            .set_height(120);
         ws.insert_note(*row, *col, &note).map_err(xerr(sheet))?;
     }
     Ok(())
 }
 
-fn write_table(ws: &mut Worksheet, sheet: &Sheet, rows: &[Vec<Out>], f: &Formats, lists: &[RefList], notes: &Notes) -> Result<()> {
+fn write_table(
+    ws: &mut Worksheet,
+    sheet: &Sheet,
+    rows: &[Vec<Out>],
+    f: &Formats,
+    lists: &[RefList],
+    notes: &Notes,
+) -> Result<()> {
     let e = xerr(sheet.name);
     for (i, c) in sheet.columns.iter().enumerate() {
         let col = i as u16;
-        let header = if c.required { format!("{} *", c.header) } else { c.header.to_string() };
-        ws.write_string_with_format(0, col, &header, &f.header).map_err(&e)?;
+        let header = if c.required {
+            format!("{} *", c.header)
+        } else {
+            c.header.to_string()
+        };
+        ws.write_string_with_format(0, col, &header, &f.header)
+            .map_err(&e)?;
         ws.set_column_width(col, c.width).map_err(&e)?;
-        let fmt = if c.kind == Kind::LongText { &f.wrap } else if c.kind == Kind::Date { &f.date } else { &f.input };
+        let fmt = if c.kind == Kind::LongText {
+            &f.wrap
+        } else if c.kind == Kind::Date {
+            &f.date
+        } else {
+            &f.input
+        };
         ws.set_column_format(col, fmt).map_err(&e)?;
         if let Some(dv) = validation(c, lists)? {
-            ws.add_data_validation(1, col, rows.len() as u32 + INPUT_ROWS, col, &dv).map_err(&e)?;
+            ws.add_data_validation(1, col, rows.len() as u32 + INPUT_ROWS, col, &dv)
+                .map_err(&e)?;
         }
     }
     ws.set_row_format(0, &f.header).map_err(&e)?;
@@ -298,23 +427,43 @@ fn write_table(ws: &mut Worksheet, sheet: &Sheet, rows: &[Vec<Out>], f: &Formats
     Ok(())
 }
 
-fn write_record(ws: &mut Worksheet, sheet: &Sheet, values: &[Out], f: &Formats, lists: &[RefList], notes: &Notes) -> Result<()> {
+fn write_record(
+    ws: &mut Worksheet,
+    sheet: &Sheet,
+    values: &[Out],
+    f: &Formats,
+    lists: &[RefList],
+    notes: &Notes,
+) -> Result<()> {
     let e = xerr(sheet.name);
-    ws.write_string_with_format(0, 0, "Rubrique", &f.header).map_err(&e)?;
-    ws.write_string_with_format(0, 1, "Valeur", &f.header).map_err(&e)?;
-    ws.write_string_with_format(0, 2, "Aide", &f.header).map_err(&e)?;
+    ws.write_string_with_format(0, 0, "Rubrique", &f.header)
+        .map_err(&e)?;
+    ws.write_string_with_format(0, 1, "Valeur", &f.header)
+        .map_err(&e)?;
+    ws.write_string_with_format(0, 2, "Aide", &f.header)
+        .map_err(&e)?;
     ws.set_column_width(0, 40).map_err(&e)?;
     ws.set_column_width(1, 50).map_err(&e)?;
     ws.set_column_width(2, 60).map_err(&e)?;
     for (i, c) in sheet.columns.iter().enumerate() {
         let r = i as u32 + 1;
-        let label = if c.required { format!("{} *", c.header) } else { c.header.to_string() };
-        ws.write_string_with_format(r, 0, &label, &f.label).map_err(&e)?;
+        let label = if c.required {
+            format!("{} *", c.header)
+        } else {
+            c.header.to_string()
+        };
+        ws.write_string_with_format(r, 0, &label, &f.label)
+            .map_err(&e)?;
         let v = values.get(i).cloned().unwrap_or(Out::Empty);
         let mark = mark_for(notes, sheet.name, r, 1, f);
         put(ws, sheet.name, r, 1, &v, c.kind, f, mark)?;
-        let help = if c.help.is_empty() { c.kind.hint() } else { format!("{} ({})", c.help, c.kind.hint()) };
-        ws.write_string_with_format(r, 2, &help, &f.help).map_err(&e)?;
+        let help = if c.help.is_empty() {
+            c.kind.hint()
+        } else {
+            format!("{} ({})", c.help, c.kind.hint())
+        };
+        ws.write_string_with_format(r, 2, &help, &f.help)
+            .map_err(&e)?;
         if let Some(dv) = validation(c, lists)? {
             ws.add_data_validation(r, 1, r, 1, &dv).map_err(&e)?;
         }
@@ -324,7 +473,12 @@ fn write_record(ws: &mut Worksheet, sheet: &Sheet, values: &[Out], f: &Formats, 
     Ok(())
 }
 
-fn readme(ws: &mut Worksheet, layout: &Layout, opts: &Options, f: &Formats) -> std::result::Result<(), XlsxError> {
+fn readme(
+    ws: &mut Worksheet,
+    layout: &Layout,
+    opts: &Options,
+    f: &Formats,
+) -> std::result::Result<(), XlsxError> {
     ws.set_name(README_SHEET)?;
     ws.set_column_width(0, 34)?;
     ws.set_column_width(1, 90)?;
@@ -339,12 +493,40 @@ fn readme(ws: &mut Worksheet, layout: &Layout, opts: &Options, f: &Formats) -> s
     if let Some(m) = opts.meta {
         line(ws, "Pour", &format!("{} ({})", m.nom, m.code))?;
         line(ws, "Convention", &m.ctg_id)?;
-        line(ws, "À renvoyer avant le", if m.deadline.is_empty() { "la date indiquée par votre chargé(e) de coopération" } else { &m.deadline })?;
-        line(ws, "Contact", if m.contact.is_empty() { "votre chargé(e) de coopération Caf" } else { &m.contact })?;
+        line(
+            ws,
+            "À renvoyer avant le",
+            if m.deadline.is_empty() {
+                "la date indiquée par votre chargé(e) de coopération"
+            } else {
+                &m.deadline
+            },
+        )?;
+        line(
+            ws,
+            "Contact",
+            if m.contact.is_empty() {
+                "votre chargé(e) de coopération Caf"
+            } else {
+                &m.contact
+            },
+        )?;
     }
-    line(ws, "Comment remplir", "Complétez les cellules blanches de chaque feuille ; les colonnes marquées * sont obligatoires. Choisissez les valeurs dans les listes déroulantes. Les nombres s'écrivent avec une virgule (1,5), les dates jj/mm/aaaa, les trimestres 2026-T1.")?;
-    line(ws, "Ce qu'il ne faut pas faire", "Ne renommez pas les feuilles ni les en-têtes de colonnes, ne supprimez pas les feuilles masquées. Vous pouvez ajouter des lignes. Enregistrez au format .xlsx ou .ods, sans mot de passe.")?;
-    line(ws, "Vérification", "Le fichier renvoyé est vérifié automatiquement (ctg valider) ; chaque anomalie est signalée avec sa feuille et sa cellule.")?;
+    line(
+        ws,
+        "Comment remplir",
+        "Complétez les cellules blanches de chaque feuille ; les colonnes marquées * sont obligatoires. Choisissez les valeurs dans les listes déroulantes. Les nombres s'écrivent avec une virgule (1,5), les dates jj/mm/aaaa, les trimestres 2026-T1.",
+    )?;
+    line(
+        ws,
+        "Ce qu'il ne faut pas faire",
+        "Ne renommez pas les feuilles ni les en-têtes de colonnes, ne supprimez pas les feuilles masquées. Vous pouvez ajouter des lignes. Enregistrez au format .xlsx ou .ods, sans mot de passe.",
+    )?;
+    line(
+        ws,
+        "Vérification",
+        "Le fichier renvoyé est vérifié automatiquement (ctg valider) ; chaque anomalie est signalée avec sa feuille et sa cellule.",
+    )?;
     r += 1;
     for s in layout.sheets {
         ws.write_string_with_format(r, 0, s.name, &f.header)?;
@@ -352,7 +534,11 @@ fn readme(ws: &mut Worksheet, layout: &Layout, opts: &Options, f: &Formats) -> s
         r += 1;
         for c in s.columns {
             let req = if c.required { " — obligatoire" } else { "" };
-            let help = if c.help.is_empty() { String::new() } else { format!(" — {}", c.help) };
+            let help = if c.help.is_empty() {
+                String::new()
+            } else {
+                format!(" — {}", c.help)
+            };
             ws.write_string(r, 0, c.header)?;
             ws.write_string_with_format(r, 1, &format!("{}{req}{help}", c.kind.hint()), &f.help)?;
             r += 1;
@@ -362,9 +548,24 @@ fn readme(ws: &mut Worksheet, layout: &Layout, opts: &Options, f: &Formats) -> s
     Ok(())
 }
 
-fn anomalies(ws: &mut Worksheet, layout: &Layout, list: &[Annotation], f: &Formats) -> std::result::Result<(), XlsxError> {
+fn anomalies(
+    ws: &mut Worksheet,
+    layout: &Layout,
+    list: &[Annotation],
+    f: &Formats,
+) -> std::result::Result<(), XlsxError> {
     ws.set_name("Anomalies")?;
-    for (i, (h, w)) in [("Dans cette copie", 22.0), ("Dans le fichier reçu", 34.0), ("Code", 11.0), ("Gravité", 14.0), ("Message", 80.0), ("Valeur saisie", 30.0)].iter().enumerate() {
+    for (i, (h, w)) in [
+        ("Dans cette copie", 22.0),
+        ("Dans le fichier reçu", 34.0),
+        ("Code", 11.0),
+        ("Gravité", 14.0),
+        ("Message", 80.0),
+        ("Valeur saisie", 30.0),
+    ]
+    .iter()
+    .enumerate()
+    {
         ws.write_string_with_format(0, i as u16, *h, &f.header)?;
         ws.set_column_width(i as u16, *w)?;
     }
@@ -372,7 +573,16 @@ fn anomalies(ws: &mut Worksheet, layout: &Layout, list: &[Annotation], f: &Forma
         let r = i as u32 + 1;
         let target = format!("{}!{}", a.sheet, cell_name(a.row, a.col));
         if a.placed && layout.sheet(&a.sheet).is_some() {
-            ws.write_url_with_text(r, 0, Url::new(format!("internal:'{}'!{}", a.sheet, cell_name(a.row, a.col))), &target)?;
+            ws.write_url_with_text(
+                r,
+                0,
+                Url::new(format!(
+                    "internal:'{}'!{}",
+                    a.sheet,
+                    cell_name(a.row, a.col)
+                )),
+                &target,
+            )?;
         }
         ws.write_string(r, 1, &a.location)?;
         ws.write_string(r, 2, &a.code)?;
@@ -423,7 +633,10 @@ fn write_meta(wb: &mut Workbook, layout: &Layout, meta: Option<&Meta>) -> Result
         ws.write_string(i as u32, 1, v).map_err(&e)?;
     }
     ws.set_hidden(true);
-    let mut props = DocProperties::new().set_title(layout.title).set_author("ctg").set_company("Caf");
+    let mut props = DocProperties::new()
+        .set_title(layout.title)
+        .set_author("ctg")
+        .set_company("Caf");
     for (k, v) in &pairs {
         props = props.set_custom_property(*k, v.as_str());
     }
