@@ -129,24 +129,7 @@ fn extract(path: &Path, ctg: Option<&Ctg>, basis: Basis, full_model: bool) -> Ex
             let size = bytes.len() as u64;
             (returns::validate(&bytes, &name, ctg, basis), sha, size)
         }
-        Err(e) => {
-            let d = Diagnostic::new(
-                "CTG-E100",
-                Location::file(&name),
-                format!("impossible de lire le fichier : {e}"),
-            );
-            let r = ReturnReport {
-                file: name.clone(),
-                kind: String::new(),
-                collectivite: String::new(),
-                nom: String::new(),
-                counts: diagnostic::Counts::of(std::slice::from_ref(&d)),
-                diagnostics: vec![d],
-                rows: Default::default(),
-                outcome: None,
-            };
-            (r, String::new(), 0)
-        }
+        Err(e) => (ReturnReport::unreadable(&name, &e), String::new(), 0),
     };
     let meta = |k: &str| {
         report

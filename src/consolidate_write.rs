@@ -60,7 +60,8 @@ fn headers(
     Ok(())
 }
 
-pub fn write(c: &Consolidation, axe_of: &dyn Fn(&str) -> String) -> Result<Vec<u8>> {
+/// `ctg` (when given) names the axe of each fiche in «Synthèse».
+pub fn write(c: &Consolidation, ctg: Option<&crate::model::Ctg>) -> Result<Vec<u8>> {
     let f = F {
         title: Format::new().set_bold().set_font_size(14),
         header: Format::new()
@@ -71,7 +72,7 @@ pub fn write(c: &Consolidation, axe_of: &dyn Fn(&str) -> String) -> Result<Vec<u
         wrap: Format::new().set_text_wrap(),
     };
     let mut wb = Workbook::new();
-    synthese(&mut wb, c, axe_of, &f).map_err(xerr)?;
+    synthese(&mut wb, c, ctg, &f).map_err(xerr)?;
     for ent in &c.entities {
         // Rows are written in order: constant memory keeps the national scale within bounds.
         let ws = wb.add_worksheet_with_constant_memory().map_err(xerr)?;
@@ -223,7 +224,7 @@ fn text(o: &Out) -> String {
 fn synthese(
     wb: &mut Workbook,
     c: &Consolidation,
-    axe_of: &dyn Fn(&str) -> String,
+    ctg: Option<&crate::model::Ctg>,
     f: &F,
 ) -> std::result::Result<(), XlsxError> {
     let ws = wb.add_worksheet();
@@ -404,7 +405,7 @@ fn synthese(
     }
     let mut by_axe: BTreeMap<String, [usize; 5]> = BTreeMap::new();
     for row in &c.entities[5].rows {
-        let axe = axe_of(&text(&row.values[0]));
+        let axe = crate::model::Ctg::axe_label(ctg, &text(&row.values[0]));
         let etat = EtatSuivi::all()
             .iter()
             .position(|e| e.label() == text(&row.values[3]));

@@ -105,7 +105,10 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// A diagnostic for a rule of the table; its severity comes from the table.
     pub fn new(code: &'static str, location: Location, message: impl Into<String>) -> Self {
-        let severity = rules::rule(code)
+        let rule = rules::rule(code);
+        // Every code must be in the table; a new code without an entry is a bug.
+        debug_assert!(rule.is_some(), "{code} is not in rules::RULES");
+        let severity = rule
             .map(|r: &RuleInfo| r.severity)
             .unwrap_or(Severity::Error);
         Diagnostic {

@@ -34,6 +34,19 @@ pub struct Injection {
     pub code_attendu: String,
 }
 
+/// Header of `manifeste.tsv`.
+pub const MANIFEST_HEADER: &str = "fichier\tfeuille\tcellule\terreur\tvaleur\tcode_attendu\n";
+
+impl Injection {
+    /// The injection as one line of `manifeste.tsv`.
+    pub fn tsv_line(&self) -> String {
+        format!(
+            "{}\t{}\t{}\t{}\t{}\t{}\n",
+            self.fichier, self.feuille, self.cellule, self.erreur, self.valeur, self.code_attendu
+        )
+    }
+}
+
 /// One generated return.
 pub struct Generated {
     pub file_name: String,

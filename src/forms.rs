@@ -109,7 +109,7 @@ pub fn subset(ctg: &Ctg, code: &str, s: &FormSettings) -> Ctg {
         .iter()
         .any(|c| c.insee == code && c.competences.planification == StatutAo::Exercee);
     if sub.projections.is_empty() && plans {
-        sub.projections.push(empty_projection(ctg, code));
+        sub.projections.push(empty_projection(code));
     }
     for f in ctg
         .fiches
@@ -141,8 +141,7 @@ pub fn subset(ctg: &Ctg, code: &str, s: &FormSettings) -> Ctg {
 }
 
 /// A projection table with one line per mode d'accueil and no figure yet.
-fn empty_projection(ctg: &Ctg, code: &str) -> crate::model::Projection {
-    let _ = ctg;
+fn empty_projection(code: &str) -> crate::model::Projection {
     crate::model::Projection {
         ao: code.into(),
         zone: String::new(),

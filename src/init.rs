@@ -70,7 +70,12 @@ pub fn new_ctg(scope: Scope, debut: NaiveDate, basis: Basis) -> Result<Ctg> {
         debug_assert!(commune.competences.get(CompetenceAo::Recensement) == StatutAo::Exercee);
         ctg.territoire.communes.push(commune);
     }
-    let fin = NaiveDate::from_ymd_opt(debut.year() + 4, 12, 31).expect("valid date");
+    let fin = NaiveDate::from_ymd_opt(debut.year() + 4, 12, 31).ok_or_else(|| {
+        Error::Invalid(format!(
+            "date de début {debut} invalide : l'année {} n'existe pas",
+            debut.year() + 4
+        ))
+    })?;
     let nom = ctg
         .territoire
         .epci

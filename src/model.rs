@@ -548,6 +548,18 @@ impl Ctg {
             .collect()
     }
 
+    /// «axe-1 – Titre» for the axe of a fiche; without the fiche, the prefix of its id
+    /// («1.2» → «axe 1»).
+    pub fn axe_label(ctg: Option<&Ctg>, fiche: &str) -> String {
+        if let Some(f) = ctg.and_then(|c| c.fiches.iter().find(|f| f.id == fiche)) {
+            let axe = ctg.and_then(|c| c.axes.iter().find(|a| a.id == f.axe));
+            return axe
+                .map(|a| format!("{} – {}", a.id, a.titre))
+                .unwrap_or_else(|| f.axe.clone());
+        }
+        format!("axe {}", fiche.split('.').next().unwrap_or(fiche))
+    }
+
     /// The French name of a collectivité of the territory (commune or EPCI) by code.
     pub fn collectivite_nom(&self, code: &str) -> Option<&str> {
         if let Some(e) = &self.territoire.epci

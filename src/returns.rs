@@ -36,6 +36,33 @@ pub struct ReturnReport {
 }
 
 impl ReturnReport {
+    /// The report of a file that could not be read at all: its one diagnostic.
+    pub fn failed(file: &str, d: Diagnostic) -> Self {
+        let diagnostics = vec![d];
+        ReturnReport {
+            file: file.into(),
+            kind: String::new(),
+            collectivite: String::new(),
+            nom: String::new(),
+            counts: Counts::of(&diagnostics),
+            diagnostics,
+            rows: RowCounts::default(),
+            outcome: None,
+        }
+    }
+
+    /// The report of a file the system refused to open.
+    pub fn unreadable(file: &str, e: &std::io::Error) -> Self {
+        Self::failed(
+            file,
+            Diagnostic::new(
+                "CTG-E100",
+                Location::file(file),
+                format!("impossible de lire le fichier : {e}"),
+            ),
+        )
+    }
+
     pub fn readable(&self) -> bool {
         self.outcome.is_some()
     }
@@ -46,19 +73,7 @@ impl ReturnReport {
 pub fn validate(bytes: &[u8], file: &str, ctg: Option<&Ctg>, basis: Basis) -> ReturnReport {
     let outcome = match read::read(bytes, file, None) {
         Ok(o) => o,
-        Err(d) => {
-            let diagnostics = vec![d];
-            return ReturnReport {
-                file: file.into(),
-                kind: String::new(),
-                collectivite: String::new(),
-                nom: String::new(),
-                counts: Counts::of(&diagnostics),
-                diagnostics,
-                rows: RowCounts::default(),
-                outcome: None,
-            };
-        }
+        Err(d) => return ReturnReport::failed(file, d),
     };
     let mut diags = outcome.diagnostics.clone();
     let code = outcome

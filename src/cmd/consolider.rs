@@ -74,20 +74,7 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
-    let axe_of = |fiche: &str| -> String {
-        if let Some(m) = &ctg_model
-            && let Some(f) = m.fiches.iter().find(|f| f.id == fiche)
-        {
-            return m
-                .axes
-                .iter()
-                .find(|x| x.id == f.axe)
-                .map(|x| format!("{} – {}", x.id, x.titre))
-                .unwrap_or(f.axe.clone());
-        }
-        format!("axe {}", fiche.split('.').next().unwrap_or(fiche))
-    };
-    let bytes = ctg::consolidate_write::write(&c, &axe_of)?;
+    let bytes = ctg::consolidate_write::write(&c, ctg_model.as_ref())?;
     ctg::io::write_atomic(&a.sortie, &bytes)?;
     if let Some(m) = &a.modele {
         ctg::io::write_atomic(m, ctg::io::model_json(&c.model).as_bytes())?;

@@ -65,16 +65,13 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
     }
     written.push(dir.join("formulaires"));
     let samples = ctg::exemple::returns(12, 2026, 0.5)?;
-    let mut manifest = String::from("fichier\tfeuille\tcellule\terreur\tvaleur\tcode_attendu\n");
+    let mut manifest = String::from(ctg::exemple::MANIFEST_HEADER);
     let mut validation = String::new();
     let mut returns_errors = 0;
     for g in &samples {
         ctg::io::write_atomic(&dir.join("retours").join(&g.file_name), &g.bytes)?;
         for i in &g.injections {
-            manifest.push_str(&format!(
-                "{}\t{}\t{}\t{}\t{}\t{}\n",
-                i.fichier, i.feuille, i.cellule, i.erreur, i.valeur, i.code_attendu
-            ));
+            manifest.push_str(&i.tsv_line());
         }
         let r = ctg::returns::validate(&g.bytes, &g.file_name, None, Basis::Totale);
         returns_errors += r.counts.errors;
@@ -99,14 +96,6 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
     )?;
     // Consolidation: the territory's forms (as if returned unchanged) against the CTG, and
     // the sample returns of communes from all over France on their own.
-    let axe_of = |fiche: &str| -> String {
-        ctg.fiches
-            .iter()
-            .find(|f| f.id == fiche)
-            .and_then(|f| ctg.axes.iter().find(|a| a.id == f.axe))
-            .map(|a| format!("{} – {}", a.id, a.titre))
-            .unwrap_or_else(|| format!("axe {}", fiche.split('.').next().unwrap_or(fiche)))
-    };
     let territory: Vec<PathBuf> = forms
         .iter()
         .map(|f| dir.join("formulaires").join(&f.file_name))
@@ -123,7 +112,7 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
     );
     ctg::io::write_atomic(
         &dir.join("consolide-territoire.xlsx"),
-        &ctg::consolidate_write::write(&cons, &axe_of)?,
+        &ctg::consolidate_write::write(&cons, Some(&ctg))?,
     )?;
     ctg::io::write_atomic(
         &dir.join("consolide-territoire.json"),
@@ -145,7 +134,7 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
     );
     ctg::io::write_atomic(
         &dir.join("consolide-retours.xlsx"),
-        &ctg::consolidate_write::write(&cons2, &axe_of)?,
+        &ctg::consolidate_write::write(&cons2, Some(&ctg))?,
     )?;
     written.extend([
         dir.join("consolide-territoire.xlsx"),

@@ -26,15 +26,12 @@ pub struct Args {
 
 pub fn run(k: Kind) -> ctg::Result<ExitCode> {
     let Kind::Retours(a) = k;
-    let mut manifest = String::from("fichier\tfeuille\tcellule\terreur\tvaleur\tcode_attendu\n");
+    let mut manifest = String::from(ctg::exemple::MANIFEST_HEADER);
     let (mut count, mut files) = (0, 0);
     ctg::exemple::returns_into(a.nombre, a.graine, a.taux_erreurs, &mut |g| {
         ctg::io::write_atomic(&a.sortie.join(&g.file_name), &g.bytes)?;
         for i in &g.injections {
-            manifest.push_str(&format!(
-                "{}\t{}\t{}\t{}\t{}\t{}\n",
-                i.fichier, i.feuille, i.cellule, i.erreur, i.valeur, i.code_attendu
-            ));
+            manifest.push_str(&i.tsv_line());
             count += 1;
         }
         files += 1;

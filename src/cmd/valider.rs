@@ -33,23 +33,7 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
         let name = f.display().to_string();
         let report = match std::fs::read(f) {
             Ok(bytes) => returns::validate(&bytes, &name, ctg_model.as_ref(), a.population),
-            Err(e) => {
-                let d = ctg::Diagnostic::new(
-                    "CTG-E100",
-                    ctg::Location::file(&name),
-                    format!("impossible de lire le fichier : {e}"),
-                );
-                ReturnReport {
-                    file: name.clone(),
-                    kind: String::new(),
-                    collectivite: String::new(),
-                    nom: String::new(),
-                    counts: ctg::diagnostic::Counts::of(std::slice::from_ref(&d)),
-                    diagnostics: vec![d],
-                    rows: Default::default(),
-                    outcome: None,
-                }
-            }
+            Err(e) => ReturnReport::unreadable(&name, &e),
         };
         if let Some(dir) = &a.annoter
             && report.readable()

@@ -34,7 +34,8 @@ pub fn check(ctx: &Ctx, d: &mut Vec<Diagnostic>) {
         );
         return;
     }
-    let max = NaiveDate::from_ymd_opt(debut.year() + 4, 12, 31).expect("valid date");
+    // Beyond chrono's last year there is no N+4 to exceed.
+    let max = NaiveDate::from_ymd_opt(debut.year() + 4, 12, 31).unwrap_or(NaiveDate::MAX);
     if fin > max {
         d.push(
             Diagnostic::new(

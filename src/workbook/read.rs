@@ -321,7 +321,7 @@ pub fn read(
             rows,
         });
     }
-    let model = finish(asm, file, &mut ctx)?;
+    let model = finish(asm, file)?;
     Ok(Outcome {
         format: book.format,
         layout,
@@ -702,7 +702,7 @@ fn header_checks(sheet: &Sheet, grid: &Grid, hr: usize, map: &[Option<u32>], ctx
     }
 }
 
-fn finish(asm: Assembler, file: &str, ctx: &mut Ctx) -> Result<Ctg, Diagnostic> {
+fn finish(asm: Assembler, file: &str) -> Result<Ctg, Diagnostic> {
     let mut root = asm.root;
     root["version"] = Value::from(MODEL_VERSION);
     if let Some(epci) = root.pointer("/territoire/epci")
@@ -713,11 +713,6 @@ fn finish(asm: Assembler, file: &str, ctx: &mut Ctx) -> Result<Ctg, Diagnostic> 
         root["territoire"]["epci"] = Value::Null;
     }
     serde_json::from_value(root).map_err(|e| {
-        ctx.diags.push(Diagnostic::new(
-            "CTG-E125",
-            Location::file(file),
-            format!("données incohérentes après lecture : {e}"),
-        ));
         Diagnostic::new(
             "CTG-E125",
             Location::file(file),
