@@ -50,16 +50,16 @@ fn main() {
             ctg::render::territoire("242900660", Basis::Totale).unwrap();
         },
     );
-    let settings = ctg::forms::FormSettings {
+    let settings = ctg::returns::forms::FormSettings {
         date: "2026-05-04".parse().unwrap(),
         trimestre: "2026-T2".into(),
         deadline: String::new(),
         contact: String::new(),
     };
     measure("écriture d'un formulaire (Fouesnant)", 10.0, 31, || {
-        ctg::forms::form(&ctg, "29058", &settings).unwrap();
+        ctg::returns::forms::form(&ctg, "29058", &settings).unwrap();
     });
-    let returns = ctg::exemple::returns(200, 1, 0.3).unwrap();
+    let returns = ctg::returns::exemple::returns(200, 1, 0.3).unwrap();
     let typical = &returns[0].bytes;
     measure("lecture + validation d'un retour type", 5.0, 51, || {
         let r = ctg::returns::validate(typical, "retour.xlsx", None, Basis::Totale);
@@ -107,7 +107,7 @@ fn main() {
         100.0,
         21,
         || {
-            let (m, _) = ctg::word::import(&docx).unwrap();
+            let (m, _) = ctg::docx::import(&docx).unwrap();
             assert_eq!(m.fiches.len(), 60);
         },
     );

@@ -69,7 +69,7 @@ fn main() {
         bytes_rows / 1_000_000,
         ctg::io::model_json(&c.model).len() / 1_000_000
     );
-    let bytes = ctg::consolidate_write::write(&c, None).unwrap();
+    let bytes = ctg::consolidate::write::write(&c, None).unwrap();
     println!(
         "write {:.1}s {} MB out {}",
         t.elapsed().as_secs_f64(),

@@ -95,12 +95,12 @@ pub fn obligations(population: Option<u32>) -> Obligations {
             .extend([CompetenceAo::Planification, CompetenceAo::Qualite]);
         o.reasons.push(format!(
             "planification et soutien à la qualité : obligatoires (plus de 3 500 habitants, {})",
-            fr_int(p as u64)
+            crate::fr::int(p as u64)
         ));
     } else {
         o.reasons.push(format!(
             "planification et soutien à la qualité : facultatives (3 500 habitants ou moins, {})",
-            fr_int(p as u64)
+            crate::fr::int(p as u64)
         ));
     }
     if p > SEUIL_SCHEMA_RPE {
@@ -108,7 +108,7 @@ pub fn obligations(population: Option<u32>) -> Obligations {
         o.rpe = true;
         o.reasons.push(format!(
             "schéma pluriannuel (ou CTG qui en tient lieu) et relais petite enfance au 1er janvier 2026 : obligatoires (plus de 10 000 habitants, {})",
-            fr_int(p as u64)
+            crate::fr::int(p as u64)
         ));
     }
     o
@@ -166,19 +166,6 @@ pub fn holders(ctg: &Ctg, competence: CompetenceAo, basis: Basis) -> Vec<Holder>
     out
 }
 
-/// «10 710» with a narrow no-break space, as French typography wants.
-pub fn fr_int(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, ch) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push('\u{202f}');
-        }
-        out.push(ch);
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -201,7 +188,5 @@ mod tests {
 
     #[test]
     fn french_thousands() {
-        assert_eq!(fr_int(10_710), "10\u{202f}710");
-        assert_eq!(fr_int(999), "999");
     }
 }

@@ -2,6 +2,7 @@
 //! any parser touches untrusted bytes: bounded sizes, compression ratio, sane containers,
 //! encryption. Shared by the workbook and Word readers.
 
+use crate::codes::Code;
 use std::io::{Cursor, Read};
 
 /// What a file turned out to be.
@@ -45,11 +46,11 @@ pub const MAX_ENTRIES: usize = 20_000;
 /// Why a file cannot be read, with its rule code and a French message.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Refusal {
-    pub code: &'static str,
+    pub code: Code,
     pub message: String,
 }
 
-fn refuse(code: &'static str, message: impl Into<String>) -> Refusal {
+fn refuse(code: Code, message: impl Into<String>) -> Refusal {
     Refusal {
         code,
         message: message.into(),
@@ -64,7 +65,7 @@ pub const PASSWORD: &str =
 pub fn sniff(bytes: &[u8]) -> Result<Format, Refusal> {
     if bytes.len() as u64 > MAX_FILE {
         return Err(refuse(
-            "CTG-E102",
+            Code::E102,
             format!(
                 "fichier de {} Mo, au-delà de la limite de {} Mo",
                 bytes.len() / 1_048_576,
@@ -85,37 +86,37 @@ pub fn sniff(bytes: &[u8]) -> Result<Format, Refusal> {
         && matches!(bytes[2], 0x04 | 0x06)
     {
         return Err(refuse(
-            "CTG-E100",
+            Code::E100,
             "classeur Excel 2.x à 4.x (format de 1987-1992) non pris en charge : ouvrez-le et enregistrez-le en .xlsx",
         ));
     }
     let head = String::from_utf8_lossy(&bytes[..bytes.len().min(512)]).to_lowercase();
     if head.contains("<?xml") && head.contains("opendocument") || head.contains("office:document") {
         return Err(refuse(
-            "CTG-E100",
+            Code::E100,
             "document OpenDocument « à plat » (.fods/.fodt) : enregistrez-le en .ods ou .xlsx",
         ));
     }
     if head.contains("<html") || head.contains("<table") {
         return Err(refuse(
-            "CTG-E100",
+            Code::E100,
             "page HTML enregistrée avec une extension de tableur : enregistrez-la en .xlsx",
         ));
     }
     Err(refuse(
-        "CTG-E100",
+        Code::E100,
         "format non reconnu : ni classeur (.xlsx, .xls, .ods), ni document Word (.docx)",
     ))
 }
 
 fn zip_format(bytes: &[u8]) -> Result<Format, Refusal> {
     let corrupt = |e: &dyn std::fmt::Display| {
-        refuse("CTG-E100", format!("archive corrompue ou tronquée ({e})"))
+        refuse(Code::E100, format!("archive corrompue ou tronquée ({e})"))
     };
     let mut z = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| corrupt(&e))?;
     if z.len() > MAX_ENTRIES {
         return Err(refuse(
-            "CTG-E102",
+            Code::E102,
             format!("archive de {} éléments, au-delà de {MAX_ENTRIES}", z.len()),
         ));
     }
@@ -124,7 +125,7 @@ fn zip_format(bytes: &[u8]) -> Result<Format, Refusal> {
     for i in 0..z.len() {
         let f = z.by_index_raw(i).map_err(|e| corrupt(&e))?;
         if f.encrypted() {
-            return Err(refuse("CTG-E101", PASSWORD));
+            return Err(refuse(Code::E101, PASSWORD));
         }
         let name = f
             .name()
@@ -134,7 +135,7 @@ fn zip_format(bytes: &[u8]) -> Result<Format, Refusal> {
         total = total.saturating_add(size);
         if size > 10 * 1024 * 1024 && size / packed > MAX_RATIO {
             return Err(refuse(
-                "CTG-E102",
+                Code::E102,
                 format!(
                     "« {} » se décompresse {} fois : archive piégée refusée",
                     name,
@@ -146,7 +147,7 @@ fn zip_format(bytes: &[u8]) -> Result<Format, Refusal> {
     }
     if total > MAX_UNCOMPRESSED {
         return Err(refuse(
-            "CTG-E102",
+            Code::E102,
             format!(
                 "{} Mo une fois décompressé, au-delà de {} Mo",
                 total / 1_048_576,
@@ -181,14 +182,14 @@ fn zip_format(bytes: &[u8]) -> Result<Format, Refusal> {
         }
         if mime.contains("opendocument.text") {
             return Err(refuse(
-                "CTG-E100",
+                Code::E100,
                 "document texte OpenDocument (.odt) : enregistrez-le en .docx",
             ));
         }
         Ok(Format::Ods)
     } else {
         Err(refuse(
-            "CTG-E100",
+            Code::E100,
             "archive zip qui n'est ni un classeur ni un document Word",
         ))
     }
@@ -208,11 +209,11 @@ pub fn office_document_target(rels: &str) -> Option<String> {
 
 fn ole_format(bytes: &[u8]) -> Result<Format, Refusal> {
     let cf = cfb::CompoundFile::open(Cursor::new(bytes))
-        .map_err(|e| refuse("CTG-E100", format!("fichier Office 97-2003 corrompu ({e})")))?;
+        .map_err(|e| refuse(Code::E100, format!("fichier Office 97-2003 corrompu ({e})")))?;
     let names: Vec<String> = cf.walk().map(|e| e.name().to_string()).collect();
     let has = |n: &str| names.iter().any(|x| x.eq_ignore_ascii_case(n));
     if has("EncryptionInfo") || has("EncryptedPackage") {
-        return Err(refuse("CTG-E101", PASSWORD));
+        return Err(refuse(Code::E101, PASSWORD));
     }
     if has("WordDocument") {
         return Ok(Format::Doc);
@@ -221,7 +222,7 @@ fn ole_format(bytes: &[u8]) -> Result<Format, Refusal> {
         if let Some(e) = cf.walk().find(|e| e.name().eq_ignore_ascii_case(stream)) {
             if e.len() > MAX_FILE * 4 {
                 return Err(refuse(
-                    "CTG-E102",
+                    Code::E102,
                     "flux de classeur démesuré : fichier corrompu",
                 ));
             }
@@ -229,7 +230,7 @@ fn ole_format(bytes: &[u8]) -> Result<Format, Refusal> {
         }
     }
     Err(refuse(
-        "CTG-E100",
+        Code::E100,
         "fichier Office 97-2003 qui n'est ni un classeur ni un document Word",
     ))
 }
@@ -240,9 +241,9 @@ mod tests {
 
     #[test]
     fn garbage_and_empty_are_refused() {
-        assert_eq!(sniff(b"").unwrap_err().code, "CTG-E100");
-        assert_eq!(sniff(b"hello, world").unwrap_err().code, "CTG-E100");
-        assert_eq!(sniff(b"PK\x03\x04garbage").unwrap_err().code, "CTG-E100");
+        assert_eq!(sniff(b"").unwrap_err().code, Code::E100);
+        assert_eq!(sniff(b"hello, world").unwrap_err().code, Code::E100);
+        assert_eq!(sniff(b"PK\x03\x04garbage").unwrap_err().code, Code::E100);
     }
 
     #[test]

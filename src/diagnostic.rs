@@ -6,25 +6,8 @@
 use serde::{Serialize, Serializer};
 use std::fmt;
 
-use crate::rules::{self, RuleInfo};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Error,
-    Warning,
-    Info,
-}
-
-impl Severity {
-    pub fn label(&self) -> &'static str {
-        match self {
-            Severity::Error => "erreur",
-            Severity::Warning => "avertissement",
-            Severity::Info => "info",
-        }
-    }
-}
+pub use crate::codes::{Code, Severity};
 
 /// Where a problem is: a JSON pointer in a model, or a file / sheet / cell in a workbook.
 #[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -94,7 +77,7 @@ impl Serialize for Location {
 /// One problem found in an input.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Diagnostic {
-    pub code: &'static str,
+    pub code: Code,
     pub severity: Severity,
     pub location: Location,
     pub message: String,
@@ -103,17 +86,11 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    /// A diagnostic for a rule of the table; its severity comes from the table.
-    pub fn new(code: &'static str, location: Location, message: impl Into<String>) -> Self {
-        let rule = rules::rule(code);
-        // Every code must be in the table; a new code without an entry is a bug.
-        debug_assert!(rule.is_some(), "{code} is not in rules::RULES");
-        let severity = rule
-            .map(|r: &RuleInfo| r.severity)
-            .unwrap_or(Severity::Error);
+    /// A diagnostic for a rule of the registry; its severity comes from the registry.
+    pub fn new(code: Code, location: Location, message: impl Into<String>) -> Self {
         Diagnostic {
             code,
-            severity,
+            severity: code.severity(),
             location,
             message: message.into(),
             value: None,
@@ -196,7 +173,7 @@ mod tests {
 
     #[test]
     fn sort_orders_cells_by_row_then_column() {
-        let mk = |c: &str| Diagnostic::new("CTG-E001", Location::cell(None, "S", c), "m");
+        let mk = |c: &str| Diagnostic::new(Code::E001, Location::cell(None, "S", c), "m");
         let mut d = vec![mk("B12"), mk("AA1"), mk("B7")];
         sort(&mut d);
         let cells: Vec<_> = d.iter().map(|d| d.location.cell.clone().unwrap()).collect();

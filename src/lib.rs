@@ -4,15 +4,14 @@
 //! See ARCHITECTURE.md for the map of modules and the path data takes.
 
 pub mod ao;
+pub mod codes;
 pub mod consolidate;
-pub mod consolidate_write;
 pub mod container;
 pub mod convention;
 pub mod diagnostic;
 pub mod docx;
 pub mod error;
-pub mod exemple;
-pub mod forms;
+pub mod fr;
 pub mod init;
 pub mod io;
 pub mod model;
@@ -21,9 +20,7 @@ pub mod render;
 pub mod returns;
 pub mod rules;
 pub mod schema;
-pub mod template;
 pub mod territory;
-pub mod word;
 pub mod workbook;
 
 pub use diagnostic::{Diagnostic, Location, Severity};

@@ -37,9 +37,7 @@ fn section(d: &Diagnostic) -> String {
     .to_string()
 }
 
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n > 1 { many } else { one })
-}
+use crate::fr::plural;
 
 /// Diagnostics grouped by section, then the counts line.
 pub fn diagnostics_text(diags: &[Diagnostic]) -> String {
@@ -206,7 +204,7 @@ pub fn territoire(query: &str, basis: Basis) -> Result<TerritoireView, String> {
 }
 
 fn pop(p: Option<u32>) -> String {
-    p.map(|p| ao::fr_int(p as u64))
+    p.map(|p| crate::fr::int(p as u64))
         .unwrap_or_else(|| "—".into())
 }
 
@@ -257,7 +255,7 @@ pub fn territoire_text(v: &TerritoireView) -> String {
             out.push_str(&format!(
                 "{:>8}· attention : à moins de 2 % du seuil de {} habitants\n",
                 "",
-                ao::fr_int(t as u64)
+                crate::fr::int(t as u64)
             ));
         }
     }

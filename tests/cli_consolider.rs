@@ -6,7 +6,7 @@ use common::*;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use ctg::forms::{FormSettings, form};
+use ctg::returns::forms::{FormSettings, form};
 use ctg::referentials::StatutAo;
 
 fn settings(date: &str) -> FormSettings {

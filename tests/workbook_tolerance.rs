@@ -180,7 +180,7 @@ fn partner_habits_are_tolerated_and_reported() {
     let codes: Vec<(&str, String)> = out
         .diagnostics
         .iter()
-        .map(|d| (d.code, d.location.to_string()))
+        .map(|d| (d.code.as_str(), d.location.to_string()))
         .collect();
     let has = |code: &str, cell: &str| codes.iter().any(|(c, l)| *c == code && l.ends_with(cell));
     assert!(has("CTG-W106", "Équipements!3"), "{codes:?}");

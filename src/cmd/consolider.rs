@@ -74,7 +74,7 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
-    let bytes = ctg::consolidate_write::write(&c, ctg_model.as_ref())?;
+    let bytes = ctg::consolidate::write::write(&c, ctg_model.as_ref())?;
     ctg::io::write_atomic(&a.sortie, &bytes)?;
     if let Some(m) = &a.modele {
         ctg::io::write_atomic(m, ctg::io::model_json(&c.model).as_bytes())?;

@@ -53,19 +53,19 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
         ctg::io::write_atomic(&p, &ctg::workbook::export(&ctg)?)?;
         p
     });
-    let settings = ctg::forms::FormSettings {
+    let settings = ctg::returns::forms::FormSettings {
         date: "2026-05-04".parse().expect("date"),
         trimestre: "2026-T2".into(),
         deadline: "30 juin 2026".into(),
         contact: "cooperation@caf29.example".into(),
     };
-    let forms = ctg::forms::all_forms(&ctg, &settings)?;
+    let forms = ctg::returns::forms::all_forms(&ctg, &settings)?;
     for f in &forms {
         ctg::io::write_atomic(&dir.join("formulaires").join(&f.file_name), &f.bytes)?;
     }
     written.push(dir.join("formulaires"));
-    let samples = ctg::exemple::returns(12, 2026, 0.5)?;
-    let mut manifest = String::from(ctg::exemple::MANIFEST_HEADER);
+    let samples = ctg::returns::exemple::returns(12, 2026, 0.5)?;
+    let mut manifest = String::from(ctg::returns::exemple::MANIFEST_HEADER);
     let mut validation = String::new();
     let mut returns_errors = 0;
     for g in &samples {
@@ -112,7 +112,7 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
     );
     ctg::io::write_atomic(
         &dir.join("consolide-territoire.xlsx"),
-        &ctg::consolidate_write::write(&cons, Some(&ctg))?,
+        &ctg::consolidate::write::write(&cons, Some(&ctg))?,
     )?;
     ctg::io::write_atomic(
         &dir.join("consolide-territoire.json"),
@@ -134,7 +134,7 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
     );
     ctg::io::write_atomic(
         &dir.join("consolide-retours.xlsx"),
-        &ctg::consolidate_write::write(&cons2, Some(&ctg))?,
+        &ctg::consolidate::write::write(&cons2, Some(&ctg))?,
     )?;
     written.extend([
         dir.join("consolide-territoire.xlsx"),
@@ -165,7 +165,7 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
     )?;
     written.push(docx.clone());
     let (reimport, _) =
-        ctg::word::import(&std::fs::read(&docx).map_err(|source| ctg::Error::Read {
+        ctg::docx::import(&std::fs::read(&docx).map_err(|source| ctg::Error::Read {
             path: docx.clone(),
             source,
         })?)

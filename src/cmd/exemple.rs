@@ -26,9 +26,9 @@ pub struct Args {
 
 pub fn run(k: Kind) -> ctg::Result<ExitCode> {
     let Kind::Retours(a) = k;
-    let mut manifest = String::from(ctg::exemple::MANIFEST_HEADER);
+    let mut manifest = String::from(ctg::returns::exemple::MANIFEST_HEADER);
     let (mut count, mut files) = (0, 0);
-    ctg::exemple::returns_into(a.nombre, a.graine, a.taux_erreurs, &mut |g| {
+    ctg::returns::exemple::returns_into(a.nombre, a.graine, a.taux_erreurs, &mut |g| {
         ctg::io::write_atomic(&a.sortie.join(&g.file_name), &g.bytes)?;
         for i in &g.injections {
             manifest.push_str(&i.tsv_line());

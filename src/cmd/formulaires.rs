@@ -2,7 +2,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use chrono::NaiveDate;
-use ctg::forms::{FormSettings, all_forms, quarter_for};
+use ctg::returns::forms::{FormSettings, all_forms, quarter_for};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -29,8 +29,8 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
     let ctg = ctg::io::read_model(&a.fichier)?;
     let date = a.date.unwrap_or_else(|| chrono::Local::now().date_naive());
     let trimestre = match a.trimestre {
-        Some(t) => ctg::rules::parse_quarter(&t)
-            .map(|(y, q)| format!("{y}-T{q}"))
+        Some(t) => ctg::fr::Quarter::parse_lenient(&t)
+            .map(|q| q.to_string())
             .ok_or_else(|| {
                 ctg::Error::Invalid(format!(
                     "trimestre « {t} » invalide (forme attendue : 2026-T2)"

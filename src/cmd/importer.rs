@@ -53,7 +53,7 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
 
 fn import_word(bytes: &[u8], name: &str, a: &Args) -> ctg::Result<ExitCode> {
     let (model, report) =
-        ctg::word::import(bytes).map_err(|(_, m)| ctg::Error::Invalid(format!("{name} : {m}")))?;
+        ctg::docx::import(bytes).map_err(|(_, m)| ctg::Error::Invalid(format!("{name} : {m}")))?;
     ctg::io::write_atomic(&a.sortie, ctg::io::model_json(&model).as_bytes())?;
     match a.format {
         Format::Json => super::print_json(

@@ -49,12 +49,12 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
         ctg.convention
             .periode
             .debut
-            .map(ctg::rules::fr_date)
+            .map(ctg::fr::date)
             .unwrap_or_default(),
         ctg.convention
             .periode
             .fin
-            .map(ctg::rules::fr_date)
+            .map(ctg::fr::date)
             .unwrap_or_default(),
         a.sortie.display()
     );

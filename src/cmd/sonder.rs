@@ -33,7 +33,7 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
                 Ok(ExitCode::from(1))
             }
         },
-        Ok(f) => match ctg::word::import(&bytes) {
+        Ok(f) => match ctg::docx::import(&bytes) {
             Ok((model, report)) => {
                 println!(
                     "lu : {}, {} paragraphes, {} tableaux, {} fiches-action",

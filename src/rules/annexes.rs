@@ -1,6 +1,7 @@
 //! Annexe 2 and projection rules: known collectivités, whole places, non-negative ETP and
 //! costs, years inside the period.
 
+use crate::codes::Code;
 use chrono::Datelike;
 
 use super::Ctx;
@@ -17,11 +18,11 @@ pub fn check(ctx: &Ctx, d: &mut Vec<Diagnostic>) {
     for (i, e) in ctg.equipements.iter().enumerate() {
         let at = |f: &str| Location::pointer(format!("/equipements/{i}/{f}"));
         if !known_collectivite(ctg, &e.collectivite) {
-            d.push(Diagnostic::new("CTG-E043", at("collectivite"), format!("l'équipement « {} » est rattaché à « {} », qui n'est ni une commune ni l'EPCI du territoire", e.nom, e.collectivite)).value(&e.collectivite));
+            d.push(Diagnostic::new(Code::E043, at("collectivite"), format!("l'équipement « {} » est rattaché à « {} », qui n'est ni une commune ni l'EPCI du territoire", e.nom, e.collectivite)).value(&e.collectivite));
         }
         if e.type_structure == TypeStructure::Autre && e.libelle_autre.trim().is_empty() {
             d.push(Diagnostic::new(
-                "CTG-E045",
+                Code::E045,
                 at("libelle_autre"),
                 format!(
                     "l'équipement « {} » est de type « Autres » sans préciser lequel",
@@ -31,7 +32,7 @@ pub fn check(ctx: &Ctx, d: &mut Vec<Diagnostic>) {
         }
         if e.nom.trim().is_empty() {
             d.push(Diagnostic::new(
-                "CTG-W046",
+                Code::W046,
                 at("nom"),
                 format!(
                     "un équipement de type « {} » n'a pas de nom",
@@ -48,7 +49,7 @@ pub fn check(ctx: &Ctx, d: &mut Vec<Diagnostic>) {
         .zip(ctg.convention.periode.fin.map(|d| d.year()));
     for (i, p) in ctg.projections.iter().enumerate() {
         if !known_collectivite(ctg, &p.ao) {
-            d.push(Diagnostic::new("CTG-E043", Location::pointer(format!("/projections/{i}/ao")), format!("le tableau de projection désigne « {} », qui n'est ni une commune ni l'EPCI du territoire", p.ao)).value(&p.ao));
+            d.push(Diagnostic::new(Code::E043, Location::pointer(format!("/projections/{i}/ao")), format!("le tableau de projection désigne « {} », qui n'est ni une commune ni l'EPCI du territoire", p.ao)).value(&p.ao));
         }
         for (j, l) in p.lignes.iter().enumerate() {
             let base = format!("/projections/{i}/lignes/{j}");
@@ -69,7 +70,7 @@ pub fn check(ctx: &Ctx, d: &mut Vec<Diagnostic>) {
                 {
                     d.push(
                         Diagnostic::new(
-                            "CTG-E040",
+                            Code::E040,
                             Location::pointer(format!("{base}/annees/{k}/annee")),
                             format!(
                                 "{} : l'année {} est hors de la période {y0}-{y1}",
@@ -87,7 +88,7 @@ pub fn check(ctx: &Ctx, d: &mut Vec<Diagnostic>) {
                 {
                     d.push(
                         Diagnostic::new(
-                            "CTG-E044",
+                            Code::E044,
                             Location::pointer(format!("{base}/investissements/{k}/cout")),
                             format!("coût négatif pour le projet « {} »", inv.description),
                         )
@@ -104,7 +105,7 @@ fn check_value(d: &mut Vec<Diagnostic>, unite: Unite, mode: &str, v: f64, at: St
         Unite::Etp if v < 0.0 || !v.is_finite() => {
             d.push(
                 Diagnostic::new(
-                    "CTG-E042",
+                    Code::E042,
                     Location::pointer(at),
                     format!("{mode} : {v} ETP, un nombre d'ETP ne peut être négatif"),
                 )
@@ -114,7 +115,7 @@ fn check_value(d: &mut Vec<Diagnostic>, unite: Unite, mode: &str, v: f64, at: St
         Unite::Places | Unite::Nombre if v < 0.0 || v.fract() != 0.0 || !v.is_finite() => {
             d.push(
                 Diagnostic::new(
-                    "CTG-E041",
+                    Code::E041,
                     Location::pointer(at),
                     format!(
                         "{mode} : {v} {} n'est pas un entier positif ou nul",
@@ -138,7 +139,7 @@ mod tests {
     fn sample_annexes_are_clean() {
         let c = codes(&sample());
         for code in [
-            "CTG-E040", "CTG-E041", "CTG-E042", "CTG-E043", "CTG-E044", "CTG-E045", "CTG-W046",
+            Code::E040, Code::E041, Code::E042, Code::E043, Code::E044, Code::E045, Code::W046,
         ] {
             assert!(!c.contains(&code), "{code}");
         }
@@ -163,7 +164,7 @@ mod tests {
             .unwrap();
         rpe.actuel = Some(-1.0);
         let c = codes(&ctg);
-        assert!(c.contains(&"CTG-E040") && c.contains(&"CTG-E041") && c.contains(&"CTG-E042"));
+        assert!(c.contains(&Code::E040) && c.contains(&Code::E041) && c.contains(&Code::E042));
         // Decimal ETP are fine.
         let mut ctg = sample();
         let rpe = ctg.projections[0]
@@ -172,7 +173,7 @@ mod tests {
             .find(|l| l.mode == ModeAccueil::Rpe)
             .unwrap();
         rpe.actuel = Some(1.5);
-        assert!(!has(&ctg, "CTG-E042"));
+        assert!(!has(&ctg, Code::E042));
     }
 
     #[test]
@@ -188,7 +189,7 @@ mod tests {
             .unwrap();
         line.investissements[0].cout = Some(-5.0);
         let c = codes(&ctg);
-        assert!(c.contains(&"CTG-E043") && c.contains(&"CTG-E044"));
+        assert!(c.contains(&Code::E043) && c.contains(&Code::E044));
     }
 
     #[test]
@@ -198,6 +199,6 @@ mod tests {
         ctg.equipements[0].libelle_autre.clear();
         ctg.equipements[1].nom.clear();
         let c = codes(&ctg);
-        assert!(c.contains(&"CTG-E045") && c.contains(&"CTG-W046"));
+        assert!(c.contains(&Code::E045) && c.contains(&Code::W046));
     }
 }

@@ -1,10 +1,12 @@
 //! Autorité organisatrice rules (CASF L.214-1-3, L.214-2, D.214-10-1): competences each
 //! commune must exercise, the RPE and the schéma contents above 10 000 inhabitants.
 
+use crate::codes::Code;
 use chrono::NaiveDate;
 
 use super::Ctx;
-use crate::ao::{self, Basis, Holder, SEUIL_PLANIFICATION, SEUIL_SCHEMA_RPE, fr_int};
+use crate::ao::{self, Basis, Holder, SEUIL_PLANIFICATION, SEUIL_SCHEMA_RPE};
+use crate::fr::int as fr_int;
 use crate::diagnostic::{Diagnostic, Location};
 use crate::model::Ctg;
 use crate::referentials::{CompetenceAo, Referential, StatutAo, TypeStructure, normalize};
@@ -20,7 +22,7 @@ pub fn check(ctx: &Ctx, d: &mut Vec<Diagnostic>) {
         if rpe_applies && h.population > SEUIL_SCHEMA_RPE as u64 && !has_rpe(ctx.ctg, &h.code) {
             d.push(
                 Diagnostic::new(
-                    "CTG-E013",
+                    Code::E013,
                     Location::pointer(h.pointer.clone()),
                     format!("{} ({} habitants, {}) exerce le soutien à la qualité : il lui faut un relais petite enfance dans sa liste d'équipements (annexe 2)", h.nom, fr_int(h.population), ctx.basis.label()),
                 )
@@ -33,7 +35,7 @@ pub fn check(ctx: &Ctx, d: &mut Vec<Diagnostic>) {
             for missing in schema_gaps(ctx.ctg, &h) {
                 d.push(
                     Diagnostic::new(
-                        "CTG-E014",
+                        Code::E014,
                         Location::pointer(h.pointer.clone()),
                         format!("{} ({} habitants) planifie l'offre : la CTG doit contenir {missing} pour tenir lieu de schéma pluriannuel", h.nom, fr_int(h.population)),
                     )
@@ -53,8 +55,8 @@ fn communes(ctx: &Ctx, d: &mut Vec<Diagnostic>) {
         let at = |f: &str| Location::pointer(format!("/territoire/communes/{i}/{f}"));
         let pop = ao::population(c, ctx.basis);
         for (comp, code) in [
-            (CompetenceAo::Recensement, "CTG-E010"),
-            (CompetenceAo::Information, "CTG-E011"),
+            (CompetenceAo::Recensement, Code::E010),
+            (CompetenceAo::Information, Code::E011),
         ] {
             if c.competences.get(comp) == StatutAo::NonExercee {
                 d.push(
@@ -73,7 +75,7 @@ fn communes(ctx: &Ctx, d: &mut Vec<Diagnostic>) {
         }
         match pop {
             None => d.push(Diagnostic::new(
-                "CTG-W018",
+                Code::W018,
                 at(population_field(ctx.basis)),
                 format!(
                     "{} : {} inconnue, seuils non vérifiables",
@@ -87,7 +89,7 @@ fn communes(ctx: &Ctx, d: &mut Vec<Diagnostic>) {
                         if c.competences.get(comp) == StatutAo::NonExercee {
                             d.push(
                                 Diagnostic::new(
-                                    "CTG-E012",
+                                    Code::E012,
                                     at(&format!("competences/{}", comp.code())),
                                     format!("{} compte {} habitants ({}, plus de 3 500) : « {} » est obligatoire", c.nom, fr_int(p as u64), ctx.basis.label(), comp.short()),
                                 )
@@ -112,7 +114,7 @@ fn communes(ctx: &Ctx, d: &mut Vec<Diagnostic>) {
                 if c.competences.get(*comp) == StatutAo::Transferee {
                     d.push(
                         Diagnostic::new(
-                            "CTG-E017",
+                            Code::E017,
                             at(&format!("competences/{}", comp.code())),
                             format!(
                                 "{} transfère « {} » à l'EPCI, mais la CTG ne désigne pas d'EPCI",
@@ -132,7 +134,7 @@ fn near(d: &mut Vec<Diagnostic>, nom: &str, p: u64, pointer: String, basis: Basi
     let t = ao::near_threshold(p as u32).unwrap_or(0);
     d.push(
         Diagnostic::new(
-            "CTG-I016",
+            Code::I016,
             Location::pointer(pointer),
             format!("{nom} : {} habitants ({}), à moins de 2 % du seuil de {} : vérifiez le millésime et la base de population", fr_int(p), basis.label(), fr_int(t as u64)),
         )
@@ -175,7 +177,7 @@ fn epci_population(ctx: &Ctx, d: &mut Vec<Diagnostic>) {
         {
             d.push(
                 Diagnostic::new(
-                    "CTG-W015",
+                    Code::W015,
                     Location::pointer(format!("/territoire/epci/{field}")),
                     format!(
                         "{} : {} déclarée {}, somme des communes {}",
@@ -253,8 +255,8 @@ mod tests {
     fn sample_ao_is_clean() {
         let c = codes(&sample());
         for code in [
-            "CTG-E010", "CTG-E011", "CTG-E012", "CTG-E013", "CTG-E014", "CTG-W015", "CTG-E017",
-            "CTG-W018",
+            Code::E010, Code::E011, Code::E012, Code::E013, Code::E014, Code::W015, Code::E017,
+            Code::W018,
         ] {
             assert!(!c.contains(&code), "{code}");
         }
@@ -265,8 +267,8 @@ mod tests {
         let mut ctg = sample();
         ctg.territoire.communes[6].competences.recensement = StatutAo::NonExercee;
         ctg.territoire.communes[5].competences.information = StatutAo::NonExercee;
-        assert!(has(&ctg, "CTG-E010"));
-        assert!(has(&ctg, "CTG-E011"));
+        assert!(has(&ctg, Code::E010));
+        assert!(has(&ctg, Code::E011));
     }
 
     #[test]
@@ -279,7 +281,7 @@ mod tests {
             .find(|c| c.insee == "29006")
             .unwrap(); // Bénodet
         c.competences.planification = StatutAo::NonExercee;
-        assert!(has(&ctg, "CTG-E012"));
+        assert!(has(&ctg, Code::E012));
         // Pleuven (about 3 386) may leave it.
         let mut ctg = sample();
         let c = ctg
@@ -289,7 +291,7 @@ mod tests {
             .find(|c| c.insee == "29161")
             .unwrap();
         c.competences.planification = StatutAo::NonExercee;
-        assert!(!has(&ctg, "CTG-E012"));
+        assert!(!has(&ctg, Code::E012));
     }
 
     #[test]
@@ -307,13 +309,13 @@ mod tests {
             verify(&ctg, Basis::Totale)
                 .diagnostics
                 .iter()
-                .any(|d| d.code == "CTG-E012")
+                .any(|d| d.code == Code::E012)
         );
         assert!(
             !verify(&ctg, Basis::Municipale)
                 .diagnostics
                 .iter()
-                .any(|d| d.code == "CTG-E012")
+                .any(|d| d.code == Code::E012)
         );
     }
 
@@ -322,7 +324,7 @@ mod tests {
         let mut ctg = sample();
         ctg.equipements
             .retain(|e| e.type_structure != TypeStructure::Rpe);
-        assert!(has(&ctg, "CTG-E013"));
+        assert!(has(&ctg, Code::E013));
     }
 
     #[test]
@@ -333,7 +335,7 @@ mod tests {
         let e = v
             .diagnostics
             .iter()
-            .find(|d| d.code == "CTG-E014")
+            .find(|d| d.code == Code::E014)
             .expect("E014");
         assert!(e.message.contains("tableau de projection"), "{}", e.message);
     }
@@ -342,13 +344,13 @@ mod tests {
     fn epci_population_consistency() {
         let mut ctg = sample();
         ctg.territoire.epci.as_mut().unwrap().population_totale = Some(40_000);
-        assert!(has(&ctg, "CTG-W015"));
+        assert!(has(&ctg, Code::W015));
     }
 
     #[test]
     fn near_threshold_notice() {
         // La Forêt-Fouesnant: 3 570 totale, exactly 2 % above 3 500.
-        assert!(has(&sample(), "CTG-I016"));
+        assert!(has(&sample(), Code::I016));
         let mut ctg = sample();
         for c in &mut ctg.territoire.communes {
             c.population_totale = c.population_totale.map(|p| p + 200);
@@ -358,7 +360,7 @@ mod tests {
             !verify(&ctg, Basis::Totale)
                 .diagnostics
                 .iter()
-                .any(|d| d.code == "CTG-I016")
+                .any(|d| d.code == Code::I016)
         );
     }
 
@@ -366,7 +368,7 @@ mod tests {
     fn transfer_without_epci() {
         let mut ctg = sample();
         ctg.territoire.epci = None;
-        assert!(has(&ctg, "CTG-E017"));
+        assert!(has(&ctg, Code::E017));
     }
 
     #[test]
@@ -374,6 +376,6 @@ mod tests {
         let mut ctg = sample();
         ctg.territoire.communes[0].population_totale = None;
         ctg.territoire.communes[0].insee = "99999".into();
-        assert!(has(&ctg, "CTG-W018"));
+        assert!(has(&ctg, Code::W018));
     }
 }

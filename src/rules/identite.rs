@@ -1,6 +1,7 @@
 //! Identity rules: INSEE codes and SIRENs exist, communes belong to the EPCI, declared
 //! names and populations agree with the referential.
 
+use crate::codes::Code;
 use super::Ctx;
 use crate::diagnostic::{Diagnostic, Location};
 use crate::referentials::normalize;
@@ -13,7 +14,7 @@ pub fn check(ctx: &Ctx, d: &mut Vec<Diagnostic>) {
         if let Err(why) = check_siren(&e.siren) {
             d.push(
                 Diagnostic::new(
-                    "CTG-E022",
+                    Code::E022,
                     Location::pointer("/territoire/epci/siren"),
                     format!("SIREN de l'EPCI invalide : {why}"),
                 )
@@ -23,7 +24,7 @@ pub fn check(ctx: &Ctx, d: &mut Vec<Diagnostic>) {
             if normalize(re.nom) != normalize(&e.nom) {
                 d.push(
                     Diagnostic::new(
-                        "CTG-W026",
+                        Code::W026,
                         Location::pointer("/territoire/epci/nom"),
                         format!(
                             "l'EPCI {} s'appelle « {} » dans le référentiel",
@@ -37,7 +38,7 @@ pub fn check(ctx: &Ctx, d: &mut Vec<Diagnostic>) {
                 if !t.communes.iter().any(|c| c.insee == m.insee) {
                     d.push(
                         Diagnostic::new(
-                            "CTG-W027",
+                            Code::W027,
                             Location::pointer("/territoire/communes"),
                             format!(
                                 "{} ({}), membre de {}, n'est pas dans le territoire de la CTG",
@@ -51,7 +52,7 @@ pub fn check(ctx: &Ctx, d: &mut Vec<Diagnostic>) {
         } else {
             d.push(
                 Diagnostic::new(
-                    "CTG-E023",
+                    Code::E023,
                     Location::pointer("/territoire/epci/siren"),
                     format!(
                         "aucun EPCI de SIREN {} dans le référentiel ({})",
@@ -67,7 +68,7 @@ pub fn check(ctx: &Ctx, d: &mut Vec<Diagnostic>) {
         if let Err(why) = check_insee(&c.insee) {
             d.push(
                 Diagnostic::new(
-                    "CTG-E020",
+                    Code::E020,
                     at("insee"),
                     format!("code INSEE de {} mal formé : {why}", c.nom),
                 )
@@ -78,7 +79,7 @@ pub fn check(ctx: &Ctx, d: &mut Vec<Diagnostic>) {
         let Some(rc) = r.commune(&c.insee) else {
             d.push(
                 Diagnostic::new(
-                    "CTG-E021",
+                    Code::E021,
                     at("insee"),
                     format!(
                         "aucune commune actuelle de code {} dans le référentiel ({})",
@@ -92,7 +93,7 @@ pub fn check(ctx: &Ctx, d: &mut Vec<Diagnostic>) {
         if normalize(rc.nom) != normalize(&c.nom) {
             d.push(
                 Diagnostic::new(
-                    "CTG-W026",
+                    Code::W026,
                     at("nom"),
                     format!(
                         "la commune {} s'appelle « {} » dans le référentiel",
@@ -108,7 +109,7 @@ pub fn check(ctx: &Ctx, d: &mut Vec<Diagnostic>) {
             let actual = r.epci(rc.epci).map(|x| x.nom).unwrap_or("aucun EPCI");
             d.push(
                 Diagnostic::new(
-                    "CTG-E024",
+                    Code::E024,
                     at("insee"),
                     format!("{} n'appartient pas à {} mais à {}", rc.nom, e.nom, actual),
                 )
@@ -132,7 +133,7 @@ pub fn check(ctx: &Ctx, d: &mut Vec<Diagnostic>) {
             {
                 d.push(
                     Diagnostic::new(
-                        "CTG-W025",
+                        Code::W025,
                         at(field),
                         format!(
                             "{} : {} déclarée {}, référentiel {} ({})",
@@ -158,8 +159,8 @@ mod tests {
     fn sample_identity_is_clean() {
         let c = codes(&sample());
         for code in [
-            "CTG-E020", "CTG-E021", "CTG-E022", "CTG-E023", "CTG-E024", "CTG-W025", "CTG-W026",
-            "CTG-W027",
+            Code::E020, Code::E021, Code::E022, Code::E023, Code::E024, Code::W025, Code::W026,
+            Code::W027,
         ] {
             assert!(!c.contains(&code), "{code}");
         }
@@ -169,18 +170,18 @@ mod tests {
     fn malformed_and_unknown_insee() {
         let mut ctg = sample();
         ctg.territoire.communes[1].insee = "2906".into();
-        assert!(has(&ctg, "CTG-E020"));
+        assert!(has(&ctg, Code::E020));
         ctg.territoire.communes[1].insee = "29999".into();
-        assert!(has(&ctg, "CTG-E021"));
+        assert!(has(&ctg, Code::E021));
     }
 
     #[test]
     fn bad_and_unknown_siren() {
         let mut ctg = sample();
         ctg.territoire.epci.as_mut().unwrap().siren = "242900661".into();
-        assert!(has(&ctg, "CTG-E022"));
+        assert!(has(&ctg, Code::E022));
         ctg.territoire.epci.as_mut().unwrap().siren = "000000000".into();
-        assert!(has(&ctg, "CTG-E023"));
+        assert!(has(&ctg, Code::E023));
     }
 
     #[test]
@@ -190,8 +191,8 @@ mod tests {
         ctg.territoire.communes[6].nom = "Brest".into();
         ctg.territoire.communes[6].population_municipale = None;
         ctg.territoire.communes[6].population_totale = None;
-        assert!(has(&ctg, "CTG-E024"));
-        assert!(has(&ctg, "CTG-W027"));
+        assert!(has(&ctg, Code::E024));
+        assert!(has(&ctg, Code::W027));
     }
 
     #[test]
@@ -200,12 +201,12 @@ mod tests {
         ctg.territoire.communes[0].population_totale = Some(9_000);
         ctg.territoire.communes[0].nom = "Fouesnant-les-Glénan".into();
         let v = crate::rules::verify(&ctg, crate::ao::Basis::Totale);
-        let w = v.diagnostics.iter().find(|d| d.code == "CTG-W025").unwrap();
+        let w = v.diagnostics.iter().find(|d| d.code == Code::W025).unwrap();
         assert!(
             w.message.contains("9000") && w.message.contains("10710"),
             "{}",
             w.message
         );
-        assert!(has(&ctg, "CTG-W026"));
+        assert!(has(&ctg, Code::W026));
     }
 }

@@ -1,5 +1,6 @@
 //! Period rules: the convention runs from `debut` to at most 31 December of year N+4.
 
+use crate::codes::Code;
 use chrono::{Datelike, NaiveDate};
 
 use super::Ctx;
@@ -10,7 +11,7 @@ pub fn check(ctx: &Ctx, d: &mut Vec<Diagnostic>) {
     let (Some(debut), Some(fin)) = (p.debut, p.fin) else {
         let missing = if p.debut.is_none() { "debut" } else { "fin" };
         d.push(Diagnostic::new(
-            "CTG-E004",
+            Code::E004,
             Location::pointer(format!("/convention/periode/{missing}")),
             format!(
                 "la date de {} de la convention n'est pas renseignée",
@@ -22,12 +23,12 @@ pub fn check(ctx: &Ctx, d: &mut Vec<Diagnostic>) {
     if fin <= debut {
         d.push(
             Diagnostic::new(
-                "CTG-E001",
+                Code::E001,
                 Location::pointer("/convention/periode/fin"),
                 format!(
                     "la fin ({}) n'est pas postérieure au début ({})",
-                    fr_date(fin),
-                    fr_date(debut)
+                    crate::fr::date(fin),
+                    crate::fr::date(debut)
                 ),
             )
             .value(fin),
@@ -39,11 +40,11 @@ pub fn check(ctx: &Ctx, d: &mut Vec<Diagnostic>) {
     if fin > max {
         d.push(
             Diagnostic::new(
-                "CTG-E002",
+                Code::E002,
                 Location::pointer("/convention/periode/fin"),
                 format!(
                     "la fin ({}) dépasse le 31 décembre {} (année de début + 4)",
-                    fr_date(fin),
+                    crate::fr::date(fin),
                     debut.year() + 4
                 ),
             )
@@ -54,7 +55,7 @@ pub fn check(ctx: &Ctx, d: &mut Vec<Diagnostic>) {
     if !(3.95..=5.05).contains(&years) {
         d.push(
             Diagnostic::new(
-                "CTG-W003",
+                Code::W003,
                 Location::pointer("/convention/periode"),
                 format!(
                     "la convention dure {:.1} ans, hors de l'intervalle habituel de 4 à 5 ans",
@@ -65,30 +66,6 @@ pub fn check(ctx: &Ctx, d: &mut Vec<Diagnostic>) {
             .value(format!("{debut} → {fin}")),
         );
     }
-}
-
-/// «1er janvier 2026», as written in a convention.
-pub fn fr_date(d: NaiveDate) -> String {
-    const MONTHS: [&str; 12] = [
-        "janvier",
-        "février",
-        "mars",
-        "avril",
-        "mai",
-        "juin",
-        "juillet",
-        "août",
-        "septembre",
-        "octobre",
-        "novembre",
-        "décembre",
-    ];
-    let day = if d.day() == 1 {
-        "1er".to_string()
-    } else {
-        d.day().to_string()
-    };
-    format!("{day} {} {}", MONTHS[d.month0() as usize], d.year())
 }
 
 #[cfg(test)]
@@ -103,7 +80,7 @@ mod tests {
     #[test]
     fn sample_period_is_valid() {
         let c = codes(&sample());
-        for code in ["CTG-E001", "CTG-E002", "CTG-W003", "CTG-E004"] {
+        for code in [Code::E001, Code::E002, Code::W003, Code::E004] {
             assert!(!c.contains(&code), "{code}");
         }
     }
@@ -112,39 +89,39 @@ mod tests {
     fn end_before_start() {
         let mut ctg = sample();
         ctg.convention.periode.fin = date("2025-06-30");
-        assert!(has(&ctg, "CTG-E001"));
+        assert!(has(&ctg, Code::E001));
     }
 
     #[test]
     fn end_after_n_plus_4() {
         let mut ctg = sample();
         ctg.convention.periode.fin = date("2031-01-31");
-        assert!(has(&ctg, "CTG-E002"));
+        assert!(has(&ctg, Code::E002));
     }
 
     #[test]
     fn unusual_duration() {
         let mut ctg = sample();
         ctg.convention.periode.fin = date("2027-12-31");
-        assert!(has(&ctg, "CTG-W003"));
-        assert!(!has(&ctg, "CTG-E002"));
+        assert!(has(&ctg, Code::W003));
+        assert!(!has(&ctg, Code::E002));
     }
 
     #[test]
     fn missing_dates() {
         let mut ctg = sample();
         ctg.convention.periode.debut = None;
-        assert!(has(&ctg, "CTG-E004"));
+        assert!(has(&ctg, Code::E004));
     }
 
     #[test]
     fn french_dates() {
         assert_eq!(
-            fr_date(NaiveDate::from_ymd_opt(2026, 1, 1).unwrap()),
+            crate::fr::date(NaiveDate::from_ymd_opt(2026, 1, 1).unwrap()),
             "1er janvier 2026"
         );
         assert_eq!(
-            fr_date(NaiveDate::from_ymd_opt(2030, 12, 31).unwrap()),
+            crate::fr::date(NaiveDate::from_ymd_opt(2030, 12, 31).unwrap()),
             "31 décembre 2030"
         );
     }

@@ -1,6 +1,7 @@
 //! Action plan rules: Axe 1 present, fiches complete and unique, échéancier and follow-up
 //! inside the period.
 
+use crate::codes::Code;
 use chrono::Datelike;
 
 use super::Ctx;
@@ -16,13 +17,13 @@ pub fn check(ctx: &Ctx, d: &mut Vec<Diagnostic>) {
         .zip(ctg.convention.periode.fin.map(|d| d.year()));
     if ctg.socle_axes().is_empty() {
         d.push(Diagnostic::new(
-            "CTG-E030",
+            Code::E030,
             Location::pointer("/axes"),
             "le plan n'a pas d'axe 1 « accueil du jeune enfant » (socle minimum)",
         ));
     } else if ctg.socle_fiches().is_empty() {
         d.push(Diagnostic::new(
-            "CTG-E030",
+            Code::E030,
             Location::pointer("/fiches"),
             "l'axe 1 « accueil du jeune enfant » (socle minimum) n'a aucune fiche-action",
         ));
@@ -38,7 +39,7 @@ pub fn check(ctx: &Ctx, d: &mut Vec<Diagnostic>) {
         if !seen.insert(f.id.as_str()) {
             d.push(
                 Diagnostic::new(
-                    "CTG-E031",
+                    Code::E031,
                     at("id"),
                     format!("l'identifiant {} est déjà pris par une autre fiche", f.id),
                 )
@@ -47,14 +48,14 @@ pub fn check(ctx: &Ctx, d: &mut Vec<Diagnostic>) {
         }
         if f.titre.trim().is_empty() {
             d.push(Diagnostic::new(
-                "CTG-E032",
+                Code::E032,
                 at("titre"),
                 format!("la fiche {} n'a pas d'intitulé", f.id),
             ));
         }
         if f.pilote.trim().is_empty() {
             d.push(Diagnostic::new(
-                "CTG-E033",
+                Code::E033,
                 at("pilote"),
                 format!("{name} n'a pas de pilote"),
             ));
@@ -62,7 +63,7 @@ pub fn check(ctx: &Ctx, d: &mut Vec<Diagnostic>) {
         if !ctg.axes.iter().any(|a| a.id == f.axe) {
             d.push(
                 Diagnostic::new(
-                    "CTG-E034",
+                    Code::E034,
                     at("axe"),
                     format!("{name} se rattache à un axe « {} » qui n'existe pas", f.axe),
                 )
@@ -71,7 +72,7 @@ pub fn check(ctx: &Ctx, d: &mut Vec<Diagnostic>) {
         }
         if f.indicateurs.iter().all(|x| x.libelle.trim().is_empty()) {
             d.push(Diagnostic::new(
-                "CTG-E035",
+                Code::E035,
                 at("indicateurs"),
                 format!("{name} n'a aucun indicateur d'évaluation"),
             ));
@@ -90,7 +91,7 @@ pub fn check(ctx: &Ctx, d: &mut Vec<Diagnostic>) {
                 };
                 let (a, b) = years.unwrap_or_default();
                 d.push(
-                    Diagnostic::new("CTG-E036", Location::pointer(format!("/fiches/{i}/echeancier/{j}")), format!("{name} : l'échéance {span} sort de la période {a}-{b} ou finit avant de commencer"))
+                    Diagnostic::new(Code::E036, Location::pointer(format!("/fiches/{i}/echeancier/{j}")), format!("{name} : l'échéance {span} sort de la période {a}-{b} ou finit avant de commencer"))
                         .value(span),
                 );
             }
@@ -101,7 +102,7 @@ pub fn check(ctx: &Ctx, d: &mut Vec<Diagnostic>) {
         if !ctg.fiches.iter().any(|f| f.id == s.fiche) {
             d.push(
                 Diagnostic::new(
-                    "CTG-E037",
+                    Code::E037,
                     at("fiche"),
                     format!(
                         "le suivi désigne une fiche « {} » qui n'existe pas",
@@ -111,10 +112,10 @@ pub fn check(ctx: &Ctx, d: &mut Vec<Diagnostic>) {
                 .value(&s.fiche),
             );
         }
-        match parse_quarter(&s.trimestre) {
+        match crate::fr::Quarter::parse_canonical(&s.trimestre).map(|q| (q.year, q.q)) {
             None => d.push(
                 Diagnostic::new(
-                    "CTG-E038",
+                    Code::E038,
                     at("trimestre"),
                     format!(
                         "« {} » n'est pas un trimestre de la forme 2026-T1",
@@ -133,7 +134,7 @@ pub fn check(ctx: &Ctx, d: &mut Vec<Diagnostic>) {
                     {
                         d.push(
                             Diagnostic::new(
-                                "CTG-E038",
+                                Code::E038,
                                 at("trimestre"),
                                 format!(
                                     "le trimestre {} est hors de la période de la convention",
@@ -151,7 +152,7 @@ pub fn check(ctx: &Ctx, d: &mut Vec<Diagnostic>) {
         {
             d.push(
                 Diagnostic::new(
-                    "CTG-E039",
+                    Code::E039,
                     at("avancement"),
                     format!("avancement de {p} % pour la fiche {}", s.fiche),
                 )
@@ -161,26 +162,17 @@ pub fn check(ctx: &Ctx, d: &mut Vec<Diagnostic>) {
     }
 }
 
-/// `2026-T1` → (2026, 1).
-pub fn parse_quarter(s: &str) -> Option<(i32, u32)> {
-    let (y, q) = s.trim().split_once("-T")?;
-    let y: i32 = y.parse().ok().filter(|y| (1900..=2200).contains(y))?;
-    let q: u32 = q.parse().ok().filter(|q| (1..=4).contains(q))?;
-    (y.to_string().len() == 4).then_some((y, q))
-}
-
 #[cfg(test)]
 mod tests {
     use super::super::testutil::*;
-    use super::parse_quarter;
     use crate::model::Echeance;
 
     #[test]
     fn sample_plan_is_clean() {
         let c = codes(&sample());
         for code in [
-            "CTG-E030", "CTG-E031", "CTG-E032", "CTG-E033", "CTG-E034", "CTG-E035", "CTG-E036",
-            "CTG-E037", "CTG-E038", "CTG-E039",
+            Code::E030, Code::E031, Code::E032, Code::E033, Code::E034, Code::E035, Code::E036,
+            Code::E037, Code::E038, Code::E039,
         ] {
             assert!(!c.contains(&code), "{code}");
         }
@@ -191,9 +183,9 @@ mod tests {
         let mut ctg = sample();
         let socle: Vec<String> = ctg.socle_axes().iter().map(|a| a.id.clone()).collect();
         ctg.fiches.retain(|f| !socle.contains(&f.axe));
-        assert!(has(&ctg, "CTG-E030"));
+        assert!(has(&ctg, Code::E030));
         ctg.axes.retain(|a| !socle.contains(&a.id));
-        assert!(has(&ctg, "CTG-E030"));
+        assert!(has(&ctg, Code::E030));
     }
 
     #[test]
@@ -205,7 +197,7 @@ mod tests {
         ctg.fiches[4].axe = "axe-99".into();
         ctg.fiches[5].indicateurs.clear();
         let c = codes(&ctg);
-        for code in ["CTG-E031", "CTG-E032", "CTG-E033", "CTG-E034", "CTG-E035"] {
+        for code in [Code::E031, Code::E032, Code::E033, Code::E034, Code::E035] {
             assert!(c.contains(&code), "{code}");
         }
     }
@@ -218,14 +210,14 @@ mod tests {
             fin: Some(2032),
             jalon: "après".into(),
         });
-        assert!(has(&ctg, "CTG-E036"));
+        assert!(has(&ctg, Code::E036));
         let mut ctg = sample();
         ctg.fiches[0].echeancier.push(Echeance {
             debut: Some(2029),
             fin: Some(2027),
             jalon: "à l'envers".into(),
         });
-        assert!(has(&ctg, "CTG-E036"));
+        assert!(has(&ctg, Code::E036));
     }
 
     #[test]
@@ -235,17 +227,10 @@ mod tests {
         ctg.suivi[1].trimestre = "2026-T5".into();
         ctg.suivi[2].avancement = Some(120.0);
         let c = codes(&ctg);
-        assert!(c.contains(&"CTG-E037") && c.contains(&"CTG-E038") && c.contains(&"CTG-E039"));
+        assert!(c.contains(&Code::E037) && c.contains(&Code::E038) && c.contains(&Code::E039));
         let mut ctg = sample();
         ctg.suivi[0].trimestre = "2025-T4".into();
-        assert!(has(&ctg, "CTG-E038"));
+        assert!(has(&ctg, Code::E038));
     }
 
-    #[test]
-    fn quarters() {
-        assert_eq!(parse_quarter("2026-T1"), Some((2026, 1)));
-        assert_eq!(parse_quarter("2026-T0"), None);
-        assert_eq!(parse_quarter("26-T1"), None);
-        assert_eq!(parse_quarter("2026T1"), None);
-    }
 }

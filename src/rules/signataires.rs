@@ -1,5 +1,6 @@
 //! Signataire rules: each signing collectivité has a dated délibération before signature.
 
+use crate::codes::Code;
 use super::Ctx;
 use crate::diagnostic::{Diagnostic, Location};
 use crate::referentials::SignataireKind;
@@ -15,7 +16,7 @@ pub fn check(ctx: &Ctx, d: &mut Vec<Diagnostic>) {
         let at = Location::pointer(format!("/convention/signataires/{i}/deliberation/date"));
         match s.deliberation.date {
             None => d.push(Diagnostic::new(
-                "CTG-E050",
+                Code::E050,
                 at,
                 format!("{} n'a pas de date de délibération", s.nom),
             )),
@@ -23,21 +24,21 @@ pub fn check(ctx: &Ctx, d: &mut Vec<Diagnostic>) {
                 if let Some(sig) = conv.signature.date
                     && date > sig
                 {
-                    d.push(Diagnostic::new("CTG-E051", at, format!("la délibération de {} ({date}) est postérieure à la signature ({sig})", s.nom)).value(date));
+                    d.push(Diagnostic::new(Code::E051, at, format!("la délibération de {} ({date}) est postérieure à la signature ({sig})", s.nom)).value(date));
                 }
             }
         }
     }
     if collectivites == 0 {
         d.push(Diagnostic::new(
-            "CTG-W052",
+            Code::W052,
             Location::pointer("/convention/signataires"),
             "aucune commune ni aucun EPCI parmi les signataires",
         ));
     }
     if conv.signature.date.is_none() {
         d.push(Diagnostic::new(
-            "CTG-W053",
+            Code::W053,
             Location::pointer("/convention/signature/date"),
             "la date de signature n'est pas renseignée",
         ));
@@ -51,7 +52,7 @@ mod tests {
     #[test]
     fn sample_signataires_are_clean() {
         let c = codes(&sample());
-        for code in ["CTG-E050", "CTG-E051", "CTG-W052", "CTG-W053"] {
+        for code in [Code::E050, Code::E051, Code::W052, Code::W053] {
             assert!(!c.contains(&code), "{code}");
         }
     }
@@ -62,7 +63,7 @@ mod tests {
         ctg.convention.signataires[0].deliberation.date = None;
         ctg.convention.signataires[1].deliberation.date = Some("2027-01-01".parse().unwrap());
         let c = codes(&ctg);
-        assert!(c.contains(&"CTG-E050") && c.contains(&"CTG-E051"));
+        assert!(c.contains(&Code::E050) && c.contains(&Code::E051));
     }
 
     #[test]
@@ -71,6 +72,6 @@ mod tests {
         ctg.convention.signataires.clear();
         ctg.convention.signature.date = None;
         let c = codes(&ctg);
-        assert!(c.contains(&"CTG-W052") && c.contains(&"CTG-W053"));
+        assert!(c.contains(&Code::W052) && c.contains(&Code::W053));
     }
 }

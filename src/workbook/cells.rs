@@ -4,6 +4,7 @@
 //! A cell gives either a JSON value for the model (plus an optional info notice) or a
 //! problem with its rule code; the caller locates it and adds the raw value.
 
+use crate::codes::Code;
 use chrono::{Datelike, Duration, NaiveDate};
 use serde_json::Value;
 
@@ -53,11 +54,11 @@ impl Raw {
 /// What went wrong with a cell: the rule code and a French explanation.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Problem {
-    pub code: &'static str,
+    pub code: Code,
     pub message: String,
 }
 
-fn problem(code: &'static str, message: impl Into<String>) -> Problem {
+fn problem(code: Code, message: impl Into<String>) -> Problem {
     Problem {
         code,
         message: message.into(),
@@ -91,7 +92,7 @@ pub fn fmt_number(n: f64) -> String {
 pub fn parse(kind: Kind, raw: &Raw) -> Result<Parsed, Problem> {
     if let Raw::Error(e) = raw {
         return Err(problem(
-            "CTG-E124",
+            Code::E124,
             format!("la cellule contient une erreur de calcul ({e})"),
         ));
     }
@@ -111,21 +112,21 @@ pub fn parse(kind: Kind, raw: &Raw) -> Result<Parsed, Problem> {
             let n = number(raw)?;
             if n.fract() != 0.0 {
                 return Err(problem(
-                    "CTG-E108",
+                    Code::E108,
                     format!(
                         "un nombre entier est attendu, pas {}",
-                        fmt_number(n).replace('.', ",")
+                        crate::fr::plain(n)
                     ),
                 ));
             }
             if n < 0.0 {
                 return Err(problem(
-                    "CTG-E123",
+                    Code::E123,
                     "une valeur positive ou nulle est attendue",
                 ));
             }
             if n > u32::MAX as f64 {
-                return Err(problem("CTG-E108", "nombre trop grand"));
+                return Err(problem(Code::E108, "nombre trop grand"));
             }
             ok(Value::from(n as u64))
         }
@@ -133,7 +134,7 @@ pub fn parse(kind: Kind, raw: &Raw) -> Result<Parsed, Problem> {
             let n = number(raw)?;
             if n < 0.0 {
                 return Err(problem(
-                    "CTG-E123",
+                    Code::E123,
                     "une valeur positive ou nulle est attendue",
                 ));
             }
@@ -145,10 +146,10 @@ pub fn parse(kind: Kind, raw: &Raw) -> Result<Parsed, Problem> {
             let y = match raw {
                 Raw::Date(d) => serial_to_date(*d).map(|d| d.year() as f64).unwrap_or(-1.0),
                 _ => number(raw)
-                    .map_err(|_| problem("CTG-E110", "une année sur 4 chiffres est attendue"))?,
+                    .map_err(|_| problem(Code::E110, "une année sur 4 chiffres est attendue"))?,
             };
             if y.fract() != 0.0 || !(1900.0..=2200.0).contains(&y) {
-                return Err(problem("CTG-E110", "une année sur 4 chiffres est attendue"));
+                return Err(problem(Code::E110, "une année sur 4 chiffres est attendue"));
             }
             ok(Value::from(y as i64))
         }
@@ -159,9 +160,10 @@ pub fn parse(kind: Kind, raw: &Raw) -> Result<Parsed, Problem> {
                 notice: None,
             }),
         Kind::Quarter => {
-            let s = text(raw).to_uppercase().replace(' ', "");
-            let norm = quarter(&s).ok_or_else(|| {
-                problem("CTG-E111", "un trimestre de la forme 2026-T1 est attendu")
+            let norm = crate::fr::Quarter::parse_lenient(&text(raw))
+                .map(|q| q.to_string())
+                .ok_or_else(|| {
+                problem(Code::E111, "un trimestre de la forme 2026-T1 est attendu")
             })?;
             ok(Value::String(norm))
         }
@@ -176,7 +178,7 @@ pub fn parse(kind: Kind, raw: &Raw) -> Result<Parsed, Problem> {
                 Match::Close(code) => Ok(Parsed {
                     value: Value::String(code.into()),
                     notice: Some(problem(
-                        "CTG-I113",
+                        Code::I113,
                         format!(
                             "« {t} » n'est pas dans la liste « {} » : compris comme « {} »",
                             list.title(),
@@ -187,7 +189,7 @@ pub fn parse(kind: Kind, raw: &Raw) -> Result<Parsed, Problem> {
                 Match::Ambiguous(codes) => {
                     let labels: Vec<&str> = codes.iter().filter_map(|c| list.label_of(c)).collect();
                     Err(problem(
-                        "CTG-E112",
+                        Code::E112,
                         format!(
                             "« {t} » peut désigner plusieurs valeurs de la liste « {} » : {}",
                             list.title(),
@@ -196,7 +198,7 @@ pub fn parse(kind: Kind, raw: &Raw) -> Result<Parsed, Problem> {
                     ))
                 }
                 Match::None => Err(problem(
-                    "CTG-E112",
+                    Code::E112,
                     format!(
                         "« {t} » n'est pas une valeur de la liste « {} »",
                         list.title()
@@ -240,12 +242,12 @@ pub fn number(raw: &Raw) -> Result<f64, Problem> {
     match raw {
         Raw::Number(n) => Ok(*n),
         Raw::Bool(_) | Raw::Date(_) | Raw::IsoDate(_) => {
-            Err(problem("CTG-E108", "un nombre est attendu"))
+            Err(problem(Code::E108, "un nombre est attendu"))
         }
         _ => {
             let t = text(raw);
             parse_french_number(&t)
-                .ok_or_else(|| problem("CTG-E108", format!("« {t} » n'est pas un nombre")))
+                .ok_or_else(|| problem(Code::E108, format!("« {t} » n'est pas un nombre")))
         }
     }
 }
@@ -295,7 +297,7 @@ pub fn date_to_serial(d: NaiveDate) -> f64 {
 fn date(raw: &Raw) -> Result<NaiveDate, Problem> {
     let bad = |t: &str| {
         problem(
-            "CTG-E109",
+            Code::E109,
             format!("« {t} » n'est pas une date (jj/mm/aaaa)"),
         )
     };
@@ -324,22 +326,6 @@ pub fn parse_french_date(t: &str) -> Option<NaiveDate> {
     None
 }
 
-fn quarter(s: &str) -> Option<String> {
-    // 2026-T1, 2026T1, T1-2026, T1 2026 (spaces already removed).
-    let (y, q) = if let Some((y, q)) = s.split_once("-T") {
-        (y.to_string(), q.to_string())
-    } else if let Some(rest) = s.strip_prefix('T') {
-        let (q, y) = rest.split_at(1.min(rest.len()));
-        (y.trim_start_matches(['-', '/']).to_string(), q.to_string())
-    } else if let Some((y, q)) = s.split_once('T') {
-        (y.to_string(), q.to_string())
-    } else {
-        return None;
-    };
-    let y: i32 = y.parse().ok().filter(|y| (1900..=2200).contains(y))?;
-    let q: u32 = q.parse().ok().filter(|q| (1..=4).contains(q))?;
-    Some(format!("{y}-T{q}"))
-}
 
 fn yes_no(raw: &Raw) -> Result<bool, Problem> {
     match raw {
@@ -356,7 +342,7 @@ fn yes_no(raw: &Raw) -> Result<bool, Problem> {
                 }
                 _ if t.contains('☐') => Ok(false),
                 _ => Err(problem(
-                    "CTG-E114",
+                    Code::E114,
                     format!("« {t} » : répondez oui ou non"),
                 )),
             }
@@ -397,15 +383,15 @@ mod tests {
         );
         assert_eq!(
             parse(Kind::Whole, &Raw::Number(12.5)).unwrap_err().code,
-            "CTG-E108"
+            Code::E108
         );
         assert_eq!(
             parse(Kind::Whole, &t("beaucoup")).unwrap_err().code,
-            "CTG-E108"
+            Code::E108
         );
         assert_eq!(
             parse(Kind::Whole, &Raw::Number(-3.0)).unwrap_err().code,
-            "CTG-E123"
+            Code::E123
         );
     }
 
@@ -424,9 +410,9 @@ mod tests {
         assert_eq!(parse(Kind::Date, &Raw::Date(serial)).unwrap().value, want);
         assert_eq!(
             parse(Kind::Date, &t("31/02/2026")).unwrap_err().code,
-            "CTG-E109"
+            Code::E109
         );
-        assert_eq!(parse(Kind::Date, &t("mars")).unwrap_err().code, "CTG-E109");
+        assert_eq!(parse(Kind::Date, &t("mars")).unwrap_err().code, Code::E109);
     }
 
     #[test]
@@ -447,7 +433,7 @@ mod tests {
         }
         assert_eq!(
             parse(Kind::YesNo, &t("peut-être")).unwrap_err().code,
-            "CTG-E114"
+            Code::E114
         );
     }
 
@@ -482,7 +468,7 @@ mod tests {
         }
         assert_eq!(
             parse(Kind::Quarter, &t("2026-T5")).unwrap_err().code,
-            "CTG-E111"
+            Code::E111
         );
     }
 
@@ -495,8 +481,8 @@ mod tests {
         );
         let close = parse(k, &t("centres sociaux")).unwrap();
         assert_eq!(close.value, Value::String("centre_social".into()));
-        assert_eq!(close.notice.unwrap().code, "CTG-I113");
-        assert_eq!(parse(k, &t("piscine")).unwrap_err().code, "CTG-E112");
+        assert_eq!(close.notice.unwrap().code, Code::I113);
+        assert_eq!(parse(k, &t("piscine")).unwrap_err().code, Code::E112);
     }
 
     #[test]
@@ -517,7 +503,7 @@ mod tests {
             parse(Kind::Text, &Raw::Error("#REF!".into()))
                 .unwrap_err()
                 .code,
-            "CTG-E124"
+            Code::E124
         );
     }
 }

@@ -5,6 +5,7 @@
 //! Nothing is dropped silently: every data row is counted as kept or rejected, every
 //! rejected row and every unreadable cell is a diagnostic with its cell and raw value.
 
+use crate::codes::Code;
 use std::collections::BTreeMap;
 use std::io::Cursor;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -67,7 +68,7 @@ fn grid_of(name: &str, range: &calamine::Range<Data>) -> Result<Grid, Refusal> {
     let (h, w) = range.get_size();
     if h.saturating_mul(w) > MAX_CELLS {
         return Err(Refusal {
-            code: "CTG-E102",
+            code: Code::E102,
             message: format!(
                 "feuille « {name} » de {h} lignes sur {w} colonnes : trop grande pour un formulaire"
             ),
@@ -101,12 +102,12 @@ fn calamine_message(e: impl std::fmt::Display) -> Refusal {
     let lower = m.to_lowercase();
     if lower.contains("password") || lower.contains("encrypt") {
         return Refusal {
-            code: "CTG-E101",
+            code: Code::E101,
             message: container::PASSWORD.into(),
         };
     }
     Refusal {
-        code: "CTG-E100",
+        code: Code::E100,
         message: format!("classeur illisible ou corrompu ({m})"),
     }
 }
@@ -117,14 +118,14 @@ pub fn open(bytes: &[u8], wanted: Option<&[&str]>) -> Result<Book, Refusal> {
     match format {
         Format::Docx => {
             return Err(Refusal {
-                code: "CTG-E100",
+                code: Code::E100,
                 message: "document Word et non classeur : utilisez « ctg importer » pour un .docx"
                     .into(),
             });
         }
         Format::Doc => {
             return Err(Refusal {
-                code: "CTG-E100",
+                code: Code::E100,
                 message: "document Word 97-2003 (.doc) et non classeur".into(),
             });
         }
@@ -134,7 +135,7 @@ pub fn open(bytes: &[u8], wanted: Option<&[&str]>) -> Result<Book, Refusal> {
     match result {
         Ok(r) => r.map(|sheets| Book { format, sheets }),
         Err(_) => Err(Refusal {
-            code: "CTG-E100",
+            code: Code::E100,
             message: format!("{} corrompu : la lecture a échoué", format.label()),
         }),
     }
@@ -251,7 +252,7 @@ impl Ctx<'_> {
 
     fn push(
         &mut self,
-        code: &'static str,
+        code: Code,
         loc: Location,
         msg: impl Into<String>,
         value: Option<String>,
@@ -283,7 +284,7 @@ pub fn read(
     let meta = read_meta(&book);
     let layout = pick_layout(&book, &meta, expected, &mut ctx).ok_or_else(|| {
         Diagnostic::new(
-            "CTG-E117",
+            Code::E117,
             Location::file(file),
             "formulaire non reconnu : ni feuille « _meta », ni feuilles d'un formulaire ctg",
         )
@@ -298,7 +299,7 @@ pub fn read(
             .find(|g| normalize(&g.name) == normalize(sheet.name));
         let Some(grid) = grid else {
             ctx.push(
-                "CTG-E103",
+                Code::E103,
                 Location::file(file),
                 format!("la feuille « {} » manque", sheet.name),
                 None,
@@ -355,7 +356,7 @@ fn pick_layout(
     if let Some(kind) = meta.get("ctg_formulaire") {
         let Some(layout) = layouts::by_kind(kind) else {
             ctx.push(
-                "CTG-E117",
+                Code::E117,
                 Location::file(&file),
                 format!("type de formulaire « {kind} » inconnu de cette version de ctg"),
                 Some(kind.clone()),
@@ -368,7 +369,7 @@ fn pick_layout(
             .unwrap_or_default();
         if version != layout.version.to_string() {
             ctx.push(
-                "CTG-W118",
+                Code::W118,
                 Location::file(&file),
                 format!(
                     "formulaire de version {version}, cette version de ctg lit la version {}",
@@ -380,7 +381,7 @@ fn pick_layout(
             .get("ctg_empreinte")
             .is_some_and(|f| *f != layout.fingerprint())
         {
-            ctx.push("CTG-W118", Location::file(&file), "formulaire produit avec une disposition différente : régénérez-le avec « ctg formulaires »", meta.get("ctg_empreinte").cloned());
+            ctx.push(Code::W118, Location::file(&file), "formulaire produit avec une disposition différente : régénérez-le avec « ctg formulaires »", meta.get("ctg_empreinte").cloned());
         }
         return Some(layout);
     }
@@ -407,7 +408,7 @@ fn pick_layout(
     };
     if let Some(l) = chosen {
         ctx.push(
-            "CTG-W118",
+            Code::W118,
             Location::file(&file),
             format!(
                 "feuille « _meta » absente : fichier lu comme « {} »",
@@ -436,7 +437,7 @@ fn read_record(
         let Some(&(r, _)) = labels.iter().find(|(_, l)| *l == key) else {
             if c.required {
                 ctx.push(
-                    "CTG-E104",
+                    Code::E104,
                     Location::cell(Some(ctx.file), sheet.name, "A"),
                     format!(
                         "la rubrique « {} » est introuvable dans la colonne A",
@@ -484,11 +485,11 @@ fn parse_cell(
 ) -> Result<Value, ()> {
     if raw.is_empty() {
         if let Some(f) = grid.formulas.get(&(row, col)) {
-            ctx.push("CTG-W115", loc.clone(), format!("« {} » : formule sans valeur calculée ; ouvrez et enregistrez le fichier dans Excel ou Calc", c.header), Some(format!("={f}")));
+            ctx.push(Code::W115, loc.clone(), format!("« {} » : formule sans valeur calculée ; ouvrez et enregistrez le fichier dans Excel ou Calc", c.header), Some(format!("={f}")));
         }
         if c.required {
             ctx.push(
-                "CTG-E107",
+                Code::E107,
                 loc,
                 format!("« {} » est obligatoire", c.header),
                 None,
@@ -553,7 +554,7 @@ fn read_table(
     let Some((hr, map)) = find_header(sheet, grid) else {
         let any = grid.cells.iter().any(|r| r.iter().any(|c| !c.is_empty()));
         if any {
-            ctx.push("CTG-E104", Location::cell(Some(ctx.file), &grid.name, "1"), format!("aucun en-tête de la feuille « {} » n'a été trouvé : ses données ne sont pas lues", sheet.name), None);
+            ctx.push(Code::E104, Location::cell(Some(ctx.file), &grid.name, "1"), format!("aucun en-tête de la feuille « {} » n'a été trouvé : ses données ne sont pas lues", sheet.name), None);
         }
         return vec![];
     };
@@ -565,7 +566,7 @@ fn read_table(
             .filter(|(_, c)| !c.is_empty())
         {
             ctx.push(
-                "CTG-I116",
+                Code::I116,
                 ctx.at(&grid.name, r as u32, c as u32),
                 "texte au-dessus du tableau : non lu",
                 Some(cell.display()),
@@ -597,7 +598,7 @@ fn read_table(
         if (seen_blank && filled.len() == 1) || only_unmapped {
             let text = grid.get(r, filled[0]).display();
             ctx.push(
-                "CTG-I116",
+                Code::I116,
                 ctx.at(&grid.name, r as u32, filled[0] as u32),
                 "texte hors du tableau (note ?) : non lu",
                 Some(text),
@@ -636,7 +637,7 @@ fn read_table(
             counts.rejected += 1;
             let raw: Vec<String> = rr.cells.iter().map(|c| c.display()).collect();
             ctx.push(
-                "CTG-E126",
+                Code::E126,
                 Location::cell(Some(ctx.file), &grid.name, format!("{}", r + 1)),
                 format!(
                     "ligne {} de « {} » rejetée (voir les anomalies de ses cellules)",
@@ -654,7 +655,7 @@ fn read_table(
                     .map(|(i, _)| rr.cells[i].display())
                     .collect();
                 ctx.push(
-                    "CTG-W119",
+                    Code::W119,
                     ctx.at(&grid.name, r as u32, map[0].unwrap_or(0)),
                     format!(
                         "ligne rattachée à « {} », absent de sa feuille principale",
@@ -673,7 +674,7 @@ fn read_table(
 fn header_checks(sheet: &Sheet, grid: &Grid, hr: usize, map: &[Option<u32>], ctx: &mut Ctx) {
     for (i, c) in sheet.columns.iter().enumerate() {
         if map[i].is_none() {
-            let code = if c.required { "CTG-E104" } else { "CTG-W105" };
+            let code = if c.required { Code::E104 } else { Code::W105 };
             ctx.push(
                 code,
                 Location::cell(Some(ctx.file), &grid.name, format!("{}", hr + 1)),
@@ -686,7 +687,7 @@ fn header_checks(sheet: &Sheet, grid: &Grid, hr: usize, map: &[Option<u32>], ctx
     for (ci, cell) in grid.cells[hr].iter().enumerate() {
         if !cell.is_empty() && !known.contains(&(ci as u32)) {
             ctx.push(
-                "CTG-W105",
+                Code::W105,
                 ctx.at(&grid.name, hr as u32, ci as u32),
                 "colonne inattendue : son contenu n'est pas lu",
                 Some(cell.display()),
@@ -698,7 +699,7 @@ fn header_checks(sheet: &Sheet, grid: &Grid, hr: usize, map: &[Option<u32>], ctx
         .enumerate()
         .any(|(i, m)| m.is_some_and(|c| c != i as u32));
     if moved {
-        ctx.push("CTG-W106", Location::cell(Some(ctx.file), &grid.name, format!("{}", hr + 1)), "colonnes déplacées ou ajoutées par rapport au formulaire : elles ont été retrouvées par leur en-tête", None);
+        ctx.push(Code::W106, Location::cell(Some(ctx.file), &grid.name, format!("{}", hr + 1)), "colonnes déplacées ou ajoutées par rapport au formulaire : elles ont été retrouvées par leur en-tête", None);
     }
 }
 
@@ -714,7 +715,7 @@ fn finish(asm: Assembler, file: &str) -> Result<Ctg, Diagnostic> {
     }
     serde_json::from_value(root).map_err(|e| {
         Diagnostic::new(
-            "CTG-E125",
+            Code::E125,
             Location::file(file),
             format!("données incohérentes après lecture : {e}"),
         )

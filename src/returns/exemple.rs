@@ -2,13 +2,14 @@
 //! with a controlled share of the mistakes partners make, and a manifest of each mistake
 //! (sheet, cell, raw value, the rule expected to flag it). For demos, tests, benchmarks.
 
+use crate::codes::Code;
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 
 use crate::ao;
 use crate::error::Result;
-use crate::forms::{self, FormSettings};
+use crate::returns::forms::{self, FormSettings};
 use crate::model::{
     Ctg, Equipement, FicheAction, Indicateur, LigneProjection, Projection, Suivi, ValeurAnnee,
     ValeurIndicateur,
@@ -31,7 +32,7 @@ pub struct Injection {
     pub erreur: String,
     pub valeur: String,
     /// The rule `valider` must report there; empty when the value is tolerated.
-    pub code_attendu: String,
+    pub code_attendu: Option<Code>,
 }
 
 /// Header of `manifeste.tsv`.
@@ -42,7 +43,7 @@ impl Injection {
     pub fn tsv_line(&self) -> String {
         format!(
             "{}\t{}\t{}\t{}\t{}\t{}\n",
-            self.fichier, self.feuille, self.cellule, self.erreur, self.valeur, self.code_attendu
+            self.fichier, self.feuille, self.cellule, self.erreur, self.valeur, self.code_attendu.map_or("", Code::as_str)
         )
     }
 }
@@ -249,7 +250,7 @@ fn inject(
                   row: Option<usize>,
                   value: Out,
                   erreur: &str,
-                  code: &str|
+                  code: Option<Code>|
      -> Option<Injection> {
         let si = sheet_index(l, sheet);
         let s = &l.sheets[si];
@@ -288,7 +289,7 @@ fn inject(
             cellule: cell_name(xr, xc),
             erreur: erreur.into(),
             valeur: shown,
-            code_attendu: code.into(),
+            code_attendu: code,
         })
     };
     match kind {
@@ -298,7 +299,7 @@ fn inject(
             None,
             Out::Text("une vingtaine".into()),
             "texte dans une cellule numérique",
-            "CTG-E108",
+            Some(Code::E108),
         ),
         1 => at(
             "Projections par année",
@@ -306,7 +307,7 @@ fn inject(
             None,
             Out::Text("1,5".into()),
             "décimale à la française pour des ETP (tolérée)",
-            "",
+            None,
         ),
         2 => at(
             "Équipements",
@@ -314,7 +315,7 @@ fn inject(
             None,
             Out::Empty,
             "cellule obligatoire vide",
-            "CTG-E107",
+            Some(Code::E107),
         ),
         3 => at(
             "Équipements",
@@ -322,7 +323,7 @@ fn inject(
             None,
             Out::Text("Crèche familiale".into()),
             "valeur hors de la liste",
-            "CTG-E112",
+            Some(Code::E112),
         ),
         4 => at(
             "Suivi",
@@ -330,7 +331,7 @@ fn inject(
             None,
             Out::Text("Réalisé".into()),
             "valeur proche de la liste",
-            "CTG-I113",
+            Some(Code::I113),
         ),
         5 => at(
             "Suivi",
@@ -338,7 +339,7 @@ fn inject(
             None,
             Out::Text("2026-T7".into()),
             "trimestre impossible",
-            "CTG-E111",
+            Some(Code::E111),
         ),
         6 => at(
             "Identité",
@@ -346,7 +347,7 @@ fn inject(
             Some(0),
             Out::Text("3 500,5".into()),
             "population décimale",
-            "CTG-E108",
+            Some(Code::E108),
         ),
         _ => at(
             "Suivi",
@@ -354,7 +355,7 @@ fn inject(
             None,
             Out::Text("1 200".into()),
             "nombre avec espace (lu, mais hors de 0 à 100)",
-            "CTG-E039",
+            Some(Code::E039),
         ),
     }
 }
@@ -428,7 +429,7 @@ pub fn returns_into(
                     cellule: "1".into(),
                     erreur: "colonnes déplacées".into(),
                     valeur: String::new(),
-                    code_attendu: "CTG-W106".into(),
+                    code_attendu: Some(Code::W106),
                 });
             }
             let mut used = Used::new();

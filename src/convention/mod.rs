@@ -2,22 +2,24 @@
 //! editable text template. The template holds the wording; this module lays out the parts
 //! that come from data (parties, visas, signatures, annexes).
 
+pub mod template;
+
 use std::collections::BTreeMap;
 
 use chrono::Datelike;
 
 use crate::ao;
-use crate::docx::{Cell, Doc, Image, Orientation, Properties};
+use crate::docx::write::{Cell, Doc, Image, Orientation, Properties};
 use crate::error::{Error, Result};
 use crate::model::{Ctg, FicheAction, Signataire};
 use crate::referentials::{
     CompetenceAo, Disposition, ObjectifCaf, Referential, SignataireKind, StatutAo,
 };
-use crate::rules::fr_date;
-use crate::template::{self, Piece, Var};
+use crate::fr::{self, date as fr_date};
+use self::template::{Piece, Var};
 
 /// The template shipped with ctg.
-pub const DEFAULT_TEXT: &str = include_str!("../templates/convention.txt");
+pub const DEFAULT_TEXT: &str = include_str!("../../templates/convention.txt");
 
 const BLOCKS: &[&str] = &[
     "parties",
@@ -160,7 +162,7 @@ pub fn build(ctg: &Ctg, opts: &Options) -> Result<Vec<u8>> {
 
 fn title_page(d: &mut Doc, ctg: &Ctg, opts: &Options) -> Result<()> {
     for (i, (name, bytes)) in opts.logos.iter().enumerate() {
-        let (w, h) = crate::docx::image_size(bytes).ok_or_else(|| {
+        let (w, h) = crate::docx::write::image_size(bytes).ok_or_else(|| {
             Error::Invalid(format!(
                 "logo {name} : seules les images PNG et JPEG sont acceptées"
             ))
@@ -521,7 +523,7 @@ fn competence_table(d: &mut Doc, ctg: &Ctg) {
         let mandatory = ao::obligations(p).mandatory;
         let mut row = vec![
             Cell::text(&c.nom),
-            Cell::text(p.map(|p| ao::fr_int(p as u64)).unwrap_or_default()),
+            Cell::text(p.map(|p| fr::int(p as u64)).unwrap_or_default()),
         ];
         for (k, comp) in CompetenceAo::all().iter().enumerate() {
             let s = c.competences.get(*comp);
@@ -565,7 +567,7 @@ fn competence_table(d: &mut Doc, ctg: &Ctg) {
                 ),
                 format!(
                     "Population totale des communes ayant transféré : {} habitants",
-                    ao::fr_int(*pop)
+                    fr::int(*pop)
                 ),
             ]));
         }
@@ -605,7 +607,7 @@ fn indicator_text(i: &crate::model::Indicateur) -> String {
         Some(c) => format!(
             "{} (cible : {} {})",
             i.libelle,
-            crate::workbook::cells::fmt_number(c).replace('.', ","),
+            fr::plain(c),
             i.unite
         )
         .trim_end()
@@ -806,7 +808,7 @@ fn projections(d: &mut Doc, ctg: &Ctg) {
         let mut rows = vec![head];
         for l in &p.lignes {
             let num = |v: Option<f64>| {
-                v.map(|x| crate::workbook::cells::fmt_number(x).replace('.', ","))
+                v.map(|x| fr::plain(x))
                     .unwrap_or_default()
             };
             let mut r = vec![
@@ -843,7 +845,7 @@ fn projections(d: &mut Doc, ctg: &Ctg) {
                         format!(
                             "{}{}",
                             i.cout
-                                .map(|c| format!("{} € ; ", ao::fr_int(c as u64)))
+                                .map(|c| format!("{} € ; ", fr::int(c as u64)))
                                 .unwrap_or_default(),
                             i.calendrier
                         )
@@ -868,7 +870,7 @@ mod tests {
     use super::*;
 
     fn sample() -> Ctg {
-        crate::io::parse_model(include_str!("../samples/ctg-pays-fouesnantais.json"), "s").unwrap()
+        crate::io::parse_model(include_str!("../../samples/ctg-pays-fouesnantais.json"), "s").unwrap()
     }
 
     fn document_xml(bytes: &[u8]) -> String {

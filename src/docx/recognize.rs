@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use super::reader::{Block, CellW, Table};
+use super::read::{Block, CellW, Table};
 use crate::model::{
     Axe, Commune, Ctg, Echeance, Equipement, FicheAction, Indicateur, Rubrique, Specificite,
 };

@@ -142,7 +142,7 @@ fn anomalies(ws: &mut Worksheet, c: &Consolidation, f: &F) -> std::result::Resul
             2,
             l.cell.as_deref().or(l.pointer.as_deref()).unwrap_or(""),
         )?;
-        ws.write_string(r, 3, d.code)?;
+        ws.write_string(r, 3, d.code.as_str())?;
         ws.write_string(r, 4, d.severity.label())?;
         ws.write_string_with_format(r, 5, clip(&d.message), &f.wrap)?;
         ws.write_string_with_format(r, 6, clip(d.value.as_deref().unwrap_or("")), &f.wrap)?;

@@ -1,7 +1,7 @@
 //! `ctg formulaires`: one return form per commune of the CTG and one for the EPCI,
 //! pre-filled with what the CTG already knows about that collectivité.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use serde_json::Value;
 
 use crate::error::{Error, Result};
@@ -39,7 +39,7 @@ pub fn quarter_for(ctg: &Ctg, date: NaiveDate) -> String {
         (_, Some(b)) if date > b => b,
         _ => date,
     };
-    format!("{}-T{}", d.year(), d.month0() / 3 + 1)
+    crate::fr::Quarter::of(d).to_string()
 }
 
 /// A file name from a code and a name: `29058-fouesnant.xlsx`.
@@ -222,7 +222,7 @@ mod tests {
     }
 
     fn sample() -> Ctg {
-        crate::io::parse_model(include_str!("../samples/ctg-pays-fouesnantais.json"), "s").unwrap()
+        crate::io::parse_model(include_str!("../../samples/ctg-pays-fouesnantais.json"), "s").unwrap()
     }
 
     #[test]

@@ -6,6 +6,9 @@
 //! content (collectivité code, file name, source row), never on the order of the files or
 //! the number of threads.
 
+pub mod write;
+
+use crate::codes::Code;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -256,7 +259,7 @@ pub fn consolidate(paths: &[PathBuf], s: &Settings) -> Consolidation {
         {
             diags.push(
                 Diagnostic::new(
-                    "CTG-W201",
+                    Code::W201,
                     Location::default(),
                     format!("aucun retour accepté de {nom} ({code})"),
                 )
@@ -280,7 +283,7 @@ pub fn consolidate(paths: &[PathBuf], s: &Settings) -> Consolidation {
                 let raw: Vec<String> = r.values.iter().map(text_of).collect();
                 diags.push(
                     Diagnostic::new(
-                        "CTG-E126",
+                        Code::E126,
                         Location::cell(Some(&e.info.fichier), &r.sheet, format!("{}", r.row)),
                         format!("ligne non consolidée : {}", e.info.motif),
                     )
@@ -353,12 +356,12 @@ fn duplicates(extracts: &mut [Extract], priorite: Option<&Path>, diags: &mut Vec
             let info = &mut extracts[i].info;
             let (code_rule, msg) = if same {
                 (
-                    "CTG-I202",
+                    Code::I202,
                     format!("copie identique de {kept_name} : une seule est retenue"),
                 )
             } else {
                 (
-                    "CTG-W203",
+                    Code::W203,
                     format!(
                         "deuxième retour pour {code} ; celui retenu est {kept_name} ({})",
                         if prio.is_some() {
@@ -375,7 +378,7 @@ fn duplicates(extracts: &mut [Extract], priorite: Option<&Path>, diags: &mut Vec
             if !same {
                 diags.push(
                     Diagnostic::new(
-                        "CTG-W203",
+                        Code::W203,
                         Location::file(&kept_name),
                         format!(
                             "retenu parmi plusieurs retours pour {code} (écarté : {})",
@@ -410,7 +413,7 @@ fn outside(extracts: &mut [Extract], ctg: Option<&Ctg>, diags: &mut Vec<Diagnost
                 e.info.nom, e.info.collectivite, ctg.convention.id
             );
             diags.push(
-                Diagnostic::new("CTG-E204", Location::file(&e.info.fichier), msg.clone())
+                Diagnostic::new(Code::E204, Location::file(&e.info.fichier), msg.clone())
                     .value(&e.info.collectivite),
             );
             discard(&mut e.info, &msg);
@@ -528,7 +531,7 @@ fn cross_checks(
         match seen.get(&key) {
             Some(first) if first.commune != r.commune => diags.push(
                 Diagnostic::new(
-                    "CTG-W205",
+                    Code::W205,
                     Location::cell(Some(&r.file), &r.sheet, format!("{}", r.row)),
                     format!(
                         "« {} » est aussi déclarée par {} ({})",
@@ -562,8 +565,8 @@ fn cross_checks(
             for comp in CompetenceAo::all() {
                 let (mine, theirs) = (c.competences.get(*comp), view.competences.get(*comp));
                 let code = match (mine == StatutAo::Transferee, theirs == StatutAo::Transferee) {
-                    (true, false) => "CTG-W206",
-                    (false, true) => "CTG-W207",
+                    (true, false) => Code::W206,
+                    (false, true) => Code::W207,
                     _ => continue,
                 };
                 let msg = format!(
@@ -594,7 +597,7 @@ fn cross_checks(
             && transferring.len() == o.territoire.communes.len()
             && declared != sum
         {
-            diags.push(Diagnostic::new("CTG-W208", Location::file(&e.info.fichier), format!("population totale de l'EPCI déclarée {declared}, somme des communes qui lui ont transféré des compétences {sum}")).value(declared));
+            diags.push(Diagnostic::new(Code::W208, Location::file(&e.info.fichier), format!("population totale de l'EPCI déclarée {declared}, somme des communes qui lui ont transféré des compétences {sum}")).value(declared));
         }
     }
     if let Some(ctg) = ctg {
@@ -638,7 +641,7 @@ fn totals_against_ctg(ctg: &Ctg, entities: &[Entity], diags: &mut Vec<Diagnostic
                 {
                     diags.push(
                         Diagnostic::new(
-                            "CTG-W209",
+                            Code::W209,
                             Location::file(file),
                             format!(
                                 "{} {} {} : {} dans les retours, {} dans la CTG",

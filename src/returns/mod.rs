@@ -1,6 +1,10 @@
 //! `ctg valider`: every check of a partner's return, located at its cell, and the annotated
 //! copy the Caf can send back. The partner's file is only read.
 
+pub mod exemple;
+pub mod forms;
+
+use crate::codes::Code;
 use std::collections::BTreeMap;
 
 use serde::Serialize;
@@ -13,10 +17,10 @@ use crate::workbook::read::{self, Counts as RowCounts, Outcome};
 use crate::workbook::write::{self, Annotation, Meta, Options, Out};
 
 /// Domain rules that concern what a return holds (the others need the whole CTG).
-const RETURN_RULES: &[&str] = &[
-    "CTG-E010", "CTG-E011", "CTG-E012", "CTG-W018", "CTG-I016", "CTG-E020", "CTG-E021", "CTG-E022",
-    "CTG-E023", "CTG-W025", "CTG-W026", "CTG-E037", "CTG-E038", "CTG-E039", "CTG-E040", "CTG-E041",
-    "CTG-E042", "CTG-E043", "CTG-E044", "CTG-E045", "CTG-W046",
+const RETURN_RULES: &[Code] = &[
+    Code::E010, Code::E011, Code::E012, Code::W018, Code::I016, Code::E020, Code::E021, Code::E022,
+    Code::E023, Code::W025, Code::W026, Code::E037, Code::E038, Code::E039, Code::E040, Code::E041,
+    Code::E042, Code::E043, Code::E044, Code::E045, Code::W046,
 ];
 
 /// The verdict on one return.
@@ -56,7 +60,7 @@ impl ReturnReport {
         Self::failed(
             file,
             Diagnostic::new(
-                "CTG-E100",
+                Code::E100,
                 Location::file(file),
                 format!("impossible de lire le fichier : {e}"),
             ),
@@ -94,7 +98,7 @@ pub fn validate(bytes: &[u8], file: &str, ctg: Option<&Ctg>, basis: Basis) -> Re
         if !full && !RETURN_RULES.contains(&d.code) {
             continue;
         }
-        if d.code == "CTG-E037" && model.fiches.is_empty() {
+        if d.code == Code::E037 && model.fiches.is_empty() {
             continue;
         }
         let pointer = d.location.pointer.clone().unwrap_or_default();
@@ -150,7 +154,7 @@ fn identity(o: &Outcome, file: &str, code: &str, diags: &mut Vec<Diagnostic>) {
             .unwrap_or_else(|| Location::file(file));
         diags.push(
             Diagnostic::new(
-                "CTG-E121",
+                Code::E121,
                 loc,
                 format!(
                     "le formulaire a été émis pour {code}, la feuille Identité indique {typed}"
@@ -280,7 +284,7 @@ pub fn annotated(report: &ReturnReport) -> crate::Result<Vec<u8>> {
                 col,
                 placed,
                 location: d.location.to_string(),
-                code: d.code.into(),
+                code: d.code.as_str().into(),
                 severity: d.severity,
                 message: d.message.clone(),
                 value: d.value.clone().unwrap_or_default(),

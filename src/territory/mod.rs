@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 
 use crate::referentials::normalize;
 
-static DATA: &str = include_str!("../data/territoire.tsv");
+static DATA: &str = include_str!("../../data/territoire.tsv");
 static REFERENTIEL: OnceLock<Referentiel> = OnceLock::new();
 
 /// A commune of the referential.

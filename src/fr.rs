@@ -1,0 +1,206 @@
+//! French formatting used by every output: dates, integers with spaces, decimal comma,
+//! quarters, plurals. One place, so a report, a workbook and a convention write a number or a
+//! date the same way.
+
+use chrono::{Datelike, NaiveDate};
+
+const MONTHS: [&str; 12] = [
+    "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+    "octobre", "novembre", "décembre",
+];
+
+/// Narrow no-break space, the French thousands separator and the space before «;:!?».
+pub const NNBSP: char = '\u{202f}';
+/// No-break space (inside dates, between a number and its unit).
+pub const NBSP: char = '\u{a0}';
+
+/// «1er janvier 2026», as written in a convention.
+pub fn date(d: NaiveDate) -> String {
+    let day = if d.day() == 1 {
+        "1er".to_string()
+    } else {
+        d.day().to_string()
+    };
+    format!("{day} {} {}", MONTHS[d.month0() as usize], d.year())
+}
+
+/// «04/12/2025», as typed in a form.
+pub fn date_short(d: NaiveDate) -> String {
+    d.format("%d/%m/%Y").to_string()
+}
+
+/// The French name of a month (1 = janvier).
+pub fn month_name(m: u32) -> Option<&'static str> {
+    MONTHS.get(m.checked_sub(1)? as usize).copied()
+}
+
+/// «10 710» with a narrow no-break space.
+pub fn int(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, ch) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(NNBSP);
+        }
+        out.push(ch);
+    }
+    out
+}
+
+/// A decimal with a comma and `places` digits: `decimal(2.956, 2)` = «2,96»; integers with
+/// thousands separators, negative numbers with a minus sign.
+pub fn decimal(x: f64, places: usize) -> String {
+    if !x.is_finite() {
+        return x.to_string();
+    }
+    let s = format!("{:.*}", places, x.abs());
+    let (int_part, frac) = s.split_once('.').unwrap_or((&s, ""));
+    let mut out = String::new();
+    if x < 0.0 && s.chars().any(|c| c.is_ascii_digit() && c != '0') {
+        out.push('−');
+    }
+    out.push_str(&int(int_part.parse().unwrap_or(0)));
+    if !frac.is_empty() {
+        out.push(',');
+        out.push_str(frac);
+    }
+    out
+}
+
+/// A number as short as it can be written: «3», «1,5», «12 000».
+pub fn number(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        let s = int(x.abs() as u64);
+        if x < 0.0 { format!("−{s}") } else { s }
+    } else {
+        let s = format!("{x}");
+        let places = s.split_once('.').map_or(0, |(_, f)| f.len()).min(6);
+        decimal(x, places)
+    }
+}
+
+/// A number without thousands separators, decimal comma: «1,5», «12000» (form cells,
+/// convention tables where a separator would split).
+pub fn plain(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        format!("{}", x as i64)
+    } else {
+        x.to_string().replace('.', ",")
+    }
+}
+
+/// A duration in seconds: «2,96 s», «0,41 s», «1 min 05 s».
+pub fn seconds(s: f64) -> String {
+    if s < 60.0 {
+        format!("{}{NBSP}s", decimal(s, 2))
+    } else {
+        let m = (s / 60.0).floor();
+        format!("{}{NBSP}min {:02}{NBSP}s", m as u64, (s - m * 60.0).round() as u64)
+    }
+}
+
+/// «1 fichier», «2 fichiers», «0 fichier» (French: 0 and 1 are singular).
+pub fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n > 1 { many } else { one })
+}
+
+/// A quarter: year and number 1–4.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Quarter {
+    pub year: i32,
+    pub q: u32,
+}
+
+impl Quarter {
+    /// The model's form, exactly `2026-T1`.
+    pub fn parse_canonical(s: &str) -> Option<Quarter> {
+        let (y, q) = s.trim().split_once("-T")?;
+        if y.len() != 4 || q.len() != 1 {
+            return None;
+        }
+        Quarter::checked(y.parse().ok()?, q.parse().ok()?)
+    }
+
+    /// What people type: `2026-T1`, `2026T1`, `T1 2026`, `T1-2026`, `T1/2026`, `t1 2026`.
+    pub fn parse_lenient(s: &str) -> Option<Quarter> {
+        let s: String = s
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_uppercase();
+        let (y, q) = if let Some((y, q)) = s.split_once("-T") {
+            (y.to_string(), q.to_string())
+        } else if let Some(rest) = s.strip_prefix('T') {
+            let (q, y) = rest.split_at(1.min(rest.len()));
+            (y.trim_start_matches(['-', '/']).to_string(), q.to_string())
+        } else if let Some((y, q)) = s.split_once('T') {
+            (y.to_string(), q.to_string())
+        } else {
+            return None;
+        };
+        if y.len() != 4 {
+            return None;
+        }
+        Quarter::checked(y.parse().ok()?, q.parse().ok()?)
+    }
+
+    fn checked(year: i32, q: u32) -> Option<Quarter> {
+        ((1900..=2200).contains(&year) && (1..=4).contains(&q)).then_some(Quarter { year, q })
+    }
+
+    /// The quarter a date falls in.
+    pub fn of(d: NaiveDate) -> Quarter {
+        Quarter {
+            year: d.year(),
+            q: d.month0() / 3 + 1,
+        }
+    }
+
+    /// First day of the quarter.
+    pub fn start(self) -> Option<NaiveDate> {
+        NaiveDate::from_ymd_opt(self.year, (self.q - 1) * 3 + 1, 1)
+    }
+}
+
+impl std::fmt::Display for Quarter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}-T{}", self.year, self.q)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_and_numbers() {
+        let d = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+        assert_eq!(date(d), "1er janvier 2026");
+        assert_eq!(date_short(d), "01/01/2026");
+        assert_eq!(int(10_710), "10\u{202f}710");
+        assert_eq!(int(999), "999");
+        assert_eq!(decimal(2.956, 2), "2,96");
+        assert_eq!(decimal(-1234.5, 1), "−1\u{202f}234,5");
+        assert_eq!(number(3.0), "3");
+        assert_eq!(number(1.5), "1,5");
+        assert_eq!(number(12000.0), "12\u{202f}000");
+        assert_eq!(seconds(2.956), "2,96\u{a0}s");
+        assert_eq!(plural(0, "fichier", "fichiers"), "0 fichier");
+        assert_eq!(plural(1, "commune", "communes"), "1 commune");
+        assert_eq!(plural(2, "fichier", "fichiers"), "2 fichiers");
+    }
+
+    #[test]
+    fn quarters() {
+        let q = Quarter { year: 2026, q: 2 };
+        for s in ["2026-T2", "2026T2", "T2 2026", "t2-2026", "T2/2026", " 2026 - T2 "] {
+            assert_eq!(Quarter::parse_lenient(s), Some(q), "{s}");
+        }
+        assert_eq!(Quarter::parse_canonical("2026-T2"), Some(q));
+        assert_eq!(Quarter::parse_canonical("T2 2026"), None);
+        assert_eq!(Quarter::parse_lenient("2026-T5"), None);
+        assert_eq!(Quarter::parse_lenient("26-T1"), None);
+        assert_eq!(q.to_string(), "2026-T2");
+        assert_eq!(Quarter::of(NaiveDate::from_ymd_opt(2026, 9, 30).unwrap()), Quarter { year: 2026, q: 3 });
+    }
+}
