@@ -47,7 +47,7 @@ fn main() {
         20.0,
         51,
         || {
-            ctg::render::territoire("242900660", Basis::Totale).unwrap();
+            ctg::territory::view::territoire("242900660", Basis::Totale).unwrap();
         },
     );
     let settings = ctg::returns::forms::FormSettings {

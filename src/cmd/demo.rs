@@ -28,10 +28,10 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
         .as_ref()
         .map(|e| e.siren.clone())
         .unwrap_or_default();
-    let terr = ctg::render::territoire(&siren, Basis::Totale).map_err(ctg::Error::Invalid)?;
+    let terr = ctg::territory::view::territoire(&siren, Basis::Totale).map_err(ctg::Error::Invalid)?;
     written.push(write(
         "territoire.txt",
-        &ctg::render::territoire_text(&terr),
+        &ctg::territory::view::territoire_text(&terr),
     )?);
     written.push(write(
         "territoire.json",
@@ -174,7 +174,7 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
         "convention-relue.json",
         &ctg::io::model_json(&reimport),
     )?);
-    match super::convention::to_pdf(&docx) {
+    match ctg::convention::pdf::to_pdf(&docx) {
         Ok(pdf) => written.push(pdf),
         Err(e) => eprintln!("PDF non produit : {e}"),
     }

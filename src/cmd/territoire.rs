@@ -1,7 +1,6 @@
 use std::process::ExitCode;
 
 use ctg::ao::Basis;
-use ctg::render;
 
 use super::Format;
 
@@ -18,10 +17,10 @@ pub struct Args {
 }
 
 pub fn run(a: Args) -> ctg::Result<ExitCode> {
-    let v = render::territoire(&a.requete, a.population).map_err(ctg::Error::Invalid)?;
+    let v = ctg::territory::view::territoire(&a.requete, a.population).map_err(ctg::Error::Invalid)?;
     match a.format {
         Format::Json => super::print_json(&v),
-        Format::Texte => print!("{}", render::territoire_text(&v)),
+        Format::Texte => print!("{}", ctg::territory::view::territoire_text(&v)),
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -2,6 +2,7 @@
 //! editable text template. The template holds the wording; this module lays out the parts
 //! that come from data (parties, visas, signatures, annexes).
 
+pub mod pdf;
 pub mod template;
 
 use std::collections::BTreeMap;

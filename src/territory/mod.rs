@@ -5,6 +5,8 @@
 //! version, which is the millésime reported wherever the data is used. Rows are sorted by
 //! code, so lookups are binary searches over borrowed `&'static str`: loading is one pass.
 
+pub mod view;
+
 use std::sync::OnceLock;
 
 use crate::referentials::normalize;
