@@ -24,7 +24,7 @@ fn write_form(ctg: &ctg::Ctg, code: &str, date: &str, path: &Path) {
 
 /// Every sheet of a workbook as text, for comparisons and independent counts.
 fn grids(path: &Path) -> Vec<(String, Vec<Vec<String>>)> {
-    let book = ctg::workbook::read::open(&std::fs::read(path).unwrap(), None).unwrap();
+    let book = ctg::workbook::grid::open(&std::fs::read(path).unwrap(), None).unwrap();
     book.sheets
         .iter()
         .map(|g| {

@@ -7,7 +7,7 @@ use std::io::{Read, Write};
 
 use ctg::workbook::layouts::RETOUR_COMMUNE;
 use ctg::workbook::read;
-use ctg::workbook::write::{Meta, meta_pairs};
+use ctg::workbook::write::Meta;
 use rust_xlsxwriter::{Formula, Workbook};
 
 fn partner_file() -> Vec<u8> {
@@ -141,7 +141,7 @@ fn partner_file() -> Vec<u8> {
         fiches: "1.1,1.2".into(),
         ..Default::default()
     };
-    for (i, (k, v)) in meta_pairs(&RETOUR_COMMUNE, Some(&m)).iter().enumerate() {
+    for (i, (k, v)) in m.pairs(&RETOUR_COMMUNE).iter().enumerate() {
         meta.write_string(i as u32, 0, *k).unwrap();
         meta.write_string(i as u32, 1, v).unwrap();
     }

@@ -13,7 +13,7 @@ pub struct Args {
 pub fn run(a: Args) -> ctg::Result<ExitCode> {
     let bytes = super::read_input(&a.fichier)?;
     match ctg::container::sniff(&bytes) {
-        Ok(f) if f.is_spreadsheet() => match ctg::workbook::read::open(&bytes, None) {
+        Ok(f) if f.is_spreadsheet() => match ctg::workbook::grid::open(&bytes, None) {
             Ok(book) => {
                 let cells: usize = book
                     .sheets

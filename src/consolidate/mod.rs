@@ -138,7 +138,7 @@ fn extract(path: &Path, ctg: Option<&Ctg>, basis: Basis, full_model: bool) -> Ex
         report
             .outcome
             .as_ref()
-            .and_then(|o| o.meta.get(k).cloned())
+            .and_then(|o| o.meta.get(k))
             .unwrap_or_default()
     };
     let readable = report.readable() && report.kind.starts_with("retour-");

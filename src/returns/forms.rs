@@ -74,6 +74,7 @@ fn meta(ctg: &Ctg, code: &str, nom: &str, s: &FormSettings) -> Meta {
             .map(|f| f.id.as_str())
             .collect::<Vec<_>>()
             .join(","),
+        ..Default::default()
     }
 }
 

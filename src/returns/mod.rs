@@ -14,7 +14,7 @@ use crate::diagnostic::{self, Counts, Diagnostic, Location, Severity};
 use crate::model::Ctg;
 use crate::workbook::cells::Raw;
 use crate::workbook::read::{self, Counts as RowCounts, Outcome};
-use crate::workbook::write::{self, Annotation, Meta, Options, Out};
+use crate::workbook::write::{self, Annotation, Options, Out};
 
 /// Domain rules that concern what a return holds (the others need the whole CTG).
 const RETURN_RULES: &[Code] = &[
@@ -80,12 +80,8 @@ pub fn validate(bytes: &[u8], file: &str, ctg: Option<&Ctg>, basis: Basis) -> Re
         Err(d) => return ReturnReport::failed(file, d),
     };
     let mut diags = outcome.diagnostics.clone();
-    let code = outcome
-        .meta
-        .get("ctg_collectivite")
-        .cloned()
-        .unwrap_or_default();
-    let nom = outcome.meta.get("ctg_nom").cloned().unwrap_or_default();
+    let code = outcome.meta.code.clone();
+    let nom = outcome.meta.nom.clone();
     identity(&outcome, file, &code, &mut diags);
     let full = outcome.layout.kind == "ctg-complet";
     let model = if full {
@@ -176,9 +172,9 @@ fn context_model(o: &Outcome, ctg: Option<&Ctg>) -> Ctg {
             m.axes = c.axes.clone();
         }
         None => {
-            m.convention.periode.debut = o.meta.get("ctg_debut").and_then(|d| d.parse().ok());
-            m.convention.periode.fin = o.meta.get("ctg_fin").and_then(|d| d.parse().ok());
-            if let Some(ids) = o.meta.get("ctg_fiches").filter(|s| !s.is_empty()) {
+            m.convention.periode.debut = o.meta.debut.parse().ok();
+            m.convention.periode.fin = o.meta.fin.parse().ok();
+            if let Some(ids) = o.meta.get("ctg_fiches") {
                 m.fiches = ids
                     .split(',')
                     .map(|id| crate::model::FicheAction {
@@ -291,18 +287,7 @@ pub fn annotated(report: &ReturnReport) -> crate::Result<Vec<u8>> {
             }
         })
         .collect();
-    let m = &o.meta;
-    let get = |k: &str| m.get(k).cloned().unwrap_or_default();
-    let meta = Meta {
-        ctg_id: get("ctg_convention"),
-        code: get("ctg_collectivite"),
-        nom: get("ctg_nom"),
-        generated: get("ctg_date_generation"),
-        debut: get("ctg_debut"),
-        fin: get("ctg_fin"),
-        fiches: get("ctg_fiches"),
-        ..Default::default()
-    };
+    let meta = o.meta.clone();
     write::write(
         o.layout,
         &data,

@@ -1,10 +1,14 @@
 //! Workbooks: the declarative layout (`layout`, `layouts`), the model ⇄ rows mapping
-//! (`flatten`), cell parsing (`cells`), the writer (`write`) and the one reader (`read`).
+//! (`flatten`), cell parsing (`cells`), cell addressing (`addr`), the form identity (`meta`),
+//! calamine → sheets (`grid`), the writer (`write`) and the one reader (`read`, grid → layout).
 
+pub mod addr;
 pub mod cells;
 pub mod flatten;
+pub mod grid;
 pub mod layout;
 pub mod layouts;
+pub mod meta;
 pub mod read;
 pub mod write;
 

@@ -6,198 +6,20 @@
 //! rejected row and every unreadable cell is a diagnostic with its cell and raw value.
 
 use crate::codes::Code;
-use std::collections::BTreeMap;
-use std::io::Cursor;
-use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use calamine::{Data, Reader};
 use serde_json::Value;
 
 use super::cells::{self, Raw};
 use super::flatten::{Assembler, Placed};
 use super::layout::{Column, Layout, META_SHEET, Sheet};
 use super::layouts;
-use super::write::cell_name;
-use crate::container::{self, Format, Refusal};
+use super::addr::cell_name;
+use super::grid::{Book, Grid, open};
+use super::meta::Meta;
+use crate::container::{Format, Refusal};
 use crate::diagnostic::{Diagnostic, Location, Severity};
 use crate::model::{Ctg, MODEL_VERSION};
 use crate::referentials::normalize;
-
-/// A sheet as read: cells by (row, column), 0-based, with formulas where present.
-#[derive(Debug, Default, Clone)]
-pub struct Grid {
-    pub name: String,
-    pub cells: Vec<Vec<Raw>>,
-    pub formulas: BTreeMap<(u32, u32), String>,
-}
-
-impl Grid {
-    pub fn get(&self, r: usize, c: usize) -> &Raw {
-        self.cells
-            .get(r)
-            .and_then(|row| row.get(c))
-            .unwrap_or(&Raw::Empty)
-    }
-}
-
-/// A workbook as read, before any layout is applied.
-#[derive(Debug)]
-pub struct Book {
-    pub format: Format,
-    pub sheets: Vec<Grid>,
-}
-
-fn raw_of(d: &Data) -> Raw {
-    match d {
-        Data::Empty => Raw::Empty,
-        Data::Int(i) => Raw::Number(*i as f64),
-        Data::Float(f) => Raw::Number(*f),
-        Data::String(s) => Raw::Text(s.clone()),
-        Data::Bool(b) => Raw::Bool(*b),
-        Data::DateTime(dt) => Raw::Date(dt.as_f64()),
-        Data::DateTimeIso(s) => Raw::IsoDate(s.clone()),
-        Data::DurationIso(s) => Raw::Text(s.clone()),
-        Data::Error(e) => Raw::Error(format!("{e}")),
-    }
-}
-
-/// Hard bound on the cells of one sheet kept in memory (a return holds a few thousand).
-const MAX_CELLS: usize = 5_000_000;
-
-fn grid_of(name: &str, range: &calamine::Range<Data>) -> Result<Grid, Refusal> {
-    let (h, w) = range.get_size();
-    if h.saturating_mul(w) > MAX_CELLS {
-        return Err(Refusal {
-            code: Code::E102,
-            message: format!(
-                "feuille « {name} » de {h} lignes sur {w} colonnes : trop grande pour un formulaire"
-            ),
-        });
-    }
-    let (r0, c0) = range
-        .start()
-        .map(|(r, c)| (r as usize, c as usize))
-        .unwrap_or((0, 0));
-    let mut cells = vec![Vec::new(); r0 + h];
-    for (r, row) in range.rows().enumerate() {
-        let mut out = vec![Raw::Empty; c0];
-        out.extend(row.iter().map(raw_of));
-        while out.last().is_some_and(|c| c.is_empty()) {
-            out.pop();
-        }
-        cells[r0 + r] = out;
-    }
-    while cells.last().is_some_and(|r| r.is_empty()) {
-        cells.pop();
-    }
-    Ok(Grid {
-        name: name.to_string(),
-        cells,
-        formulas: BTreeMap::new(),
-    })
-}
-
-fn calamine_message(e: impl std::fmt::Display) -> Refusal {
-    let m = e.to_string();
-    let lower = m.to_lowercase();
-    if lower.contains("password") || lower.contains("encrypt") {
-        return Refusal {
-            code: Code::E101,
-            message: container::PASSWORD.into(),
-        };
-    }
-    Refusal {
-        code: Code::E100,
-        message: format!("classeur illisible ou corrompu ({m})"),
-    }
-}
-
-/// Reads every sheet (or only `wanted`, by name) of a spreadsheet.
-pub fn open(bytes: &[u8], wanted: Option<&[&str]>) -> Result<Book, Refusal> {
-    let format = container::sniff(bytes)?;
-    match format {
-        Format::Docx => {
-            return Err(Refusal {
-                code: Code::E100,
-                message: "document Word et non classeur : utilisez « ctg importer » pour un .docx"
-                    .into(),
-            });
-        }
-        Format::Doc => {
-            return Err(Refusal {
-                code: Code::E100,
-                message: "document Word 97-2003 (.doc) et non classeur".into(),
-            });
-        }
-        _ => {}
-    }
-    let result = catch_unwind(AssertUnwindSafe(|| read_all(format, bytes, wanted)));
-    match result {
-        Ok(r) => r.map(|sheets| Book { format, sheets }),
-        Err(_) => Err(Refusal {
-            code: Code::E100,
-            message: format!("{} corrompu : la lecture a échoué", format.label()),
-        }),
-    }
-}
-
-fn read_all(format: Format, bytes: &[u8], wanted: Option<&[&str]>) -> Result<Vec<Grid>, Refusal> {
-    let cur = Cursor::new(bytes);
-    let mut wb: calamine::Sheets<Cursor<&[u8]>> = match format {
-        Format::Xlsx => {
-            calamine::Sheets::Xlsx(calamine::open_workbook_from_rs(cur).map_err(calamine_message)?)
-        }
-        Format::Xlsb => {
-            calamine::Sheets::Xlsb(calamine::open_workbook_from_rs(cur).map_err(calamine_message)?)
-        }
-        Format::Xls => {
-            calamine::Sheets::Xls(calamine::open_workbook_from_rs(cur).map_err(calamine_message)?)
-        }
-        Format::Ods => {
-            calamine::Sheets::Ods(calamine::open_workbook_from_rs(cur).map_err(calamine_message)?)
-        }
-        _ => unreachable!("spreadsheets only"),
-    };
-    let names = wb.sheet_names();
-    let mut out = Vec::new();
-    let mut skipped: Vec<(String, Refusal)> = Vec::new();
-    for name in names {
-        if wanted.is_some_and(|w| !w.iter().any(|x| normalize(x) == normalize(&name))) {
-            continue;
-        }
-        let range = match wb.worksheet_range(&name) {
-            Ok(r) => r,
-            // A chart or macro sheet, or one damaged sheet, must not hide the others.
-            Err(e) => {
-                skipped.push((name.clone(), calamine_message(e)));
-                continue;
-            }
-        };
-        let mut grid = grid_of(&name, &range)?;
-        if let Ok(f) = wb.worksheet_formula(&name)
-            && let Some((r0, c0)) = f.start()
-        {
-            for (r, row) in f.rows().enumerate() {
-                for (c, text) in row.iter().enumerate() {
-                    if !text.is_empty() {
-                        grid.formulas
-                            .insert((r0 + r as u32, c0 + c as u32), text.clone());
-                    }
-                }
-            }
-        }
-        out.push(grid);
-    }
-    if out.is_empty()
-        && let Some((name, r)) = skipped.into_iter().next()
-    {
-        return Err(Refusal {
-            code: r.code,
-            message: format!("feuille « {name} » : {}", r.message),
-        });
-    }
-    Ok(out)
-}
 
 /// Rows of one sheet as read against its layout, for annotated copies and consolidation.
 #[derive(Debug, Clone)]
@@ -233,7 +55,7 @@ pub struct Counts {
 pub struct Outcome {
     pub format: Format,
     pub layout: &'static Layout,
-    pub meta: BTreeMap<String, String>,
+    pub meta: Meta,
     pub model: Ctg,
     pub diagnostics: Vec<Diagnostic>,
     pub sheets: Vec<SheetRead>,
@@ -334,26 +156,25 @@ pub fn read(
     })
 }
 
-fn read_meta(book: &Book) -> BTreeMap<String, String> {
-    let mut m = BTreeMap::new();
-    if let Some(g) = book.sheets.iter().find(|g| g.name == META_SHEET) {
-        for r in 0..g.cells.len() {
-            if let (Raw::Text(k), v) = (g.get(r, 0), g.get(r, 1)) {
-                m.insert(k.trim().to_string(), v.display().trim().to_string());
-            }
-        }
-    }
-    m
+fn read_meta(book: &Book) -> Meta {
+    let Some(g) = book.sheets.iter().find(|g| g.name == META_SHEET) else {
+        return Meta::default();
+    };
+    Meta::from_pairs((0..g.cells.len()).filter_map(|r| match (g.get(r, 0), g.get(r, 1)) {
+        (Raw::Text(k), v) => Some((k.as_str(), v.display().trim().to_string())),
+        _ => None,
+    }))
 }
 
 fn pick_layout(
     book: &Book,
-    meta: &BTreeMap<String, String>,
+    meta: &Meta,
     expected: Option<&'static Layout>,
     ctx: &mut Ctx,
 ) -> Option<&'static Layout> {
     let file = ctx.file.to_string();
     if let Some(kind) = meta.get("ctg_formulaire") {
+        let kind = &kind;
         let Some(layout) = layouts::by_kind(kind) else {
             ctx.push(
                 Code::E117,
@@ -363,10 +184,7 @@ fn pick_layout(
             );
             return None;
         };
-        let version = meta
-            .get("ctg_version_disposition")
-            .cloned()
-            .unwrap_or_default();
+        let version = meta.version.clone();
         if version != layout.version.to_string() {
             ctx.push(
                 Code::W118,
@@ -379,9 +197,9 @@ fn pick_layout(
             );
         } else if meta
             .get("ctg_empreinte")
-            .is_some_and(|f| *f != layout.fingerprint())
+            .is_some_and(|f| f != layout.fingerprint())
         {
-            ctx.push(Code::W118, Location::file(&file), "formulaire produit avec une disposition différente : régénérez-le avec « ctg formulaires »", meta.get("ctg_empreinte").cloned());
+            ctx.push(Code::W118, Location::file(&file), "formulaire produit avec une disposition différente : régénérez-le avec « ctg formulaires »", meta.get("ctg_empreinte"));
         }
         return Some(layout);
     }

@@ -14,6 +14,8 @@ use rust_xlsxwriter::{
 use serde_json::Value;
 
 use super::cells::date_to_serial;
+pub use super::addr::{cell_name, col_name};
+pub use super::meta::Meta;
 use super::flatten;
 use super::layout::{Column, Kind, LISTS_SHEET, Layout, META_SHEET, README_SHEET, RefList, Sheet};
 use crate::error::{Error, Result};
@@ -31,23 +33,6 @@ pub enum Out {
     Number(f64),
     /// Excel date serial.
     Date(f64),
-}
-
-/// Identity of a form, stored in the meta sheet and the custom properties (as strings).
-#[derive(Debug, Clone, Default)]
-pub struct Meta {
-    pub ctg_id: String,
-    pub code: String,
-    pub nom: String,
-    pub generated: String,
-    /// Period of the CTG (ISO dates) and its fiche ids, so that a return can be checked
-    /// without the CTG file.
-    pub debut: String,
-    pub fin: String,
-    pub fiches: String,
-    /// The reply deadline and the contact, for the «Lisez-moi».
-    pub deadline: String,
-    pub contact: String,
 }
 
 /// A diagnostic to show on a cell of an annotated copy.
@@ -234,25 +219,6 @@ fn list_formula(lists: &[RefList], r: RefList) -> Formula {
     let col = col_name(i as u16);
     let n = r.values().len() + 1;
     Formula::new(format!("='{LISTS_SHEET}'!${col}$2:${col}${n}"))
-}
-
-/// `0` → `A`, `27` → `AB`.
-pub fn col_name(mut c: u16) -> String {
-    let mut s = Vec::new();
-    loop {
-        s.push(b'A' + (c % 26) as u8);
-        if c < 26 {
-            break;
-        }
-        c = c / 26 - 1;
-    }
-    s.reverse();
-    String::from_utf8(s).expect("ascii")
-}
-
-/// `A1`-style name of a 0-based cell.
-pub fn cell_name(row: u32, col: u16) -> String {
-    format!("{}{}", col_name(col), row + 1)
 }
 
 fn validation(c: &Column, lists: &[RefList]) -> Result<Option<DataValidation>> {
@@ -606,25 +572,8 @@ fn write_lists(ws: &mut Worksheet, lists: &[RefList]) -> std::result::Result<(),
     Ok(())
 }
 
-/// Key/value pairs identifying the workbook, in the meta sheet and as custom properties.
-pub fn meta_pairs(layout: &Layout, meta: Option<&Meta>) -> Vec<(&'static str, String)> {
-    let m = meta.cloned().unwrap_or_default();
-    vec![
-        ("ctg_formulaire", layout.kind.to_string()),
-        ("ctg_version_disposition", layout.version.to_string()),
-        ("ctg_empreinte", layout.fingerprint()),
-        ("ctg_convention", m.ctg_id),
-        ("ctg_collectivite", m.code),
-        ("ctg_nom", m.nom),
-        ("ctg_date_generation", m.generated),
-        ("ctg_debut", m.debut),
-        ("ctg_fin", m.fin),
-        ("ctg_fiches", m.fiches),
-    ]
-}
-
 fn write_meta(wb: &mut Workbook, layout: &Layout, meta: Option<&Meta>) -> Result<()> {
-    let pairs = meta_pairs(layout, meta);
+    let pairs = meta.cloned().unwrap_or_default().pairs(layout);
     let ws = wb.add_worksheet();
     let e = xerr(META_SHEET);
     ws.set_name(META_SHEET).map_err(&e)?;
@@ -644,16 +593,3 @@ fn write_meta(wb: &mut Workbook, layout: &Layout, meta: Option<&Meta>) -> Result
     Ok(())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn column_and_cell_names() {
-        assert_eq!(col_name(0), "A");
-        assert_eq!(col_name(25), "Z");
-        assert_eq!(col_name(26), "AA");
-        assert_eq!(col_name(27), "AB");
-        assert_eq!(cell_name(6, 2), "C7");
-    }
-}
