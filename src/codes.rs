@@ -8,10 +8,12 @@ use serde::{Serialize, Serializer};
 
 /// How serious a diagnostic is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
 pub enum Severity {
+    #[serde(rename = "erreur")]
     Error,
+    #[serde(rename = "avertissement")]
     Warning,
+    #[serde(rename = "info")]
     Info,
 }
 
@@ -131,6 +133,7 @@ registry! {
     W052  Warning Model     "Aucune collectivité signataire" "Une CTG est signée par la Caf et au moins une commune ou un EPCI.";
     W053  Warning Model     "Date de signature absente" "La date de signature («Fait à …, le …») n'est pas renseignée.";
     E090  Error   Model     "Version du modèle non prise en charge" "Le fichier a été écrit par une version de ctg plus récente ou inconnue.";
+    E091  Error   Model     "Modèle JSON illisible" "Le fichier de la CTG n'est pas un JSON valide du modèle : la ligne et la colonne de la première erreur sont données.";
     E100  Error   Reader    "Fichier illisible" "Le fichier n'est pas un classeur (.xlsx, .xlsm, .xls, .ods) ou un document Word lisible : format non reconnu, archive corrompue ou tronquée.";
     E101  Error   Reader    "Fichier protégé par mot de passe" "Un fichier chiffré ne peut être lu : enregistrez-le sans mot de passe puis renvoyez-le.";
     E102  Error   Reader    "Fichier démesuré ou piégé" "Le contrôle préalable borne la taille du fichier, sa taille décompressée et son taux de compression, pour se protéger des fichiers piégés.";

@@ -68,14 +68,44 @@ impl fmt::Display for Location {
     }
 }
 
+/// The structured form of a location, as in the JSON report contract.
+#[derive(Serialize)]
+struct Emplacement<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fichier: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    feuille: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cellule: Option<&'a str>,
+    /// 1-based row of the sheet, when a cell or a row is concerned.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ligne: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pointeur: Option<&'a str>,
+}
+
+impl Location {
+    fn emplacement(&self) -> Emplacement<'_> {
+        let cell = self.cell.as_deref();
+        let digits = |c: &str| c.chars().all(|ch| ch.is_ascii_digit());
+        Emplacement {
+            fichier: self.file.as_deref(),
+            feuille: self.sheet.as_deref(),
+            cellule: cell.filter(|c| !digits(c)),
+            ligne: cell.and_then(|c| c.trim_start_matches(|ch: char| ch.is_ascii_alphabetic()).parse().ok()),
+            pointeur: self.pointer.as_deref(),
+        }
+    }
+}
+
 impl Serialize for Location {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
+        self.emplacement().serialize(s)
     }
 }
 
 /// One problem found in an input.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Diagnostic {
     pub code: Code,
     pub severity: Severity,
@@ -103,10 +133,26 @@ impl Diagnostic {
     }
 }
 
+impl Serialize for Diagnostic {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("Diagnostic", 7)?;
+        st.serialize_field("code", &self.code)?;
+        st.serialize_field("gravite", self.severity.label())?;
+        st.serialize_field("emplacement", &self.location)?;
+        st.serialize_field("lieu", &self.location.to_string())?;
+        st.serialize_field("message", &self.message)?;
+        st.serialize_field("valeur", &self.value)?;
+        st.end()
+    }
+}
+
 /// Counts by severity.
-#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq)]
 pub struct Counts {
+    #[serde(rename = "erreurs")]
     pub errors: usize,
+    #[serde(rename = "avertissements")]
     pub warnings: usize,
     pub infos: usize,
 }
@@ -133,14 +179,14 @@ pub fn sort(diags: &mut [Diagnostic]) {
             &a.location.sheet,
             a.location.cell.as_deref().map(cell_key),
             &a.location.pointer,
-            a.code,
+            a.code.as_str(),
         )
             .cmp(&(
                 &b.location.file,
                 &b.location.sheet,
                 b.location.cell.as_deref().map(cell_key),
                 &b.location.pointer,
-                b.code,
+                b.code.as_str(),
             ))
     });
 }

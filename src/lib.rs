@@ -17,6 +17,7 @@ pub mod io;
 pub mod model;
 pub mod referentials;
 pub mod render;
+pub mod report;
 pub mod returns;
 pub mod rules;
 pub mod schema;

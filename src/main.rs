@@ -10,7 +10,8 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use std::process::ExitCode;
 
-use clap::{ArgAction, Parser, Subcommand};
+use clap::{ArgAction, CommandFactory, Parser, Subcommand};
+use std::io::Write;
 
 pub const TEMPLATE: &str = "{about-with-newline}\nUtilisation : {usage}\n\n{all-args}{after-help}";
 
@@ -84,11 +85,63 @@ enum Command {
     /// Liste les référentiels : codes et libellés officiels
     #[command(help_template = TEMPLATE)]
     Referentiels(cmd::referentiels::Args),
+    /// Affiche l'aide de ctg ou d'une commande (ex. : ctg aide valider)
+    #[command(help_template = TEMPLATE, alias = "help")]
+    Aide {
+        /// Commande dont afficher l'aide
+        commande: Option<String>,
+    },
+}
+
+/// The help page of ctg or of one of its commands, in French.
+fn help_page(sub: Option<&str>) -> Result<String, String> {
+    let mut root = Cli::command();
+    root.build();
+    let page = match sub {
+        None => root.render_help(),
+        Some(name) => match root.find_subcommand_mut(name) {
+            Some(c) => c.render_help(),
+            None => return Err(format!("commande inconnue « {name} » : « ctg aide » les liste toutes")),
+        },
+    };
+    Ok(cmd::clap_fr::help(&page.to_string()))
+}
+
+fn say_err(s: &str) {
+    // Nothing more can be done when standard error itself is closed.
+    let _ = std::io::stderr().lock().write_all(s.as_bytes());
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            use clap::error::ErrorKind;
+            return match e.kind() {
+                ErrorKind::DisplayHelp | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+                    let page = cmd::clap_fr::help(&e.render().to_string());
+                    match cmd::write_out(&page).and_then(|_| cmd::flush_out()) {
+                        Ok(()) | Err(ctg::Error::OutputClosed) => {}
+                        Err(err) => say_err(&format!("erreur : {err}\n")),
+                    }
+                    if e.kind() == ErrorKind::DisplayHelp { ExitCode::SUCCESS } else { ExitCode::from(2) }
+                }
+                ErrorKind::DisplayVersion => {
+                    let _ = cmd::write_out(&format!("ctg {}\n", env!("CARGO_PKG_VERSION")));
+                    ExitCode::SUCCESS
+                }
+                _ => {
+                    say_err(&cmd::clap_fr::error(&e));
+                    ExitCode::from(2)
+                }
+            };
+        }
+    };
     let outcome = match cli.command {
+        Command::Aide { commande } => match help_page(commande.as_deref()) {
+            Ok(page) => cmd::write_out(&page).map(|_| ExitCode::SUCCESS),
+            Err(m) => Err(ctg::Error::Invalid(m)),
+        },
         Command::Demo(a) => cmd::demo::run(a),
         Command::Territoire(a) => cmd::territoire::run(a),
         Command::Init(a) => cmd::init::run(a),
@@ -105,10 +158,12 @@ fn main() -> ExitCode {
         Command::Schema(a) => cmd::schema::run(a),
         Command::Referentiels(a) => cmd::referentiels::run(a),
     };
-    match outcome {
+    match outcome.and_then(|code| cmd::flush_out().map(|_| code)) {
         Ok(code) => code,
+        // The reader went away (`ctg schema | head -c1`): nothing to say, nothing to fail.
+        Err(ctg::Error::OutputClosed) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("erreur : {e}");
+            say_err(&format!("erreur : {e}\n"));
             ExitCode::from(2)
         }
     }

@@ -94,3 +94,19 @@ pub fn report_text(name: &str, r: &Report) -> String {
     ));
     out
 }
+
+/// «27 lignes lues = 25 retenues + 1 rejetée + 1 non lue».
+pub fn rows_line(r: &crate::workbook::read::Counts) -> String {
+    let s = |n: usize| if n > 1 { "s" } else { "" };
+    format!(
+        "{} lue{} = {} retenue{} + {} rejetée{} + {} non lue{}",
+        plural(r.read, "ligne", "lignes"),
+        s(r.read),
+        r.kept,
+        s(r.kept),
+        r.rejected,
+        s(r.rejected),
+        r.not_read,
+        s(r.not_read)
+    )
+}

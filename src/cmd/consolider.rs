@@ -1,4 +1,5 @@
 use std::io::IsTerminal;
+use super::sayln;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -33,6 +34,9 @@ pub struct Args {
     /// Population servant aux seuils
     #[arg(long, default_value = "totale", value_parser = super::basis)]
     pub population: Basis,
+    /// Ajoute au résumé la durée et le débit (le rapport n'est alors plus reproductible)
+    #[arg(long)]
+    pub mesures: bool,
 }
 
 pub fn run(a: Args) -> ctg::Result<ExitCode> {
@@ -82,53 +86,77 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
     let secs = started.elapsed().as_secs_f64();
     let mb: f64 = c.files.iter().map(|f| f.taille as f64).sum::<f64>() / 1_048_576.0;
     let counts = ctg::diagnostic::Counts::of(&c.diagnostics);
-    let (read, kept, rejected) = c.files.iter().fold((0, 0, 0), |acc, f| {
+    let (read, kept, rejected, not_read) = c.files.iter().fold((0, 0, 0, 0), |acc, f| {
         (
-            acc.0 + f.lignes_lues,
-            acc.1 + f.lignes_retenues,
-            acc.2 + f.lignes_rejetees,
+            acc.0 + f.lignes.read,
+            acc.1 + f.lignes.kept,
+            acc.2 + f.lignes.rejected,
+            acc.3 + f.lignes.not_read,
         )
     });
     match a.format {
-        Format::Json => super::print_json(&serde_json::json!({
-            "fichiers": c.files, "diagnostics": c.diagnostics,
-            "summary": { "fichiers": c.files.len(), "recus": c.received().len(), "attendus": c.expected.len(),
-                         "lignes_lues": read, "lignes_retenues": kept, "lignes_rejetees": rejected,
-                         "errors": counts.errors, "warnings": counts.warnings, "infos": counts.infos,
-                         "secondes": secs, "fichiers_par_seconde": c.files.len() as f64 / secs.max(1e-9), "mo_par_seconde": mb / secs.max(1e-9) }
-        })),
+        Format::Json => {
+            let mut resultat = serde_json::json!({
+                "sortie": a.sortie.display().to_string(),
+                "modele": a.modele.as_ref().map(|m| m.display().to_string()),
+                "collectivites_attendues": c.expected.len(),
+                "retours_acceptes": c.received().len(),
+                "lignes": { "lues": read, "retenues": kept, "rejetees": rejected, "non_lues": not_read },
+            });
+            if a.mesures {
+                resultat["mesures"] = serde_json::json!({
+                    "secondes": secs,
+                    "fichiers_par_seconde": c.files.len() as f64 / secs.max(1e-9),
+                    "mo_par_seconde": mb / secs.max(1e-9),
+                });
+            }
+            super::print_report("consolider", c.files.clone(), &c.diagnostics, resultat)?
+        }
         Format::Texte => {
             let rejected_files: Vec<_> = c
                 .files
                 .iter()
-                .filter(|f| f.statut == ctg::consolidate::Status::Rejete)
+                .filter(|f| f.statut == ctg::consolidate::Statut::Rejete)
                 .collect();
             for f in &rejected_files {
-                println!("rejeté : {} — {}", f.fichier, f.motif);
+                sayln!("rejeté : {} — {}", f.fichier, f.motif);
             }
-            println!(
-                "{} fichiers ({} rejetés), {} lignes lues = {} retenues + {} rejetées ; {}",
-                c.files.len(),
+            use ctg::fr::plural;
+            sayln!(
+                "{} ({} rejeté{}), {} lue{} = {} retenue{} + {} rejetée{} + {} non lue{} ; {}",
+                plural(c.files.len(), "fichier", "fichiers"),
                 rejected_files.len(),
-                read,
+                if rejected_files.len() > 1 { "s" } else { "" },
+                plural(read, "ligne", "lignes"),
+                if read > 1 { "s" } else { "" },
                 kept,
+                if kept > 1 { "s" } else { "" },
                 rejected,
+                if rejected > 1 { "s" } else { "" },
+                not_read,
+                if not_read > 1 { "s" } else { "" },
                 ctg::render::counts_line(counts.errors, counts.warnings, counts.infos)
             );
             if !c.expected.is_empty() {
-                println!(
-                    "{} collectivités attendues, {} retours acceptés",
-                    c.expected.len(),
-                    c.received().len()
+                sayln!(
+                    "{} attendue{}, {} accepté{}",
+                    plural(c.expected.len(), "collectivité", "collectivités"),
+                    if c.expected.len() > 1 { "s" } else { "" },
+                    plural(c.received().len(), "retour", "retours"),
+                    if c.received().len() > 1 { "s" } else { "" },
                 );
             }
-            println!(
-                "{} écrit en {:.2} s ({:.0} fichiers/s, {:.1} Mo/s)",
-                a.sortie.display(),
-                secs,
-                c.files.len() as f64 / secs.max(1e-9),
-                mb / secs.max(1e-9)
-            );
+            if a.mesures {
+                sayln!(
+                    "{} écrit en {} ({} fichiers/s, {} Mo/s)",
+                    a.sortie.display(),
+                    ctg::fr::seconds(secs),
+                    ctg::fr::decimal(c.files.len() as f64 / secs.max(1e-9), 0),
+                    ctg::fr::decimal(mb / secs.max(1e-9), 1)
+                );
+            } else {
+                sayln!("{} écrit", a.sortie.display());
+            }
         }
     }
     Ok(super::findings_code(counts.errors))

@@ -1,4 +1,5 @@
 use std::path::PathBuf;
+use super::note;
 use std::process::ExitCode;
 
 #[derive(clap::Args)]
@@ -51,10 +52,10 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
     )?;
     super::refuse_overwrite_input(&a.fichier, &a.sortie)?;
     ctg::io::write_atomic(&a.sortie, &bytes)?;
-    eprintln!("{} écrit", a.sortie.display());
+    note!("{} écrit", a.sortie.display());
     if a.pdf {
         let pdf = ctg::convention::pdf::to_pdf(&a.sortie)?;
-        eprintln!("{} écrit", pdf.display());
+        note!("{} écrit", pdf.display());
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -1,4 +1,5 @@
 use std::path::PathBuf;
+use super::{note, sayln};
 use std::process::ExitCode;
 
 use ctg::ao::Basis;
@@ -176,28 +177,28 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
     )?);
     match ctg::convention::pdf::to_pdf(&docx) {
         Ok(pdf) => written.push(pdf),
-        Err(e) => eprintln!("PDF non produit : {e}"),
+        Err(e) => note!("PDF non produit : {e}"),
     }
-    println!("Démonstration ctg sur « {} »", ctg.convention.titre);
-    println!(
+    sayln!("Démonstration ctg sur « {} »", ctg.convention.titre);
+    sayln!(
         "  formulaires : {} ; retours d'exemple : {} ({} erreurs trouvées, voir validation-retours.txt)",
         forms.len(),
         samples.len(),
         returns_errors
     );
-    println!(
+    sayln!(
         "  consolidation : territoire {} fichiers, {} anomalies ; retours d'exemple {} fichiers, {} anomalies",
         cons.files.len(),
         cons.diagnostics.len(),
         cons2.files.len(),
         cons2.diagnostics.len()
     );
-    println!(
+    sayln!(
         "  territoire : {} communes ({})",
         ctg.territoire.communes.len(),
         terr.millesime
     );
-    println!(
+    sayln!(
         "  vérification : {}",
         ctg::render::counts_line(
             report.summary.errors,
@@ -205,9 +206,9 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
             report.summary.infos
         )
     );
-    println!("Fichiers écrits :");
+    sayln!("Fichiers écrits :");
     for p in written {
-        println!("  {}", p.display());
+        sayln!("  {}", p.display());
     }
     Ok(super::findings_code(report.summary.errors))
 }

@@ -1,4 +1,5 @@
 use std::path::PathBuf;
+use super::note;
 use std::process::ExitCode;
 
 #[derive(clap::Subcommand)]
@@ -38,7 +39,7 @@ pub fn run(k: Kind) -> ctg::Result<ExitCode> {
         Ok(())
     })?;
     ctg::io::write_atomic(&a.sortie.join("manifeste.tsv"), manifest.as_bytes())?;
-    eprintln!(
+    note!(
         "{files} retours écrits dans {} ; {count} erreurs injectées (manifeste.tsv)",
         a.sortie.display()
     );

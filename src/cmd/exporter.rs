@@ -1,4 +1,5 @@
 use std::path::PathBuf;
+use super::note;
 use std::process::ExitCode;
 
 #[derive(clap::Args)]
@@ -15,7 +16,7 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
     super::refuse_overwrite_input(&a.fichier, &a.sortie)?;
     let bytes = ctg::workbook::export(&ctg)?;
     ctg::io::write_atomic(&a.sortie, &bytes)?;
-    eprintln!(
+    note!(
         "{} écrit ({} feuilles, {} fiches-action)",
         a.sortie.display(),
         ctg::workbook::layouts::CTG_COMPLET.sheets.len(),

@@ -1,4 +1,5 @@
 use std::path::PathBuf;
+use super::{note, sayln};
 use std::process::ExitCode;
 
 use chrono::NaiveDate;
@@ -47,14 +48,14 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
     let forms = all_forms(&ctg, &settings)?;
     for f in &forms {
         ctg::io::write_atomic(&a.sortie.join(&f.file_name), &f.bytes)?;
-        println!(
+        sayln!(
             "{}  {} ({})",
             a.sortie.join(&f.file_name).display(),
             f.nom,
             f.layout.title
         );
     }
-    eprintln!(
+    note!(
         "{} formulaires écrits dans {} (suivi du trimestre {})",
         forms.len(),
         a.sortie.display(),

@@ -1,4 +1,5 @@
 use std::path::PathBuf;
+use super::{say, sayln};
 use std::process::ExitCode;
 
 use super::Format;
@@ -16,9 +17,12 @@ pub struct Args {
 }
 
 pub fn run(a: Args) -> ctg::Result<ExitCode> {
-    let bytes = super::read_input(&a.fichier)?;
-    super::refuse_overwrite_input(&a.fichier, &a.sortie)?;
     let name = a.fichier.display().to_string();
+    let bytes = match super::read_input(&a.fichier) {
+        Ok(b) => b,
+        Err(e) => return super::refused(e, &name, "importer", a.format),
+    };
+    super::refuse_overwrite_input(&a.fichier, &a.sortie)?;
     if matches!(
         ctg::container::sniff(&bytes),
         Ok(ctg::container::Format::Docx | ctg::container::Format::Doc)
@@ -26,24 +30,33 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
         return import_word(&bytes, &name, &a);
     }
     let outcome =
-        ctg::workbook::read::read(&bytes, &name, Some(&ctg::workbook::layouts::CTG_COMPLET))
-            .map_err(|d| ctg::Error::Invalid(format!("{} : {}", d.location, d.message)))?;
+        match ctg::workbook::read::read(&bytes, &name, Some(&ctg::workbook::layouts::CTG_COMPLET)) {
+            Ok(o) => o,
+            Err(d) => return super::refused(ctg::Error::Refused(Box::new(d)), &name, "importer", a.format),
+        };
     ctg::io::write_atomic(&a.sortie, ctg::io::model_json(&outcome.model).as_bytes())?;
     let counts = ctg::diagnostic::Counts::of(&outcome.diagnostics);
     match a.format {
-        Format::Json => super::print_json(&serde_json::json!({
-            "fichier": name, "sortie": a.sortie.display().to_string(), "lignes": outcome.counts,
-            "diagnostics": outcome.diagnostics, "summary": counts,
-        })),
+        Format::Json => {
+            let fichier = ctg::report::Fichier {
+                fichier: name.clone(),
+                statut: ctg::report::Statut::of_counts(&counts),
+                lignes: None,
+                compteurs: counts,
+            };
+            let resultat = serde_json::json!({
+                "sortie": a.sortie.display().to_string(),
+                "lignes": outcome.counts,
+            });
+            super::print_report("importer", vec![fichier], &outcome.diagnostics, resultat)?
+        }
         Format::Texte => {
-            print!("{}", ctg::render::diagnostics_text(&outcome.diagnostics));
-            println!(
-                "\n{} → {} : {} lignes lues, {} retenues, {} rejetées ; {}",
+            say!("{}", ctg::render::diagnostics_text(&outcome.diagnostics));
+            sayln!(
+                "\n{} → {} : {} ; {}",
                 name,
                 a.sortie.display(),
-                outcome.counts.read,
-                outcome.counts.kept,
-                outcome.counts.rejected,
+                ctg::render::rows_line(&outcome.counts),
                 ctg::render::counts_line(counts.errors, counts.warnings, counts.infos)
             );
         }
@@ -52,20 +65,34 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
 }
 
 fn import_word(bytes: &[u8], name: &str, a: &Args) -> ctg::Result<ExitCode> {
-    let (model, report) =
-        ctg::docx::import(bytes).map_err(|(_, m)| ctg::Error::Invalid(format!("{name} : {m}")))?;
+    let (model, report) = match ctg::docx::import(bytes) {
+        Ok(x) => x,
+        Err((code, m)) => {
+            let d = ctg::Diagnostic::new(code, ctg::Location::file(name), m);
+            return super::refused(ctg::Error::Refused(Box::new(d)), name, "importer", a.format);
+        }
+    };
+    let diagnostics = report.diagnostics(name);
+    let counts = ctg::diagnostic::Counts::of(&diagnostics);
     ctg::io::write_atomic(&a.sortie, ctg::io::model_json(&model).as_bytes())?;
     match a.format {
-        Format::Json => super::print_json(
-            &serde_json::json!({ "fichier": name, "sortie": a.sortie.display().to_string(), "rapport": report }),
-        ),
+        Format::Json => {
+            let fichier = ctg::report::Fichier {
+                fichier: name.to_string(),
+                statut: ctg::report::Statut::of_counts(&counts),
+                lignes: None,
+                compteurs: counts,
+            };
+            let resultat = serde_json::json!({ "sortie": a.sortie.display().to_string(), "document": report });
+            super::print_report("importer", vec![fichier], &diagnostics, resultat)?
+        }
         Format::Texte => {
-            println!(
+            sayln!(
                 "{name} : {} paragraphes, {} tableaux",
                 report.paragraphes, report.tableaux
             );
             for f in &report.fiches {
-                println!(
+                sayln!(
                     "  fiche {} « {} » ({}) : {} rubriques reconnues{}",
                     f.id,
                     f.titre,
@@ -78,14 +105,14 @@ fn import_word(bytes: &[u8], name: &str, a: &Args) -> ctg::Result<ExitCode> {
                     }
                 );
             }
-            println!(
+            sayln!(
                 "  tableaux des compétences d'AO : {} ; tableaux d'équipements : {}",
                 report.tableaux_competences, report.tableaux_equipements
             );
             for t in &report.non_reconnus {
-                println!("  tableau non reconnu, première ligne : {t}");
+                sayln!("  tableau non reconnu, première ligne : {t}");
             }
-            println!(
+            sayln!(
                 "{} → {} : {} fiches-action, {} axes",
                 name,
                 a.sortie.display(),

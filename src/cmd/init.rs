@@ -1,4 +1,5 @@
 use std::path::PathBuf;
+use super::note;
 use std::process::ExitCode;
 
 use chrono::NaiveDate;
@@ -42,7 +43,7 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
     };
     let ctg = new_ctg(scope, a.debut, a.population)?;
     ctg::io::write_atomic(&a.sortie, ctg::io::model_json(&ctg).as_bytes())?;
-    eprintln!(
+    note!(
         "{} créé : {} commune(s), période du {} au {}. Complétez signataires, équipements et fiches-action, puis lancez « ctg verifier {} ».",
         a.sortie.display(),
         ctg.territoire.communes.len(),

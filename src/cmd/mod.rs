@@ -1,5 +1,6 @@
 //! One file per subcommand, each with its clap `Args` and `run(args) -> Result<ExitCode>`.
 
+pub mod clap_fr;
 pub mod consolider;
 pub mod convention;
 pub mod demo;
@@ -41,8 +42,88 @@ pub fn basis(s: &str) -> Result<ctg::ao::Basis, String> {
     s.parse()
 }
 
-pub fn print_json(v: &impl serde::Serialize) {
-    println!("{}", serde_json::to_string_pretty(v).expect("serialisable"));
+/// Writes to standard output. A closed pipe ends the command quietly; a full disk or any
+/// other failure is a French error (never a panic, as `print!` would give).
+pub fn write_out(s: &str) -> ctg::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    out.write_all(s.as_bytes()).map_err(out_error)
+}
+
+/// Flushes standard output at the end of a command.
+pub fn flush_out() -> ctg::Result<()> {
+    use std::io::Write;
+    std::io::stdout().lock().flush().map_err(out_error)
+}
+
+fn out_error(e: std::io::Error) -> ctg::Error {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        ctg::Error::OutputClosed
+    } else {
+        ctg::Error::Write {
+            path: "la sortie standard".into(),
+            source: e,
+        }
+    }
+}
+
+/// `print!` that reports errors instead of panicking.
+macro_rules! say {
+    ($($t:tt)*) => { $crate::cmd::write_out(&format!($($t)*))? };
+}
+
+/// `println!` that reports errors instead of panicking.
+macro_rules! sayln {
+    () => { $crate::cmd::write_out("\n")? };
+    ($($t:tt)*) => { $crate::cmd::write_out(&(format!($($t)*) + "\n"))? };
+}
+
+/// A line on standard error (progress, files written); a closed standard error is ignored.
+macro_rules! note {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr().lock(), $($t)*);
+    }};
+}
+
+pub(crate) use {note, say, sayln};
+
+/// Prints a value as pretty JSON.
+pub fn print_json(v: &impl serde::Serialize) -> ctg::Result<()> {
+    let s = serde_json::to_string_pretty(v)
+        .map_err(|e| ctg::Error::Invalid(format!("sérialisation JSON impossible : {e}")))?;
+    write_out(&(s + "\n"))
+}
+
+/// A file the command cannot use at all. With `--format json`, the report holds the file's
+/// diagnostic (the same from every command) and the exit code is 2; in text, the error goes to
+/// standard error as for any failure.
+pub fn refused(e: ctg::Error, file: &str, commande: &str, format: Format) -> ctg::Result<ExitCode> {
+    let Some(d) = e.to_diagnostic(file) else {
+        return Err(e);
+    };
+    if format == Format::Json {
+        let diags = [d];
+        let fichier = ctg::report::Fichier {
+            fichier: file.to_string(),
+            statut: ctg::report::Statut::Rejete,
+            lignes: None,
+            compteurs: ctg::diagnostic::Counts::of(&diags),
+        };
+        print_report(commande, vec![fichier], &diags, serde_json::Value::Null)?;
+        return Ok(ExitCode::from(2));
+    }
+    Err(ctg::Error::Refused(Box::new(d)))
+}
+
+/// Prints a report in the JSON contract (`docs/rapport-json.md`).
+pub fn print_report<F: serde::Serialize, R: serde::Serialize>(
+    commande: &str,
+    fichiers: Vec<F>,
+    diagnostics: &[ctg::Diagnostic],
+    resultat: R,
+) -> ctg::Result<()> {
+    print_json(&ctg::report::Rapport::new(commande, fichiers, diagnostics, resultat))
 }
 
 /// Reads an input file whole, with a French error.

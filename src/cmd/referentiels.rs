@@ -1,5 +1,6 @@
 use std::process::ExitCode;
 
+use super::sayln;
 use super::Format;
 
 #[derive(clap::Args)]
@@ -24,15 +25,15 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
                     )
                 })
                 .collect();
-            super::print_json(&v);
+            super::print_report("referentiels", Vec::<()>::new(), &[], &v)?;
         }
         Format::Texte => {
             for (title, values) in cat {
-                println!("{title}");
+                sayln!("{title}");
                 for (code, label) in values {
-                    println!("  {code:<22} {label}");
+                    sayln!("  {code:<22} {label}");
                 }
-                println!();
+                sayln!();
             }
         }
     }

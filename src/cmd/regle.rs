@@ -1,5 +1,6 @@
 use std::process::ExitCode;
 
+use super::sayln;
 use ctg::rules::{RULES, rule};
 
 use super::Format;
@@ -16,22 +17,22 @@ pub struct Args {
 pub fn run(a: Args) -> ctg::Result<ExitCode> {
     match a.code {
         None => match a.format {
-            Format::Json => super::print_json(&RULES),
+            Format::Json => super::print_report("regle", Vec::<()>::new(), &[], RULES)?,
             Format::Texte => {
                 for r in RULES {
-                    println!("{}  {:<13} {}", r.code, r.severity.label(), r.title);
+                    sayln!("{}  {:<13} {}", r.code, r.severity.label(), r.title);
                 }
             }
         },
         Some(code) => {
             let r = rule(&code).ok_or_else(|| {
                 ctg::Error::Invalid(format!(
-                    "aucune règle de code « {code} » (ctg regle les liste toutes)"
+                    "aucune règle de code « {code} » (« ctg regle » les liste toutes)"
                 ))
             })?;
             match a.format {
-                Format::Json => super::print_json(r),
-                Format::Texte => println!(
+                Format::Json => super::print_report("regle", Vec::<()>::new(), &[], [r])?,
+                Format::Texte => sayln!(
                     "{} ({}) : {}\n\n{}",
                     r.code,
                     r.severity.label(),

@@ -4,6 +4,6 @@ use std::process::ExitCode;
 pub struct Args {}
 
 pub fn run(_: Args) -> ctg::Result<ExitCode> {
-    super::print_json(&ctg::schema::json_schema());
+    super::print_json(&ctg::schema::json_schema())?;
     Ok(ExitCode::SUCCESS)
 }

@@ -1,6 +1,7 @@
 //! `ctg sonder FICHIER`: opens any office file with ctg's readers and says what it holds,
 //! or why it cannot be read. Used by the corpus test (one process per file, under limits).
 
+use super::sayln;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -20,7 +21,7 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
                     .iter()
                     .map(|s| s.cells.iter().map(|r| r.len()).sum::<usize>())
                     .sum();
-                println!(
+                sayln!(
                     "lu : {}, {} feuille(s), {} cellule(s)",
                     f.label(),
                     book.sheets.len(),
@@ -29,13 +30,13 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
                 Ok(ExitCode::SUCCESS)
             }
             Err(r) => {
-                println!("refusé [{}] : {}", r.code, r.message);
+                sayln!("refusé [{}] : {}", r.code, r.message);
                 Ok(ExitCode::from(1))
             }
         },
         Ok(f) => match ctg::docx::import(&bytes) {
             Ok((model, report)) => {
-                println!(
+                sayln!(
                     "lu : {}, {} paragraphes, {} tableaux, {} fiches-action",
                     f.label(),
                     report.paragraphes,
@@ -45,12 +46,12 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
                 Ok(ExitCode::SUCCESS)
             }
             Err((code, message)) => {
-                println!("refusé [{code}] : {message}");
+                sayln!("refusé [{code}] : {message}");
                 Ok(ExitCode::from(1))
             }
         },
         Err(r) => {
-            println!("refusé [{}] : {}", r.code, r.message);
+            sayln!("refusé [{}] : {}", r.code, r.message);
             Ok(ExitCode::from(1))
         }
     }

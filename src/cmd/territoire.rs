@@ -1,5 +1,6 @@
 use std::process::ExitCode;
 
+use super::say;
 use ctg::ao::Basis;
 
 use super::Format;
@@ -19,8 +20,8 @@ pub struct Args {
 pub fn run(a: Args) -> ctg::Result<ExitCode> {
     let v = ctg::territory::view::territoire(&a.requete, a.population).map_err(ctg::Error::Invalid)?;
     match a.format {
-        Format::Json => super::print_json(&v),
-        Format::Texte => print!("{}", ctg::territory::view::territoire_text(&v)),
+        Format::Json => super::print_report("territoire", Vec::<()>::new(), &[], &v)?,
+        Format::Texte => say!("{}", ctg::territory::view::territoire_text(&v)),
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -1,4 +1,5 @@
 use std::path::PathBuf;
+use super::{say, sayln};
 use std::process::ExitCode;
 
 use ctg::ao::Basis;
@@ -52,7 +53,10 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
     let total = returns::total(&reports);
     match a.format {
         Format::Json => {
-            super::print_json(&serde_json::json!({ "fichiers": reports, "summary": total }))
+            let fichiers: Vec<_> = reports.iter().map(ReturnReport::entry).collect();
+            let all: Vec<ctg::Diagnostic> =
+                reports.iter().flat_map(|r| r.diagnostics.iter().cloned()).collect();
+            super::print_report("valider", fichiers, &all, serde_json::Value::Null)?
         }
         Format::Texte => {
             for r in &reports {
@@ -61,23 +65,22 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
                 } else {
                     format!(" — {} ({})", r.nom, r.collectivite)
                 };
-                println!("{}{who}", r.file);
+                sayln!("{}{who}", r.file);
                 if r.diagnostics.is_empty() {
-                    println!("  aucune anomalie");
+                    sayln!("  aucune anomalie");
                 } else {
-                    print!("{}", ctg::render::diagnostics_text(&r.diagnostics));
+                    say!("{}", ctg::render::diagnostics_text(&r.diagnostics));
                 }
-                println!(
-                    "  {} lignes lues, {} retenues, {} rejetées ; {}\n",
-                    r.rows.read,
-                    r.rows.kept,
-                    r.rows.rejected,
+                sayln!(
+                    "  {} ; {} ; {}\n",
+                    ctg::render::rows_line(&r.rows),
+                    r.entry().statut.label(),
                     ctg::render::counts_line(r.counts.errors, r.counts.warnings, r.counts.infos)
                 );
             }
-            println!(
-                "Bilan : {} fichier(s), {}",
-                reports.len(),
+            sayln!(
+                "Bilan : {}, {}",
+                ctg::fr::plural(reports.len(), "fichier", "fichiers"),
                 ctg::render::counts_line(total.errors, total.warnings, total.infos)
             );
         }

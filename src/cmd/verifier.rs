@@ -1,4 +1,5 @@
 use std::path::PathBuf;
+use super::say;
 use std::process::ExitCode;
 
 use ctg::ao::Basis;
@@ -18,13 +19,26 @@ pub struct Args {
 }
 
 pub fn run(a: Args) -> ctg::Result<ExitCode> {
-    let ctg = ctg::io::read_model(&a.fichier)?;
+    let name = a.fichier.display().to_string();
+    let ctg = match ctg::io::read_model(&a.fichier) {
+        Ok(c) => c,
+        Err(e) => return super::refused(e, &name, "verifier", a.format),
+    };
     let report = ctg::rules::verify(&ctg, a.population);
     match a.format {
-        Format::Json => super::print_json(&report),
-        Format::Texte => print!(
+        Format::Json => {
+            let c = ctg::diagnostic::Counts::of(&report.diagnostics);
+            let fichier = ctg::report::Fichier {
+                fichier: name.clone(),
+                statut: ctg::report::Statut::of_counts(&c),
+                lignes: None,
+                compteurs: c,
+            };
+            super::print_report("verifier", vec![fichier], &report.diagnostics, &report.summary)?
+        }
+        Format::Texte => say!(
             "{}",
-            ctg::render::report_text(&a.fichier.display().to_string(), &report)
+            ctg::render::report_text(&name, &report)
         ),
     }
     Ok(super::findings_code(report.summary.errors))

@@ -31,27 +31,8 @@ use crate::workbook::layouts::{
 use crate::workbook::write::{Out, out_of};
 
 /// What became of a file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub enum Status {
-    #[serde(rename = "accepté")]
-    Accepte,
-    #[serde(rename = "accepté avec avertissements")]
-    AccepteAvecAvertissements,
-    #[serde(rename = "rejeté")]
-    Rejete,
-}
+pub use crate::report::Statut;
 
-impl Status {
-    pub fn label(&self) -> &'static str {
-        match self {
-            Status::Accepte => "accepté",
-            Status::AccepteAvecAvertissements => "accepté avec avertissements",
-            Status::Rejete => "rejeté",
-        }
-    }
-}
-
-/// One input file, as listed in «Fichiers».
 #[derive(Debug, Clone, Serialize)]
 pub struct FileInfo {
     pub fichier: String,
@@ -62,13 +43,10 @@ pub struct FileInfo {
     pub collectivite: String,
     pub nom: String,
     pub date_formulaire: String,
-    pub statut: Status,
+    pub statut: Statut,
     pub motif: String,
-    pub lignes_lues: usize,
-    pub lignes_retenues: usize,
-    pub lignes_rejetees: usize,
-    pub erreurs: usize,
-    pub avertissements: usize,
+    pub lignes: crate::workbook::read::Counts,
+    pub compteurs: crate::diagnostic::Counts,
 }
 
 /// A row of an entity sheet, with where it came from (shared strings: one per file).
@@ -163,18 +141,13 @@ fn extract(path: &Path, ctg: Option<&Ctg>, basis: Basis, full_model: bool) -> Ex
         nom: report.nom.clone(),
         date_formulaire: meta("ctg_date_generation"),
         statut: if !readable {
-            Status::Rejete
-        } else if report.counts.errors + report.counts.warnings > 0 {
-            Status::AccepteAvecAvertissements
+            Statut::Rejete
         } else {
-            Status::Accepte
+            Statut::of_counts(&report.counts)
         },
         motif,
-        lignes_lues: report.rows.read,
-        lignes_retenues: report.rows.kept,
-        lignes_rejetees: report.rows.rejected,
-        erreurs: report.counts.errors,
-        avertissements: report.counts.warnings,
+        lignes: report.rows.clone(),
+        compteurs: report.counts,
     };
     let rows = if readable {
         rows_of(&report, &info)
@@ -182,8 +155,8 @@ fn extract(path: &Path, ctg: Option<&Ctg>, basis: Basis, full_model: bool) -> Ex
         Vec::new()
     };
     if !readable {
-        info.lignes_rejetees = info.lignes_lues;
-        info.lignes_retenues = 0;
+        info.lignes.rejected = info.lignes.read;
+        info.lignes.kept = 0;
     }
     // Without --modele only the territory part is kept (for the cross-file checks).
     let model = if readable {
@@ -255,7 +228,7 @@ pub fn consolidate(paths: &[PathBuf], s: &Settings) -> Consolidation {
     for (code, nom) in &expected {
         if !extracts
             .iter()
-            .any(|e| e.info.collectivite == *code && e.info.statut != Status::Rejete)
+            .any(|e| e.info.collectivite == *code && e.info.statut != Statut::Rejete)
         {
             diags.push(
                 Diagnostic::new(
@@ -277,7 +250,7 @@ pub fn consolidate(paths: &[PathBuf], s: &Settings) -> Consolidation {
         .collect();
     for e in &mut extracts {
         let rows = std::mem::take(&mut e.rows);
-        if e.info.statut == Status::Rejete {
+        if e.info.statut == Statut::Rejete {
             // Rows of a discarded return go to «Anomalies» with their values.
             for (_, r) in rows {
                 let raw: Vec<String> = r.values.iter().map(text_of).collect();
@@ -298,7 +271,7 @@ pub fn consolidate(paths: &[PathBuf], s: &Settings) -> Consolidation {
     }
     let accepted: Vec<&Extract> = extracts
         .iter()
-        .filter(|e| e.info.statut != Status::Rejete)
+        .filter(|e| e.info.statut != Statut::Rejete)
         .collect();
     cross_checks(&accepted, s.ctg, &entities, &mut diags);
     for ent in &mut entities {
@@ -325,7 +298,7 @@ pub fn consolidate(paths: &[PathBuf], s: &Settings) -> Consolidation {
 fn duplicates(extracts: &mut [Extract], priorite: Option<&Path>, diags: &mut Vec<Diagnostic>) {
     let mut by_code: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (i, e) in extracts.iter().enumerate() {
-        if e.info.statut != Status::Rejete && !e.info.collectivite.is_empty() {
+        if e.info.statut != Statut::Rejete && !e.info.collectivite.is_empty() {
             by_code
                 .entry(e.info.collectivite.clone())
                 .or_default()
@@ -394,10 +367,10 @@ fn duplicates(extracts: &mut [Extract], priorite: Option<&Path>, diags: &mut Vec
 }
 
 fn discard(info: &mut FileInfo, motif: &str) {
-    info.statut = Status::Rejete;
+    info.statut = Statut::Rejete;
     info.motif = motif.to_string();
-    info.lignes_rejetees = info.lignes_lues;
-    info.lignes_retenues = 0;
+    info.lignes.rejected = info.lignes.read;
+    info.lignes.kept = 0;
 }
 
 /// A return from a collectivité the CTG does not cover.
@@ -405,7 +378,7 @@ fn outside(extracts: &mut [Extract], ctg: Option<&Ctg>, diags: &mut Vec<Diagnost
     let Some(ctg) = ctg else { return };
     for e in extracts
         .iter_mut()
-        .filter(|e| e.info.statut != Status::Rejete)
+        .filter(|e| e.info.statut != Statut::Rejete)
     {
         if ctg.collectivite_nom(&e.info.collectivite).is_none() {
             let msg = format!(
@@ -752,7 +725,7 @@ impl Consolidation {
     pub fn received(&self) -> BTreeSet<&str> {
         self.files
             .iter()
-            .filter(|f| f.statut != Status::Rejete)
+            .filter(|f| f.statut != Statut::Rejete)
             .map(|f| f.collectivite.as_str())
             .collect()
     }

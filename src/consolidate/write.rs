@@ -7,7 +7,7 @@ use rust_xlsxwriter::{
     Chart, ChartType, Color, Format, FormatBorder, Workbook, Worksheet, XlsxError,
 };
 
-use crate::consolidate::{Consolidation, Status};
+use crate::consolidate::{Consolidation, Statut};
 use crate::error::{Error, Result};
 use crate::referentials::{EtatSuivi, ModeAccueil, Referential};
 use crate::workbook::cells::fmt_number;
@@ -197,11 +197,11 @@ fn files(ws: &mut Worksheet, c: &Consolidation, f: &F) -> std::result::Result<()
         ws.write_string(r, 8, x.statut.label())?;
         ws.write_string_with_format(r, 9, clip(&x.motif), &f.wrap)?;
         for (j, n) in [
-            x.lignes_lues,
-            x.lignes_retenues,
-            x.lignes_rejetees,
-            x.erreurs,
-            x.avertissements,
+            x.lignes.read,
+            x.lignes.kept,
+            x.lignes.rejected,
+            x.compteurs.errors,
+            x.compteurs.warnings,
         ]
         .iter()
         .enumerate()
@@ -260,19 +260,19 @@ fn synthese(
         r += 1;
         let files: Vec<&crate::consolidate::FileInfo> =
             by_code.get(code.as_str()).cloned().unwrap_or_default();
-        let accepted = files.iter().find(|x| x.statut != Status::Rejete);
+        let accepted = files.iter().find(|x| x.statut != Statut::Rejete);
         let (status, file, e, w) = match (accepted, files.first()) {
             (Some(a), _) => (
-                if a.erreurs > 0 {
+                if a.compteurs.errors > 0 {
                     "reçu avec anomalies"
                 } else {
                     "reçu"
                 },
                 a.fichier.clone(),
-                a.erreurs,
-                a.avertissements,
+                a.compteurs.errors,
+                a.compteurs.warnings,
             ),
-            (None, Some(x)) => ("rejeté", x.fichier.clone(), x.erreurs, x.avertissements),
+            (None, Some(x)) => ("rejeté", x.fichier.clone(), x.compteurs.errors, x.compteurs.warnings),
             (None, None) => ("manquant", String::new(), 0, 0),
         };
         ws.write_string(r, 0, nom)?;

@@ -259,6 +259,42 @@ pub struct Report {
     pub non_reconnus: Vec<String>,
 }
 
+impl Report {
+    /// What the import could not place, as diagnostics: each table not recognised
+    /// (`CTG-W300`), each fiche rubrique kept under its own label (`CTG-I301`).
+    pub fn diagnostics(&self, file: &str) -> Vec<crate::diagnostic::Diagnostic> {
+        use crate::codes::Code;
+        use crate::diagnostic::{Diagnostic, Location};
+        let mut d = Vec::new();
+        for t in &self.non_reconnus {
+            d.push(
+                Diagnostic::new(
+                    Code::W300,
+                    Location::file(file),
+                    format!("tableau non reconnu, non importé ; première ligne : « {t} »"),
+                )
+                .value(t),
+            );
+        }
+        for f in &self.fiches {
+            for label in &f.autres {
+                d.push(
+                    Diagnostic::new(
+                        Code::I301,
+                        Location::file(file),
+                        format!(
+                            "fiche {} « {} » : rubrique « {label} » conservée dans les autres rubriques",
+                            f.id, f.titre
+                        ),
+                    )
+                    .value(label),
+                );
+            }
+        }
+        d
+    }
+}
+
 fn apply(f: &mut FicheAction, field: Field, label: &str, lines: &[String], rep: &mut FicheReport) {
     let v = nonempty(lines);
     let text = v.join("\n");

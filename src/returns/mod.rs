@@ -62,13 +62,30 @@ impl ReturnReport {
             Diagnostic::new(
                 Code::E100,
                 Location::file(file),
-                format!("impossible de lire le fichier : {e}"),
+                format!("impossible de lire le fichier : {}", crate::error::io_message(e)),
             ),
         )
     }
 
     pub fn readable(&self) -> bool {
         self.outcome.is_some()
+    }
+
+    /// The file's entry in the JSON report.
+    pub fn entry(&self) -> crate::report::FichierRetour {
+        crate::report::FichierRetour {
+            fichier: self.file.clone(),
+            formulaire: self.kind.clone(),
+            collectivite: self.collectivite.clone(),
+            nom: self.nom.clone(),
+            statut: if self.readable() {
+                crate::report::Statut::of_counts(&self.counts)
+            } else {
+                crate::report::Statut::Rejete
+            },
+            lignes: self.rows.clone(),
+            compteurs: self.counts,
+        }
     }
 }
 

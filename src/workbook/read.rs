@@ -43,11 +43,17 @@ pub struct SheetRead {
     pub rows: Vec<RowRead>,
 }
 
+/// Rows of a file (the JSON report's `lignes`): read = kept + rejected + not read.
 #[derive(Debug, Clone, Default, serde::Serialize, PartialEq)]
 pub struct Counts {
+    #[serde(rename = "lues")]
     pub read: usize,
+    #[serde(rename = "retenues")]
     pub kept: usize,
+    #[serde(rename = "rejetees")]
     pub rejected: usize,
+    #[serde(rename = "non_lues")]
+    pub not_read: usize,
 }
 
 /// The outcome of reading a workbook against a layout.
