@@ -77,7 +77,25 @@ pub fn model_json(ctg: &Ctg) -> String {
     s
 }
 
+/// The one rule for outputs: an existing file is replaced only with `--force`.
+pub fn check_new(path: &Path, force: bool) -> Result<()> {
+    if !force && std::fs::symlink_metadata(path).is_ok() {
+        return Err(Error::Invalid(format!(
+            "{} existe déjà : ajoutez --force pour le remplacer",
+            path.display()
+        )));
+    }
+    Ok(())
+}
+
+/// [`check_new`] then [`write_atomic`].
+pub fn write_new(path: &Path, bytes: &[u8], force: bool) -> Result<()> {
+    check_new(path, force)?;
+    write_atomic(path, bytes)
+}
+
 /// Writes to a temporary file in the same folder, then renames: readers never see half a file.
+/// The file gets the permissions the umask gives (a colleague can read it), not 0600.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let werr = |source| Error::Write {
         path: path.into(),
@@ -88,7 +106,15 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         _ => Path::new("."),
     };
     std::fs::create_dir_all(dir).map_err(werr)?;
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(werr)?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".ctg-").suffix(".tmp");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        // open(2) applies the umask to this mode, as for any file a program creates.
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let mut tmp = builder.tempfile_in(dir).map_err(werr)?;
     tmp.write_all(bytes).map_err(werr)?;
     tmp.flush().map_err(werr)?;
     tmp.persist(path).map_err(|e| werr(e.error))?;

@@ -37,11 +37,23 @@ pub struct Args {
     /// Ajoute au résumé la durée et le débit (le rapport n'est alors plus reproductible)
     #[arg(long)]
     pub mesures: bool,
+    /// Remplace les fichiers de sortie qui existent déjà
+    #[arg(long)]
+    pub force: bool,
 }
 
 pub fn run(a: Args) -> ctg::Result<ExitCode> {
     let files = super::expand_inputs(&a.entrees)?;
+    if let Some(m) = &a.modele
+        && super::same_path(m, &a.sortie)
+    {
+        return Err(ctg::Error::Invalid(format!(
+            "--sortie et --modele désignent le même fichier ({}) : choisissez deux noms",
+            m.display()
+        )));
+    }
     for out in std::iter::once(&a.sortie).chain(a.modele.as_ref()) {
+        ctg::io::check_new(out, a.force)?;
         for i in files.iter().chain(a.ctg.as_ref()) {
             super::refuse_overwrite_input(i, out)?;
         }

@@ -21,6 +21,9 @@ pub struct Args {
     /// Date inscrite dans les propriétés du document (AAAA-MM-JJ ; par défaut la date de signature)
     #[arg(long)]
     pub date_document: Option<chrono::NaiveDate>,
+    /// Remplace les fichiers de sortie qui existent déjà
+    #[arg(long)]
+    pub force: bool,
 }
 
 pub fn run(a: Args) -> ctg::Result<ExitCode> {
@@ -51,7 +54,7 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
         },
     )?;
     super::refuse_overwrite_input(&a.fichier, &a.sortie)?;
-    ctg::io::write_atomic(&a.sortie, &bytes)?;
+    ctg::io::write_new(&a.sortie, &bytes, a.force)?;
     note!("{} écrit", a.sortie.display());
     if a.pdf {
         let pdf = ctg::convention::pdf::to_pdf(&a.sortie)?;

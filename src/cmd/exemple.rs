@@ -23,6 +23,9 @@ pub struct Args {
     /// Part des retours qui contiennent des erreurs (0 à 1)
     #[arg(long, default_value_t = 0.3)]
     pub taux_erreurs: f64,
+    /// Remplace les fichiers de sortie qui existent déjà
+    #[arg(long)]
+    pub force: bool,
 }
 
 pub fn run(k: Kind) -> ctg::Result<ExitCode> {
@@ -30,7 +33,7 @@ pub fn run(k: Kind) -> ctg::Result<ExitCode> {
     let mut manifest = String::from(ctg::returns::exemple::MANIFEST_HEADER);
     let (mut count, mut files) = (0, 0);
     ctg::returns::exemple::returns_into(a.nombre, a.graine, a.taux_erreurs, &mut |g| {
-        ctg::io::write_atomic(&a.sortie.join(&g.file_name), &g.bytes)?;
+        ctg::io::write_new(&a.sortie.join(&g.file_name), &g.bytes, a.force)?;
         for i in &g.injections {
             manifest.push_str(&i.tsv_line());
             count += 1;
@@ -38,7 +41,7 @@ pub fn run(k: Kind) -> ctg::Result<ExitCode> {
         files += 1;
         Ok(())
     })?;
-    ctg::io::write_atomic(&a.sortie.join("manifeste.tsv"), manifest.as_bytes())?;
+    ctg::io::write_new(&a.sortie.join("manifeste.tsv"), manifest.as_bytes(), a.force)?;
     note!(
         "{files} retours écrits dans {} ; {count} erreurs injectées (manifeste.tsv)",
         a.sortie.display()

@@ -24,6 +24,9 @@ pub struct Args {
     /// Contact pour les questions, affiché dans « Lisez-moi »
     #[arg(long, default_value = "")]
     pub contact: String,
+    /// Remplace les fichiers de sortie qui existent déjà
+    #[arg(long)]
+    pub force: bool,
 }
 
 pub fn run(a: Args) -> ctg::Result<ExitCode> {
@@ -46,6 +49,10 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
         contact: a.contact,
     };
     let forms = all_forms(&ctg, &settings)?;
+    // Checked before anything is written: a filled return sitting there must not be lost.
+    for f in &forms {
+        ctg::io::check_new(&a.sortie.join(&f.file_name), a.force)?;
+    }
     for f in &forms {
         ctg::io::write_atomic(&a.sortie.join(&f.file_name), &f.bytes)?;
         sayln!(

@@ -14,6 +14,9 @@ pub struct Args {
     /// Format du rapport d'import
     #[arg(long, value_enum, default_value_t = Format::Texte)]
     pub format: Format,
+    /// Remplace les fichiers de sortie qui existent déjà
+    #[arg(long)]
+    pub force: bool,
 }
 
 pub fn run(a: Args) -> ctg::Result<ExitCode> {
@@ -23,6 +26,7 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
         Err(e) => return super::refused(e, &name, "importer", a.format),
     };
     super::refuse_overwrite_input(&a.fichier, &a.sortie)?;
+    ctg::io::check_new(&a.sortie, a.force)?;
     if matches!(
         ctg::container::sniff(&bytes),
         Ok(ctg::container::Format::Docx | ctg::container::Format::Doc)
@@ -34,7 +38,7 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
             Ok(o) => o,
             Err(d) => return super::refused(ctg::Error::Refused(Box::new(d)), &name, "importer", a.format),
         };
-    ctg::io::write_atomic(&a.sortie, ctg::io::model_json(&outcome.model).as_bytes())?;
+    ctg::io::write_new(&a.sortie, ctg::io::model_json(&outcome.model).as_bytes(), a.force)?;
     let counts = ctg::diagnostic::Counts::of(&outcome.diagnostics);
     match a.format {
         Format::Json => {
@@ -74,7 +78,7 @@ fn import_word(bytes: &[u8], name: &str, a: &Args) -> ctg::Result<ExitCode> {
     };
     let diagnostics = report.diagnostics(name);
     let counts = ctg::diagnostic::Counts::of(&diagnostics);
-    ctg::io::write_atomic(&a.sortie, ctg::io::model_json(&model).as_bytes())?;
+    ctg::io::write_new(&a.sortie, ctg::io::model_json(&model).as_bytes(), a.force)?;
     match a.format {
         Format::Json => {
             let fichier = ctg::report::Fichier {

@@ -30,12 +30,7 @@ pub struct Args {
 }
 
 pub fn run(a: Args) -> ctg::Result<ExitCode> {
-    if a.sortie.exists() && !a.force {
-        return Err(ctg::Error::Invalid(format!(
-            "{} existe déjà (ajoutez --force pour le remplacer)",
-            a.sortie.display()
-        )));
-    }
+    ctg::io::check_new(&a.sortie, a.force)?;
     let scope = match (&a.epci, &a.commune) {
         (Some(e), _) => Scope::Epci(e),
         (None, Some(c)) => Scope::Commune(c),

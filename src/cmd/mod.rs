@@ -134,6 +134,15 @@ pub fn read_input(p: &std::path::Path) -> ctg::Result<Vec<u8>> {
     })
 }
 
+/// True when two paths name the same file (existing or not).
+pub fn same_path(a: &std::path::Path, b: &std::path::Path) -> bool {
+    let abs = |p: &std::path::Path| {
+        let parent = p.parent().filter(|x| !x.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+        parent.canonicalize().ok().map(|d| d.join(p.file_name().unwrap_or_default()))
+    };
+    a == b || matches!((abs(a), abs(b)), (Some(x), Some(y)) if x == y)
+}
+
 /// Outputs never replace an input.
 pub fn refuse_overwrite_input(
     input: &std::path::Path,

@@ -24,6 +24,9 @@ pub struct Args {
     /// Population servant aux seuils
     #[arg(long, default_value = "totale", value_parser = super::basis)]
     pub population: Basis,
+    /// Remplace les fichiers de sortie qui existent déjà
+    #[arg(long)]
+    pub force: bool,
 }
 
 pub fn run(a: Args) -> ctg::Result<ExitCode> {
@@ -46,7 +49,7 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
                     out.display()
                 )));
             }
-            ctg::io::write_atomic(&out, &returns::annotated(&report)?)?;
+            ctg::io::write_new(&out, &returns::annotated(&report)?, a.force)?;
         }
         reports.push(report);
     }

@@ -1,7 +1,6 @@
 //! `ctg territoire` through the real binary.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 #[test]
 fn pays_fouesnantais_lists_seven_communes_with_obligations() {
@@ -28,7 +27,7 @@ fn json_gives_every_competence_and_rpe_for_fouesnant() {
         .args(["territoire", "242900660", "--format", "json"])
         .output()
         .unwrap();
-    let v = stdout_json(&out);
+    let v = stdout_json(&out)["resultat"].clone();
     assert_eq!(v["epci"]["siren"], "242900660");
     let communes = v["communes"].as_array().unwrap();
     assert_eq!(communes.len(), 7);
@@ -59,14 +58,14 @@ fn lookup_by_insee_and_by_name() {
         .args(["territoire", "29247", "--format", "json"])
         .output()
         .unwrap();
-    let v = stdout_json(&out);
+    let v = stdout_json(&out)["resultat"].clone();
     assert_eq!(v["communes"][0]["nom"], "Saint-Évarzec");
     assert_eq!(v["epci"]["siren"], "242900660");
     let out = ctg()
         .args(["territoire", "saint evarzec", "--format", "json"])
         .output()
         .unwrap();
-    assert_eq!(stdout_json(&out)["communes"][0]["insee"], "29247");
+    assert_eq!(stdout_json(&out)["resultat"]["communes"][0]["insee"], "29247");
 }
 
 #[test]
@@ -82,7 +81,7 @@ fn municipale_basis_changes_saint_evarzec() {
         ])
         .output()
         .unwrap();
-    let v = stdout_json(&out);
+    let v = stdout_json(&out)["resultat"].clone();
     assert_eq!(
         v["communes"][0]["competences_obligatoires"]
             .as_array()

@@ -1,7 +1,6 @@
 //! `ctg formulaires`, `ctg exemple retours` and `ctg valider` through the real binary.
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::collections::BTreeSet;
 use std::path::Path;
 
@@ -75,14 +74,20 @@ fn valider_finds_exactly_the_injected_mistakes() {
     let mut found = BTreeSet::new();
     let mut derived_files = BTreeSet::new();
     for f in v["fichiers"].as_array().unwrap() {
-        let file = Path::new(f["file"].as_str().unwrap())
+        let name = f["fichier"].as_str().unwrap();
+        let file = Path::new(name)
             .file_name()
             .unwrap()
             .to_string_lossy()
             .to_string();
-        for d in f["diagnostics"].as_array().unwrap() {
+        let of_file = v["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["emplacement"]["fichier"] == name);
+        for d in of_file {
             let code = d["code"].as_str().unwrap().to_string();
-            let (sheet, cell) = cell_of(d["location"].as_str().unwrap());
+            let (sheet, cell) = cell_of(d["lieu"].as_str().unwrap());
             match code.as_str() {
                 // Consequences of a rejected row, and natural notices on real populations.
                 "CTG-E126" | "CTG-W119" => {
@@ -222,5 +227,6 @@ fn unreadable_and_foreign_files_are_diagnostics_not_crashes() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let v = stdout_json(&out);
-    assert_eq!(v["fichiers"][0]["diagnostics"][0]["code"], "CTG-E100");
+    assert_eq!(v["diagnostics"][0]["code"], "CTG-E100");
+    assert_eq!(v["fichiers"][0]["statut"]["code"], "rejete");
 }

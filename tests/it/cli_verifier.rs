@@ -1,8 +1,7 @@
 //! `ctg verifier` through the real binary: the sample is clean, every broken variant
 //! exits with its expected codes.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 #[test]
 fn sample_passes_with_exit_0() {
@@ -24,11 +23,11 @@ fn json_output_has_diagnostics_and_summary() {
     assert_eq!(out.status.code(), Some(1));
     let v = stdout_json(&out);
     let d = &v["diagnostics"][0];
-    for key in ["code", "severity", "location", "message", "value"] {
+    for key in ["code", "gravite", "emplacement", "lieu", "message", "valeur"] {
         assert!(d.get(key).is_some(), "{key} missing in {d}");
     }
-    assert!(v["summary"]["errors"].as_u64().unwrap() >= 1);
-    assert_eq!(v["summary"]["population"], "population totale");
+    assert!(v["compteurs"]["erreurs"].as_u64().unwrap() >= 1);
+    assert_eq!(v["resultat"]["population"], "population totale");
 }
 
 #[test]
@@ -112,7 +111,7 @@ fn municipale_basis_is_stated_and_changes_findings() {
         .output()
         .unwrap();
     let v = stdout_json(&out);
-    assert_eq!(v["summary"]["population"], "population municipale");
+    assert_eq!(v["resultat"]["population"], "population municipale");
     // On the municipale basis, Saint-Évarzec (3 491) is near 3 500: an info notice.
     let near: Vec<&str> = v["diagnostics"]
         .as_array()

@@ -1,7 +1,6 @@
 //! `ctg init` through the real binary.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 #[test]
 fn init_epci_then_verify() {

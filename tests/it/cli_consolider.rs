@@ -1,8 +1,7 @@
 //! `ctg consolider` through the real binary: cross-file checks, nothing lost, determinism,
 //! inputs untouched.
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -171,14 +170,14 @@ fn cross_file_checks_on_the_sample_territory() {
         .filter(|d| d["code"] == "CTG-W201")
         .collect();
     assert_eq!(missing.len(), 1);
-    assert_eq!(missing[0]["value"], "29032");
+    assert_eq!(missing[0]["valeur"], "29032");
     // The newest of Pleuven's two returns is kept.
     let files = v["fichiers"].as_array().unwrap();
     let status = |name: &str| {
         files
             .iter()
             .find(|f| f["fichier"].as_str().unwrap().ends_with(name))
-            .unwrap()["statut"]
+            .unwrap()["statut"]["libelle"]
             .as_str()
             .unwrap()
             .to_string()
@@ -190,9 +189,9 @@ fn cross_file_checks_on_the_sample_territory() {
     // Nothing lost: read = kept + rejected, and read matches an independent count.
     for f in files {
         let (r, k, j) = (
-            f["lignes_lues"].as_u64().unwrap(),
-            f["lignes_retenues"].as_u64().unwrap(),
-            f["lignes_rejetees"].as_u64().unwrap(),
+            f["lignes"]["lues"].as_u64().unwrap(),
+            f["lignes"]["retenues"].as_u64().unwrap(),
+            f["lignes"]["rejetees"].as_u64().unwrap(),
         );
         assert_eq!(r, k + j, "{f}");
         let path = PathBuf::from(f["fichier"].as_str().unwrap());
@@ -211,7 +210,7 @@ fn cross_file_checks_on_the_sample_territory() {
         .sum();
     let kept: u64 = files
         .iter()
-        .map(|f| f["lignes_retenues"].as_u64().unwrap())
+        .map(|f| f["lignes"]["retenues"].as_u64().unwrap())
         .sum();
     assert_eq!(entity_rows as u64, kept);
     let names: BTreeSet<&str> = sheets.iter().map(|(n, _)| n.as_str()).collect();
@@ -282,7 +281,7 @@ fn injected_mistakes_are_all_reported_and_output_is_deterministic() {
         .unwrap()
         .iter()
         .map(|d| {
-            let loc = d["location"].as_str().unwrap();
+            let loc = d["lieu"].as_str().unwrap();
             let file = Path::new(loc.split(" › ").next().unwrap())
                 .file_name()
                 .unwrap()

@@ -1,8 +1,7 @@
 //! `ctg importer` on Word documents: the round trip through `ctg convention`, a CTG written
 //! by someone else in the «Points forts / Points faibles» layout, and bad input.
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::io::Write;
 
 fn docx(document_xml: &str) -> Vec<u8> {
@@ -177,7 +176,7 @@ fn a_foreign_points_forts_ctg_imports_with_its_fields() {
         (Some(2030), Some(2030))
     );
     let report = stdout_json(&out);
-    assert_eq!(report["rapport"]["fiches"].as_array().unwrap().len(), 1);
+    assert_eq!(report["resultat"]["document"]["fiches"].as_array().unwrap().len(), 1);
 }
 
 #[test]

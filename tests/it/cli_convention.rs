@@ -1,8 +1,7 @@
 //! `ctg convention`: golden document, options, editable text, and the real LibreOffice
 //! conversion to PDF checked with pdftotext.
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::path::Path;
 use std::process::Command;
 
@@ -145,18 +144,12 @@ fn pdf_without_libreoffice_is_a_clear_error() {
     assert!(String::from_utf8_lossy(&res.stderr).contains("apt-get install libreoffice-writer"));
 }
 
-fn tool(name: &str) -> bool {
-    Command::new(name).arg("-v").output().is_ok()
-}
 
 #[test]
+#[ignore = "needs LibreOffice and pdftotext (apt-get install libreoffice-writer poppler-utils)"]
 fn libreoffice_pdf_holds_every_article_fiche_signatory_and_landscape_projections() {
-    if !Path::new("/usr/bin/soffice").exists() || !tool("pdftotext") {
-        eprintln!(
-            "soffice ou pdftotext absent : test PDF ignoré (apt-get install libreoffice-writer poppler-utils)"
-        );
-        return;
-    }
+    require_tool("soffice", "apt-get install libreoffice-writer");
+    require_tool("pdftotext", "apt-get install poppler-utils");
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("convention.docx");
     ctg()

@@ -1,0 +1,43 @@
+//! Helpers shared by the integration tests: the real binary, paths of checked-in inputs.
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+
+pub fn ctg() -> assert_cmd::Command {
+    assert_cmd::Command::cargo_bin("ctg").expect("binary built")
+}
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn sample() -> PathBuf {
+    root().join("samples/ctg-pays-fouesnantais.json")
+}
+
+pub fn input(rel: &str) -> PathBuf {
+    root().join("tests/input").join(rel)
+}
+
+pub fn stdout_json(out: &std::process::Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout).expect("stdout is JSON")
+}
+
+/// A program the test needs; a missing one fails the test with the install advice, never
+/// skips it silently (the test is `#[ignore]`d so a plain `cargo test` does not run it).
+pub fn require_tool(name: &str, install: &str) -> PathBuf {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    std::env::split_paths(&path)
+        .map(|d| d.join(name))
+        .find(|p| p.is_file())
+        .unwrap_or_else(|| panic!("{name} est introuvable : {install}"))
+}
+
+/// The shared corpus folder (`CTG_CORPUS`, else `../shared/corpus`); missing fails the test.
+pub fn corpus_dir() -> PathBuf {
+    let dir = std::env::var_os("CTG_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("../shared/corpus"));
+    assert!(dir.is_dir(), "corpus introuvable à {} : définissez CTG_CORPUS", dir.display());
+    dir
+}

@@ -1,0 +1,19 @@
+//! The one integration test binary: every module runs the real `ctg` binary or the library
+//! on checked-in inputs. Tests that need LibreOffice, pdftotext or the shared corpus are
+//! `#[ignore]` with their reason; `.ci/run` runs them with `--include-ignored`.
+
+mod common;
+mod cli_consolider;
+mod cli_convention;
+mod cli_importer_word;
+mod cli_init;
+mod cli_misc;
+mod cli_territoire;
+mod cli_valider;
+mod cli_verifier;
+mod corpus;
+mod libreoffice;
+mod model_roundtrip;
+mod workbook_properties;
+mod workbook_roundtrip;
+mod workbook_tolerance;
