@@ -406,7 +406,7 @@ fn annexes(d: &mut Doc, ctg: &Ctg) {
     d.page_break();
     d.heading(1, "Annexe 1 – Diagnostic partagé");
     for s in &ctg.diagnostic {
-        d.heading(2, &format!("{} {}", s.code, s.titre).trim().to_string());
+        d.heading(2, format!("{} {}", s.code, s.titre).trim());
         for line in s.texte.lines().filter(|l| !l.trim().is_empty()) {
             d.para(line);
         }
@@ -809,7 +809,7 @@ fn projections(d: &mut Doc, ctg: &Ctg) {
         let mut rows = vec![head];
         for l in &p.lignes {
             let num = |v: Option<f64>| {
-                v.map(|x| fr::plain(x))
+                v.map(fr::plain)
                     .unwrap_or_default()
             };
             let mut r = vec![

@@ -215,13 +215,12 @@ fn parse(xml: &str, st: &HashMap<String, (String, Option<u8>)>) -> Result<Vec<Bl
                     _ => {}
                 }
             }
-            Event::Text(t) => {
-                if s.in_text && s.deleted == 0 && !s.in_instr {
+            Event::Text(t)
+                if s.in_text && s.deleted == 0 && !s.in_instr => {
                     s.line.push_str(&t.xml10_content());
                 }
-            }
-            Event::GeneralRef(g) => {
-                if s.in_text && s.deleted == 0 {
+            Event::GeneralRef(g)
+                if s.in_text && s.deleted == 0 => {
                     // Only the five predefined XML entities and character references.
                     let name = g.to_string();
                     let ch = match name.as_str() {
@@ -238,7 +237,6 @@ fn parse(xml: &str, st: &HashMap<String, (String, Option<u8>)>) -> Result<Vec<Bl
                         s.line.push(c);
                     }
                 }
-            }
             Event::DocType(_) => return Err("déclaration DOCTYPE refusée : un document Word n'en contient pas (entités piégées)".into()),
             Event::Eof => break,
             _ => {}
@@ -274,11 +272,10 @@ fn start(
             if let (Some(p), Some(v)) = (
                 s.para.as_mut(),
                 attr(e, b"val").and_then(|v| v.parse::<u8>().ok()),
-            ) {
-                if v < 9 {
+            )
+                && v < 9 {
                     p.level = Some(v + 1);
                 }
-            }
         }
         b"rPr" if !empty => s.in_rpr_bold = true,
         b"r" => s.run_bold = false,

@@ -505,7 +505,7 @@ pub fn recognise(blocks: &[Block]) -> (Ctg, Report) {
                 rep.tableaux += 1;
                 let kind = classify(t);
                 let starts_fiche = matches!(kind, Kind::PointsForts | Kind::Grid)
-                    || (matches!(kind, Kind::LabelValue) && titles_since_table.len() >= 1);
+                    || (matches!(kind, Kind::LabelValue) && !titles_since_table.is_empty());
                 if starts_fiche && !explicit_axes && titles_since_table.len() >= 2 {
                     axe_id = axe_from(&mut ctg, &titles_since_table[titles_since_table.len() - 2]);
                 }

@@ -268,6 +268,7 @@ fn validation(c: &Column, lists: &[RefList]) -> Result<Option<DataValidation>> {
     Ok(Some(dv))
 }
 
+#[allow(clippy::too_many_arguments)] // one cell: where, what, how it looks
 fn put(
     ws: &mut Worksheet,
     sheet: &str,
@@ -506,7 +507,7 @@ fn readme(
                 format!(" — {}", c.help)
             };
             ws.write_string(r, 0, c.header)?;
-            ws.write_string_with_format(r, 1, &format!("{}{req}{help}", c.kind.hint()), &f.help)?;
+            ws.write_string_with_format(r, 1, format!("{}{req}{help}", c.kind.hint()), &f.help)?;
             r += 1;
         }
         r += 1;

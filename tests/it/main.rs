@@ -14,6 +14,7 @@ mod cli_verifier;
 mod corpus;
 mod libreoffice;
 mod model_roundtrip;
+mod snapshots;
 mod workbook_properties;
 mod workbook_roundtrip;
 mod workbook_tolerance;
