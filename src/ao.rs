@@ -187,6 +187,5 @@ mod tests {
     }
 
     #[test]
-    fn french_thousands() {
-    }
+    fn french_thousands() {}
 }

@@ -199,9 +199,10 @@ impl Code {
             _ => (None, t),
         };
         let n: u32 = digits.parse().ok()?;
-        RULES.iter().map(|r| r.code).find(|c| {
-            c.number() == n && letter.is_none_or(|l| c.as_str().as_bytes()[4] == l as u8)
-        })
+        RULES
+            .iter()
+            .map(|r| r.code)
+            .find(|c| c.number() == n && letter.is_none_or(|l| c.as_str().as_bytes()[4] == l as u8))
     }
 }
 

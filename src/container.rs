@@ -238,12 +238,43 @@ fn ole_format(bytes: &[u8]) -> Result<Format, Refusal> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::io::Write;
 
     #[test]
     fn garbage_and_empty_are_refused() {
         assert_eq!(sniff(b"").unwrap_err().code, Code::E100);
         assert_eq!(sniff(b"hello, world").unwrap_err().code, Code::E100);
         assert_eq!(sniff(b"PK\x03\x04garbage").unwrap_err().code, Code::E100);
+    }
+
+    #[test]
+    fn encrypted_office_files_are_refused_as_such() {
+        let mut cf = cfb::CompoundFile::create(Cursor::new(Vec::new())).unwrap();
+        cf.create_stream("EncryptionInfo")
+            .unwrap()
+            .write_all(b"x")
+            .unwrap();
+        cf.create_stream("EncryptedPackage")
+            .unwrap()
+            .write_all(b"y")
+            .unwrap();
+        cf.flush().unwrap();
+        let bytes = cf.into_inner().into_inner();
+        assert_eq!(sniff(&bytes).unwrap_err().code, Code::E101);
+    }
+
+    #[test]
+    fn a_zip_bomb_is_refused_before_any_reader() {
+        let mut z = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        z.start_file("xl/worksheets/sheet1.xml", opts).unwrap();
+        z.write_all(&vec![b'0'; 40 * 1024 * 1024]).unwrap();
+        let bytes = z.finish().unwrap().into_inner();
+        assert!(bytes.len() < 1024 * 1024);
+        let r = sniff(&bytes).unwrap_err();
+        assert_eq!(r.code, Code::E102);
+        assert!(r.message.contains("fois"), "{}", r.message);
     }
 
     #[test]

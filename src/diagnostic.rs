@@ -6,7 +6,6 @@
 use serde::{Serialize, Serializer};
 use std::fmt;
 
-
 pub use crate::codes::{Code, Severity};
 
 /// Where a problem is: a JSON pointer in a model, or a file / sheet / cell in a workbook.
@@ -92,7 +91,11 @@ impl Location {
             fichier: self.file.as_deref(),
             feuille: self.sheet.as_deref(),
             cellule: cell.filter(|c| !digits(c)),
-            ligne: cell.and_then(|c| c.trim_start_matches(|ch: char| ch.is_ascii_alphabetic()).parse().ok()),
+            ligne: cell.and_then(|c| {
+                c.trim_start_matches(|ch: char| ch.is_ascii_alphabetic())
+                    .parse()
+                    .ok()
+            }),
             pointeur: self.pointer.as_deref(),
         }
     }

@@ -118,7 +118,10 @@ mod tests {
             source: e,
         }
         .to_string();
-        assert_eq!(m, "impossible de lire /nonexistent/x.json : fichier ou dossier introuvable");
+        assert_eq!(
+            m,
+            "impossible de lire /nonexistent/x.json : fichier ou dossier introuvable"
+        );
         let e = std::io::Error::from_raw_os_error(28);
         assert_eq!(io_message(&e), "plus de place sur le disque");
     }

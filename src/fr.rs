@@ -5,8 +5,18 @@
 use chrono::{Datelike, NaiveDate};
 
 const MONTHS: [&str; 12] = [
-    "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
-    "octobre", "novembre", "décembre",
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
 ];
 
 /// Narrow no-break space, the French thousands separator and the space before «;:!?».
@@ -95,7 +105,11 @@ pub fn seconds(s: f64) -> String {
         format!("{}{NBSP}s", decimal(s, 2))
     } else {
         let m = (s / 60.0).floor();
-        format!("{}{NBSP}min {:02}{NBSP}s", m as u64, (s - m * 60.0).round() as u64)
+        format!(
+            "{}{NBSP}min {:02}{NBSP}s",
+            m as u64,
+            (s - m * 60.0).round() as u64
+        )
     }
 }
 
@@ -193,7 +207,14 @@ mod tests {
     #[test]
     fn quarters() {
         let q = Quarter { year: 2026, q: 2 };
-        for s in ["2026-T2", "2026T2", "T2 2026", "t2-2026", "T2/2026", " 2026 - T2 "] {
+        for s in [
+            "2026-T2",
+            "2026T2",
+            "T2 2026",
+            "t2-2026",
+            "T2/2026",
+            " 2026 - T2 ",
+        ] {
             assert_eq!(Quarter::parse_lenient(s), Some(q), "{s}");
         }
         assert_eq!(Quarter::parse_canonical("2026-T2"), Some(q));
@@ -201,6 +222,9 @@ mod tests {
         assert_eq!(Quarter::parse_lenient("2026-T5"), None);
         assert_eq!(Quarter::parse_lenient("26-T1"), None);
         assert_eq!(q.to_string(), "2026-T2");
-        assert_eq!(Quarter::of(NaiveDate::from_ymd_opt(2026, 9, 30).unwrap()), Quarter { year: 2026, q: 3 });
+        assert_eq!(
+            Quarter::of(NaiveDate::from_ymd_opt(2026, 9, 30).unwrap()),
+            Quarter { year: 2026, q: 3 }
+        );
     }
 }

@@ -39,7 +39,7 @@ pub fn parse_model(text: &str, name: &str) -> Result<Ctg> {
 }
 
 /// serde's messages, with their most common phrases in French.
-fn translate(msg: &str) -> String {
+pub fn translate(msg: &str) -> String {
     let msg = msg.split(" at line ").next().unwrap_or(msg);
     msg.replace("unknown field", "champ inconnu")
         .replace("missing field", "champ manquant")

@@ -101,7 +101,11 @@ fn help_page(sub: Option<&str>) -> Result<String, String> {
         None => root.render_help(),
         Some(name) => match root.find_subcommand_mut(name) {
             Some(c) => c.render_help(),
-            None => return Err(format!("commande inconnue « {name} » : « ctg aide » les liste toutes")),
+            None => {
+                return Err(format!(
+                    "commande inconnue « {name} » : « ctg aide » les liste toutes"
+                ));
+            }
         },
     };
     Ok(cmd::clap_fr::help(&page.to_string()))
@@ -124,7 +128,11 @@ fn main() -> ExitCode {
                         Ok(()) | Err(ctg::Error::OutputClosed) => {}
                         Err(err) => say_err(&format!("erreur : {err}\n")),
                     }
-                    if e.kind() == ErrorKind::DisplayHelp { ExitCode::SUCCESS } else { ExitCode::from(2) }
+                    if e.kind() == ErrorKind::DisplayHelp {
+                        ExitCode::SUCCESS
+                    } else {
+                        ExitCode::from(2)
+                    }
                 }
                 ErrorKind::DisplayVersion => {
                     let _ = cmd::write_out(&format!("ctg {}\n", env!("CARGO_PKG_VERSION")));

@@ -98,7 +98,12 @@ pub struct Rapport<'a, F: Serialize, R: Serialize> {
 }
 
 impl<'a, F: Serialize, R: Serialize> Rapport<'a, F, R> {
-    pub fn new(commande: &'a str, fichiers: Vec<F>, diagnostics: &'a [Diagnostic], resultat: R) -> Self {
+    pub fn new(
+        commande: &'a str,
+        fichiers: Vec<F>,
+        diagnostics: &'a [Diagnostic],
+        resultat: R,
+    ) -> Self {
         Rapport {
             format: FORMAT,
             version: VERSION,

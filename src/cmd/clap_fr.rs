@@ -98,7 +98,9 @@ pub fn error(e: &clap::Error) -> String {
         _ => "ligne de commande invalide".into(),
     };
     if let Some(s) = ctx(ContextKind::SuggestedSubcommand) {
-        msg.push_str(&format!("\n\n  conseil : une commande proche existe : « {s} »"));
+        msg.push_str(&format!(
+            "\n\n  conseil : une commande proche existe : « {s} »"
+        ));
     }
     if let Some(s) = ctx(ContextKind::SuggestedArg) {
         msg.push_str(&format!("\n\n  conseil : vouliez-vous dire « {s} » ?"));
@@ -106,7 +108,10 @@ pub fn error(e: &clap::Error) -> String {
     if let Some(s) = ctx(ContextKind::SuggestedValue) {
         msg.push_str(&format!("\n\n  conseil : vouliez-vous dire « {s} » ?"));
     }
-    if matches!(e.kind(), ErrorKind::UnknownArgument) && arg.starts_with('-') && !arg.starts_with("--") {
+    if matches!(e.kind(), ErrorKind::UnknownArgument)
+        && arg.starts_with('-')
+        && !arg.starts_with("--")
+    {
         msg.push_str(&format!(
             "\n\n  conseil : pour une valeur qui commence par « - », écrivez « -- {arg} »"
         ));

@@ -1,5 +1,5 @@
-use std::io::IsTerminal;
 use super::sayln;
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 

@@ -1,5 +1,5 @@
-use std::path::PathBuf;
 use super::{note, sayln};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use ctg::ao::Basis;
@@ -29,7 +29,8 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
         .as_ref()
         .map(|e| e.siren.clone())
         .unwrap_or_default();
-    let terr = ctg::territory::view::territoire(&siren, Basis::Totale).map_err(ctg::Error::Invalid)?;
+    let terr =
+        ctg::territory::view::territoire(&siren, Basis::Totale).map_err(ctg::Error::Invalid)?;
     written.push(write(
         "territoire.txt",
         &ctg::territory::view::territoire_text(&terr),

@@ -1,5 +1,5 @@
-use std::path::PathBuf;
 use super::note;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(clap::Subcommand)]
@@ -41,7 +41,11 @@ pub fn run(k: Kind) -> ctg::Result<ExitCode> {
         files += 1;
         Ok(())
     })?;
-    ctg::io::write_new(&a.sortie.join("manifeste.tsv"), manifest.as_bytes(), a.force)?;
+    ctg::io::write_new(
+        &a.sortie.join("manifeste.tsv"),
+        manifest.as_bytes(),
+        a.force,
+    )?;
     note!(
         "{files} retours écrits dans {} ; {count} erreurs injectées (manifeste.tsv)",
         a.sortie.display()

@@ -1,5 +1,5 @@
-use std::path::PathBuf;
 use super::note;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(clap::Args)]

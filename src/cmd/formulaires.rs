@@ -1,5 +1,5 @@
-use std::path::PathBuf;
 use super::{note, sayln};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use chrono::NaiveDate;

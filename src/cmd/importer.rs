@@ -1,5 +1,5 @@
-use std::path::PathBuf;
 use super::{say, sayln};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use super::Format;
@@ -33,12 +33,26 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
     ) {
         return import_word(&bytes, &name, &a);
     }
-    let outcome =
-        match ctg::workbook::read::read(&bytes, &name, Some(&ctg::workbook::layouts::CTG_COMPLET)) {
-            Ok(o) => o,
-            Err(d) => return super::refused(ctg::Error::Refused(Box::new(d)), &name, "importer", a.format),
-        };
-    ctg::io::write_new(&a.sortie, ctg::io::model_json(&outcome.model).as_bytes(), a.force)?;
+    let outcome = match ctg::workbook::read::read(
+        &bytes,
+        &name,
+        Some(&ctg::workbook::layouts::CTG_COMPLET),
+    ) {
+        Ok(o) => o,
+        Err(d) => {
+            return super::refused(
+                ctg::Error::Refused(Box::new(d)),
+                &name,
+                "importer",
+                a.format,
+            );
+        }
+    };
+    ctg::io::write_new(
+        &a.sortie,
+        ctg::io::model_json(&outcome.model).as_bytes(),
+        a.force,
+    )?;
     let counts = ctg::diagnostic::Counts::of(&outcome.diagnostics);
     match a.format {
         Format::Json => {
@@ -87,13 +101,15 @@ fn import_word(bytes: &[u8], name: &str, a: &Args) -> ctg::Result<ExitCode> {
                 lignes: None,
                 compteurs: counts,
             };
-            let resultat = serde_json::json!({ "sortie": a.sortie.display().to_string(), "document": report });
+            let resultat =
+                serde_json::json!({ "sortie": a.sortie.display().to_string(), "document": report });
             super::print_report("importer", vec![fichier], &diagnostics, resultat)?
         }
         Format::Texte => {
             sayln!(
                 "{name} : {} paragraphes, {} tableaux",
-                report.paragraphes, report.tableaux
+                report.paragraphes,
+                report.tableaux
             );
             for f in &report.fiches {
                 sayln!(
@@ -111,7 +127,8 @@ fn import_word(bytes: &[u8], name: &str, a: &Args) -> ctg::Result<ExitCode> {
             }
             sayln!(
                 "  tableaux des compétences d'AO : {} ; tableaux d'équipements : {}",
-                report.tableaux_competences, report.tableaux_equipements
+                report.tableaux_competences,
+                report.tableaux_equipements
             );
             for t in &report.non_reconnus {
                 sayln!("  tableau non reconnu, première ligne : {t}");

@@ -123,7 +123,12 @@ pub fn print_report<F: serde::Serialize, R: serde::Serialize>(
     diagnostics: &[ctg::Diagnostic],
     resultat: R,
 ) -> ctg::Result<()> {
-    print_json(&ctg::report::Rapport::new(commande, fichiers, diagnostics, resultat))
+    print_json(&ctg::report::Rapport::new(
+        commande,
+        fichiers,
+        diagnostics,
+        resultat,
+    ))
 }
 
 /// Reads an input file whole, with a French error.
@@ -137,8 +142,14 @@ pub fn read_input(p: &std::path::Path) -> ctg::Result<Vec<u8>> {
 /// True when two paths name the same file (existing or not).
 pub fn same_path(a: &std::path::Path, b: &std::path::Path) -> bool {
     let abs = |p: &std::path::Path| {
-        let parent = p.parent().filter(|x| !x.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
-        parent.canonicalize().ok().map(|d| d.join(p.file_name().unwrap_or_default()))
+        let parent = p
+            .parent()
+            .filter(|x| !x.as_os_str().is_empty())
+            .unwrap_or(std::path::Path::new("."));
+        parent
+            .canonicalize()
+            .ok()
+            .map(|d| d.join(p.file_name().unwrap_or_default()))
     };
     a == b || matches!((abs(a), abs(b)), (Some(x), Some(y)) if x == y)
 }

@@ -1,7 +1,7 @@
 use std::process::ExitCode;
 
-use super::sayln;
 use super::Format;
+use super::sayln;
 
 #[derive(clap::Args)]
 pub struct Args {

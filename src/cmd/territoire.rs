@@ -18,7 +18,8 @@ pub struct Args {
 }
 
 pub fn run(a: Args) -> ctg::Result<ExitCode> {
-    let v = ctg::territory::view::territoire(&a.requete, a.population).map_err(ctg::Error::Invalid)?;
+    let v =
+        ctg::territory::view::territoire(&a.requete, a.population).map_err(ctg::Error::Invalid)?;
     match a.format {
         Format::Json => super::print_report("territoire", Vec::<()>::new(), &[], &v)?,
         Format::Texte => say!("{}", ctg::territory::view::territoire_text(&v)),

@@ -1,5 +1,5 @@
-use std::path::PathBuf;
 use super::{say, sayln};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use ctg::ao::Basis;
@@ -57,8 +57,10 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
     match a.format {
         Format::Json => {
             let fichiers: Vec<_> = reports.iter().map(ReturnReport::entry).collect();
-            let all: Vec<ctg::Diagnostic> =
-                reports.iter().flat_map(|r| r.diagnostics.iter().cloned()).collect();
+            let all: Vec<ctg::Diagnostic> = reports
+                .iter()
+                .flat_map(|r| r.diagnostics.iter().cloned())
+                .collect();
             super::print_report("valider", fichiers, &all, serde_json::Value::Null)?
         }
         Format::Texte => {

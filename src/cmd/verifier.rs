@@ -1,5 +1,5 @@
-use std::path::PathBuf;
 use super::say;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use ctg::ao::Basis;
@@ -34,12 +34,14 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
                 lignes: None,
                 compteurs: c,
             };
-            super::print_report("verifier", vec![fichier], &report.diagnostics, &report.summary)?
+            super::print_report(
+                "verifier",
+                vec![fichier],
+                &report.diagnostics,
+                &report.summary,
+            )?
         }
-        Format::Texte => say!(
-            "{}",
-            ctg::render::report_text(&name, &report)
-        ),
+        Format::Texte => say!("{}", ctg::render::report_text(&name, &report)),
     }
     Ok(super::findings_code(report.summary.errors))
 }

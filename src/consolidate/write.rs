@@ -272,7 +272,12 @@ fn synthese(
                 a.compteurs.errors,
                 a.compteurs.warnings,
             ),
-            (None, Some(x)) => ("rejeté", x.fichier.clone(), x.compteurs.errors, x.compteurs.warnings),
+            (None, Some(x)) => (
+                "rejeté",
+                x.fichier.clone(),
+                x.compteurs.errors,
+                x.compteurs.warnings,
+            ),
             (None, None) => ("manquant", String::new(), 0, 0),
         };
         ws.write_string(r, 0, nom)?;

@@ -9,15 +9,15 @@ use std::collections::BTreeMap;
 
 use chrono::Datelike;
 
+use self::template::{Piece, Var};
 use crate::ao;
 use crate::docx::write::{Cell, Doc, Image, Orientation, Properties};
 use crate::error::{Error, Result};
+use crate::fr::{self, date as fr_date};
 use crate::model::{Ctg, FicheAction, Signataire};
 use crate::referentials::{
     CompetenceAo, Disposition, ObjectifCaf, Referential, SignataireKind, StatutAo,
 };
-use crate::fr::{self, date as fr_date};
-use self::template::{Piece, Var};
 
 /// The template shipped with ctg.
 pub const DEFAULT_TEXT: &str = include_str!("../../templates/convention.txt");
@@ -605,14 +605,9 @@ fn echeance_text(e: &crate::model::Echeance) -> String {
 
 fn indicator_text(i: &crate::model::Indicateur) -> String {
     match i.cible {
-        Some(c) => format!(
-            "{} (cible : {} {})",
-            i.libelle,
-            fr::plain(c),
-            i.unite
-        )
-        .trim_end()
-        .replace(" )", ")"),
+        Some(c) => format!("{} (cible : {} {})", i.libelle, fr::plain(c), i.unite)
+            .trim_end()
+            .replace(" )", ")"),
         None => i.libelle.clone(),
     }
 }
@@ -808,10 +803,7 @@ fn projections(d: &mut Doc, ctg: &Ctg) {
         }
         let mut rows = vec![head];
         for l in &p.lignes {
-            let num = |v: Option<f64>| {
-                v.map(fr::plain)
-                    .unwrap_or_default()
-            };
+            let num = |v: Option<f64>| v.map(fr::plain).unwrap_or_default();
             let mut r = vec![
                 Cell::text(format!("{} ({})", l.mode.label(), l.mode.unite().label())),
                 Cell::text(num(l.actuel)),
@@ -871,7 +863,11 @@ mod tests {
     use super::*;
 
     fn sample() -> Ctg {
-        crate::io::parse_model(include_str!("../../samples/ctg-pays-fouesnantais.json"), "s").unwrap()
+        crate::io::parse_model(
+            include_str!("../../samples/ctg-pays-fouesnantais.json"),
+            "s",
+        )
+        .unwrap()
     }
 
     fn document_xml(bytes: &[u8]) -> String {

@@ -2,8 +2,8 @@
 //! (`recognize`). Uses the same container pre-flight as the workbook reader.
 
 pub mod read;
-pub mod write;
 pub mod recognize;
+pub mod write;
 
 use crate::codes::Code;
 use crate::container::{self, Format};

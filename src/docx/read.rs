@@ -272,10 +272,10 @@ fn start(
             if let (Some(p), Some(v)) = (
                 s.para.as_mut(),
                 attr(e, b"val").and_then(|v| v.parse::<u8>().ok()),
-            )
-                && v < 9 {
-                    p.level = Some(v + 1);
-                }
+            ) && v < 9
+            {
+                p.level = Some(v + 1);
+            }
         }
         b"rPr" if !empty => s.in_rpr_bold = true,
         b"r" => s.run_bold = false,

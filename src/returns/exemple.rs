@@ -9,7 +9,6 @@ use serde::Serialize;
 
 use crate::ao;
 use crate::error::Result;
-use crate::returns::forms::{self, FormSettings};
 use crate::model::{
     Ctg, Equipement, FicheAction, Indicateur, LigneProjection, Projection, Suivi, ValeurAnnee,
     ValeurIndicateur,
@@ -17,6 +16,7 @@ use crate::model::{
 use crate::referentials::{
     CompetenceAo, EtatSuivi, ModeAccueil, Referential, StatutAo, TypeStructure,
 };
+use crate::returns::forms::{self, FormSettings};
 use crate::territory::{CommuneRef, referentiel};
 use crate::workbook::layout::{Layout, Sheet};
 use crate::workbook::layouts::RETOUR_COMMUNE;
@@ -43,7 +43,12 @@ impl Injection {
     pub fn tsv_line(&self) -> String {
         format!(
             "{}\t{}\t{}\t{}\t{}\t{}\n",
-            self.fichier, self.feuille, self.cellule, self.erreur, self.valeur, self.code_attendu.map_or("", Code::as_str)
+            self.fichier,
+            self.feuille,
+            self.cellule,
+            self.erreur,
+            self.valeur,
+            self.code_attendu.map_or("", Code::as_str)
         )
     }
 }

@@ -223,7 +223,11 @@ mod tests {
     }
 
     fn sample() -> Ctg {
-        crate::io::parse_model(include_str!("../../samples/ctg-pays-fouesnantais.json"), "s").unwrap()
+        crate::io::parse_model(
+            include_str!("../../samples/ctg-pays-fouesnantais.json"),
+            "s",
+        )
+        .unwrap()
     }
 
     #[test]

@@ -18,9 +18,27 @@ use crate::workbook::write::{self, Annotation, Options, Out};
 
 /// Domain rules that concern what a return holds (the others need the whole CTG).
 const RETURN_RULES: &[Code] = &[
-    Code::E010, Code::E011, Code::E012, Code::W018, Code::I016, Code::E020, Code::E021, Code::E022,
-    Code::E023, Code::W025, Code::W026, Code::E037, Code::E038, Code::E039, Code::E040, Code::E041,
-    Code::E042, Code::E043, Code::E044, Code::E045, Code::W046,
+    Code::E010,
+    Code::E011,
+    Code::E012,
+    Code::W018,
+    Code::I016,
+    Code::E020,
+    Code::E021,
+    Code::E022,
+    Code::E023,
+    Code::W025,
+    Code::W026,
+    Code::E037,
+    Code::E038,
+    Code::E039,
+    Code::E040,
+    Code::E041,
+    Code::E042,
+    Code::E043,
+    Code::E044,
+    Code::E045,
+    Code::W046,
 ];
 
 /// The verdict on one return.
@@ -62,7 +80,10 @@ impl ReturnReport {
             Diagnostic::new(
                 Code::E100,
                 Location::file(file),
-                format!("impossible de lire le fichier : {}", crate::error::io_message(e)),
+                format!(
+                    "impossible de lire le fichier : {}",
+                    crate::error::io_message(e)
+                ),
             ),
         )
     }

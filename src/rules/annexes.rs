@@ -139,7 +139,13 @@ mod tests {
     fn sample_annexes_are_clean() {
         let c = codes(&sample());
         for code in [
-            Code::E040, Code::E041, Code::E042, Code::E043, Code::E044, Code::E045, Code::W046,
+            Code::E040,
+            Code::E041,
+            Code::E042,
+            Code::E043,
+            Code::E044,
+            Code::E045,
+            Code::W046,
         ] {
             assert!(!c.contains(&code), "{code}");
         }

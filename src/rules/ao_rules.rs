@@ -6,8 +6,8 @@ use chrono::NaiveDate;
 
 use super::Ctx;
 use crate::ao::{self, Basis, Holder, SEUIL_PLANIFICATION, SEUIL_SCHEMA_RPE};
-use crate::fr::int as fr_int;
 use crate::diagnostic::{Diagnostic, Location};
+use crate::fr::int as fr_int;
 use crate::model::Ctg;
 use crate::referentials::{CompetenceAo, Referential, StatutAo, TypeStructure, normalize};
 
@@ -255,7 +255,13 @@ mod tests {
     fn sample_ao_is_clean() {
         let c = codes(&sample());
         for code in [
-            Code::E010, Code::E011, Code::E012, Code::E013, Code::E014, Code::W015, Code::E017,
+            Code::E010,
+            Code::E011,
+            Code::E012,
+            Code::E013,
+            Code::E014,
+            Code::W015,
+            Code::E017,
             Code::W018,
         ] {
             assert!(!c.contains(&code), "{code}");

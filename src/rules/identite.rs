@@ -1,8 +1,8 @@
 //! Identity rules: INSEE codes and SIRENs exist, communes belong to the EPCI, declared
 //! names and populations agree with the referential.
 
-use crate::codes::Code;
 use super::Ctx;
+use crate::codes::Code;
 use crate::diagnostic::{Diagnostic, Location};
 use crate::referentials::normalize;
 use crate::territory::{check_insee, check_siren, referentiel};
@@ -159,7 +159,13 @@ mod tests {
     fn sample_identity_is_clean() {
         let c = codes(&sample());
         for code in [
-            Code::E020, Code::E021, Code::E022, Code::E023, Code::E024, Code::W025, Code::W026,
+            Code::E020,
+            Code::E021,
+            Code::E022,
+            Code::E023,
+            Code::E024,
+            Code::W025,
+            Code::W026,
             Code::W027,
         ] {
             assert!(!c.contains(&code), "{code}");

@@ -12,7 +12,6 @@ mod signataires;
 
 use serde::Serialize;
 
-
 use crate::ao::Basis;
 use crate::diagnostic::{self, Counts, Diagnostic};
 use crate::model::Ctg;

@@ -171,8 +171,16 @@ mod tests {
     fn sample_plan_is_clean() {
         let c = codes(&sample());
         for code in [
-            Code::E030, Code::E031, Code::E032, Code::E033, Code::E034, Code::E035, Code::E036,
-            Code::E037, Code::E038, Code::E039,
+            Code::E030,
+            Code::E031,
+            Code::E032,
+            Code::E033,
+            Code::E034,
+            Code::E035,
+            Code::E036,
+            Code::E037,
+            Code::E038,
+            Code::E039,
         ] {
             assert!(!c.contains(&code), "{code}");
         }
@@ -232,5 +240,4 @@ mod tests {
         ctg.suivi[0].trimestre = "2025-T4".into();
         assert!(has(&ctg, Code::E038));
     }
-
 }

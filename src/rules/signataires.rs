@@ -1,7 +1,7 @@
 //! Signataire rules: each signing collectivité has a dated délibération before signature.
 
-use crate::codes::Code;
 use super::Ctx;
+use crate::codes::Code;
 use crate::diagnostic::{Diagnostic, Location};
 use crate::referentials::SignataireKind;
 

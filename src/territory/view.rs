@@ -3,9 +3,9 @@
 
 use serde::Serialize;
 
+use super::{CommuneRef, EpciRef, Found, referentiel};
 use crate::ao::{self, Basis};
 use crate::referentials::{CompetenceAo, Referential};
-use super::{CommuneRef, EpciRef, Found, referentiel};
 
 /// One commune of `ctg territoire`, with what the law asks of it.
 #[derive(Debug, Clone, Serialize)]

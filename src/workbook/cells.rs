@@ -113,10 +113,7 @@ pub fn parse(kind: Kind, raw: &Raw) -> Result<Parsed, Problem> {
             if n.fract() != 0.0 {
                 return Err(problem(
                     Code::E108,
-                    format!(
-                        "un nombre entier est attendu, pas {}",
-                        crate::fr::plain(n)
-                    ),
+                    format!("un nombre entier est attendu, pas {}", crate::fr::plain(n)),
                 ));
             }
             if n < 0.0 {
@@ -163,8 +160,8 @@ pub fn parse(kind: Kind, raw: &Raw) -> Result<Parsed, Problem> {
             let norm = crate::fr::Quarter::parse_lenient(&text(raw))
                 .map(|q| q.to_string())
                 .ok_or_else(|| {
-                problem(Code::E111, "un trimestre de la forme 2026-T1 est attendu")
-            })?;
+                    problem(Code::E111, "un trimestre de la forme 2026-T1 est attendu")
+                })?;
             ok(Value::String(norm))
         }
         Kind::YesNo => yes_no(raw).map(Value::Bool).map(|v| Parsed {
@@ -326,7 +323,6 @@ pub fn parse_french_date(t: &str) -> Option<NaiveDate> {
     None
 }
 
-
 fn yes_no(raw: &Raw) -> Result<bool, Problem> {
     match raw {
         Raw::Bool(b) => Ok(*b),
@@ -357,6 +353,21 @@ mod tests {
 
     fn t(s: &str) -> Raw {
         Raw::Text(s.into())
+    }
+
+    #[test]
+    fn years_are_four_digits() {
+        assert_eq!(
+            parse(Kind::Year, &t("2027")).unwrap().value,
+            Value::from(2027)
+        );
+        for bad in ["deux mille", "27", "2027,5"] {
+            assert_eq!(
+                parse(Kind::Year, &t(bad)).unwrap_err().code,
+                Code::E110,
+                "{bad}"
+            );
+        }
     }
 
     #[test]

@@ -187,4 +187,3 @@ fn read_all(format: Format, bytes: &[u8], wanted: Option<&[&str]>) -> Result<Vec
     }
     Ok(out)
 }
-

@@ -86,7 +86,10 @@ impl Meta {
 
     /// A value, `None` when empty.
     pub fn get(&self, key: &str) -> Option<String> {
-        self.clone().slot(key).map(|s| s.clone()).filter(|s| !s.is_empty())
+        self.clone()
+            .slot(key)
+            .map(|s| s.clone())
+            .filter(|s| !s.is_empty())
     }
 }
 

@@ -9,12 +9,12 @@ use crate::codes::Code;
 
 use serde_json::Value;
 
+use super::addr::cell_name;
 use super::cells::{self, Raw};
 use super::flatten::{Assembler, Placed};
+use super::grid::{Book, Grid, open};
 use super::layout::{Column, Layout, META_SHEET, Sheet};
 use super::layouts;
-use super::addr::cell_name;
-use super::grid::{Book, Grid, open};
 use super::meta::Meta;
 use crate::container::{Format, Refusal};
 use crate::diagnostic::{Diagnostic, Location, Severity};
@@ -78,13 +78,7 @@ impl Ctx<'_> {
         Location::cell(Some(self.file), sheet, cell_name(row, col as u16))
     }
 
-    fn push(
-        &mut self,
-        code: Code,
-        loc: Location,
-        msg: impl Into<String>,
-        value: Option<String>,
-    ) {
+    fn push(&mut self, code: Code, loc: Location, msg: impl Into<String>, value: Option<String>) {
         let mut d = Diagnostic::new(code, loc, msg);
         d.value = value.filter(|v| !v.is_empty());
         self.diags.push(d);
@@ -166,10 +160,12 @@ fn read_meta(book: &Book) -> Meta {
     let Some(g) = book.sheets.iter().find(|g| g.name == META_SHEET) else {
         return Meta::default();
     };
-    Meta::from_pairs((0..g.cells.len()).filter_map(|r| match (g.get(r, 0), g.get(r, 1)) {
-        (Raw::Text(k), v) => Some((k.as_str(), v.display().trim().to_string())),
-        _ => None,
-    }))
+    Meta::from_pairs(
+        (0..g.cells.len()).filter_map(|r| match (g.get(r, 0), g.get(r, 1)) {
+            (Raw::Text(k), v) => Some((k.as_str(), v.display().trim().to_string())),
+            _ => None,
+        }),
+    )
 }
 
 fn pick_layout(
@@ -541,7 +537,10 @@ fn finish(asm: Assembler, file: &str) -> Result<Ctg, Diagnostic> {
         Diagnostic::new(
             Code::E125,
             Location::file(file),
-            format!("données incohérentes après lecture : {e}"),
+            format!(
+                "données incohérentes après lecture : {}",
+                crate::io::translate(&e.to_string())
+            ),
         )
     })
 }
@@ -588,5 +587,20 @@ impl Outcome {
             .iter()
             .filter(|d| d.severity == Severity::Error)
             .count()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_that_do_not_form_a_model_are_one_clear_diagnostic() {
+        let asm = Assembler {
+            root: serde_json::json!({ "convention": 5 }),
+        };
+        let d = finish(asm, "x.xlsx").unwrap_err();
+        assert_eq!(d.code, Code::E125);
+        assert!(d.message.contains("type invalide"), "{}", d.message);
     }
 }

@@ -13,11 +13,11 @@ use rust_xlsxwriter::{
 };
 use serde_json::Value;
 
-use super::cells::date_to_serial;
 pub use super::addr::{cell_name, col_name};
-pub use super::meta::Meta;
+use super::cells::date_to_serial;
 use super::flatten;
 use super::layout::{Column, Kind, LISTS_SHEET, Layout, META_SHEET, README_SHEET, RefList, Sheet};
+pub use super::meta::Meta;
 use crate::error::{Error, Result};
 
 /// Excel's limit of characters in one cell.
@@ -289,10 +289,17 @@ fn put(
         Out::Text(s) => {
             let n = s.chars().count();
             if n > MAX_CELL_CHARS {
-                return Err(Error::Invalid(format!(
-                    "{sheet}!{} : {n} caractères, au-delà de la limite d'Excel de {MAX_CELL_CHARS} par cellule ; raccourcissez ce texte",
-                    cell_name(row, col)
-                )));
+                let d = crate::diagnostic::Diagnostic::new(
+                    crate::codes::Code::E120,
+                    crate::diagnostic::Location::cell(None, sheet, cell_name(row, col)),
+                    format!(
+                        "{} caractères, au-delà de la limite d'Excel de {} par cellule : raccourcissez ce texte",
+                        crate::fr::int(n as u64),
+                        crate::fr::int(MAX_CELL_CHARS as u64)
+                    ),
+                )
+                .value(n);
+                return Err(Error::Refused(Box::new(d)));
             }
             ws.write_string_with_format(row, col, s, fmt)
         }
@@ -593,4 +600,3 @@ fn write_meta(wb: &mut Workbook, layout: &Layout, meta: Option<&Meta>) -> Result
     wb.set_properties(&props);
     Ok(())
 }
-

@@ -5,8 +5,8 @@ use crate::common::*;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use ctg::returns::forms::{FormSettings, form};
 use ctg::referentials::StatutAo;
+use ctg::returns::forms::{FormSettings, form};
 
 fn settings(date: &str) -> FormSettings {
     FormSettings {
@@ -317,4 +317,126 @@ fn injected_mistakes_are_all_reported_and_output_is_deterministic() {
         .assert()
         .code(1);
     assert_eq!(grids(&out1), grids(&out2));
+}
+
+fn consolidate_json(args: &[&std::ffi::OsStr]) -> serde_json::Value {
+    let out = ctg()
+        .arg("consolider")
+        .args(["--format", "json"])
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.code().is_some_and(|c| c <= 1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout_json(&out)
+}
+
+#[test]
+fn epci_population_against_the_transferring_communes_w208() {
+    // Every commune transferred a competence and sent its return; the EPCI declares a
+    // population that is not the sum of theirs.
+    let mut c = ctg::io::read_model(&sample()).unwrap();
+    for com in &mut c.territoire.communes {
+        com.competences.recensement = StatutAo::Transferee;
+    }
+    let sum: u32 = c
+        .territoire
+        .communes
+        .iter()
+        .filter_map(|x| x.population_totale)
+        .sum();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("c.xlsx");
+    let mut run = |declared: u32| {
+        c.territoire.epci.as_mut().unwrap().population_totale = Some(declared);
+        let inp = dir.path().join(format!("retours-{declared}"));
+        std::fs::create_dir_all(&inp).unwrap();
+        for f in ctg::returns::forms::all_forms(&c, &settings("2026-05-01")).unwrap() {
+            std::fs::write(inp.join(&f.file_name), &f.bytes).unwrap();
+        }
+        consolidate_json(&[
+            "--force".as_ref(),
+            "-o".as_ref(),
+            out.as_os_str(),
+            inp.as_os_str(),
+        ])
+    };
+    let v = run(sum + 100);
+    let w208: Vec<_> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "CTG-W208")
+        .collect();
+    assert_eq!(w208.len(), 1, "{v}");
+    assert_eq!(w208[0]["valeur"], (sum + 100).to_string());
+    // With the right population, no W208.
+    let v = run(sum);
+    assert!(!codes(&v).contains(&"CTG-W208".to_string()), "{v}");
+}
+
+#[test]
+fn projections_against_the_ctg_table_w209() {
+    let c = ctg::io::read_model(&sample()).unwrap();
+    let p = c
+        .projections
+        .iter()
+        .find(|p| p.ao.len() == 5)
+        .expect("a commune with projections");
+    let (ao, annee, valeur) = (
+        p.ao.clone(),
+        p.lignes[0].annees[0].annee,
+        p.lignes[0].annees[0].valeur,
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("retour.xlsx");
+    write_form(&c, &ao, "2026-05-01", &f);
+    // The CTG of reference says something else for that year.
+    let mut other = c.clone();
+    other
+        .projections
+        .iter_mut()
+        .find(|x| x.ao == ao)
+        .unwrap()
+        .lignes[0]
+        .annees[0]
+        .valeur = valeur + 3.0;
+    let ctg_path = dir.path().join("ctg.json");
+    std::fs::write(&ctg_path, ctg::io::model_json(&other)).unwrap();
+    let out = dir.path().join("c.xlsx");
+    let v = consolidate_json(&[
+        "--ctg".as_ref(),
+        ctg_path.as_os_str(),
+        "-o".as_ref(),
+        out.as_os_str(),
+        f.as_os_str(),
+    ]);
+    let w209: Vec<_> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "CTG-W209")
+        .collect();
+    assert_eq!(w209.len(), 1, "{v}");
+    assert!(
+        w209[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains(&annee.to_string()),
+        "{v}"
+    );
+    // Against its own CTG, the same return agrees.
+    std::fs::write(&ctg_path, ctg::io::model_json(&c)).unwrap();
+    let v = consolidate_json(&[
+        "--ctg".as_ref(),
+        ctg_path.as_os_str(),
+        "-o".as_ref(),
+        out.as_os_str(),
+        "--force".as_ref(),
+        f.as_os_str(),
+    ]);
+    assert!(!codes(&v).contains(&"CTG-W209".to_string()), "{v}");
 }

@@ -144,7 +144,6 @@ fn pdf_without_libreoffice_is_a_clear_error() {
     assert!(String::from_utf8_lossy(&res.stderr).contains("apt-get install libreoffice-writer"));
 }
 
-
 #[test]
 #[ignore = "needs LibreOffice and pdftotext (apt-get install libreoffice-writer poppler-utils)"]
 fn libreoffice_pdf_holds_every_article_fiche_signatory_and_landscape_projections() {

@@ -176,7 +176,13 @@ fn a_foreign_points_forts_ctg_imports_with_its_fields() {
         (Some(2030), Some(2030))
     );
     let report = stdout_json(&out);
-    assert_eq!(report["resultat"]["document"]["fiches"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        report["resultat"]["document"]["fiches"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
 }
 
 #[test]

@@ -65,7 +65,10 @@ fn lookup_by_insee_and_by_name() {
         .args(["territoire", "saint evarzec", "--format", "json"])
         .output()
         .unwrap();
-    assert_eq!(stdout_json(&out)["resultat"]["communes"][0]["insee"], "29247");
+    assert_eq!(
+        stdout_json(&out)["resultat"]["communes"][0]["insee"],
+        "29247"
+    );
 }
 
 #[test]

@@ -23,7 +23,14 @@ fn json_output_has_diagnostics_and_summary() {
     assert_eq!(out.status.code(), Some(1));
     let v = stdout_json(&out);
     let d = &v["diagnostics"][0];
-    for key in ["code", "gravite", "emplacement", "lieu", "message", "valeur"] {
+    for key in [
+        "code",
+        "gravite",
+        "emplacement",
+        "lieu",
+        "message",
+        "valeur",
+    ] {
         assert!(d.get(key).is_some(), "{key} missing in {d}");
     }
     assert!(v["compteurs"]["erreurs"].as_u64().unwrap() >= 1);

@@ -38,6 +38,10 @@ pub fn corpus_dir() -> PathBuf {
     let dir = std::env::var_os("CTG_CORPUS")
         .map(PathBuf::from)
         .unwrap_or_else(|| root().join("../shared/corpus"));
-    assert!(dir.is_dir(), "corpus introuvable à {} : définissez CTG_CORPUS", dir.display());
+    assert!(
+        dir.is_dir(),
+        "corpus introuvable à {} : définissez CTG_CORPUS",
+        dir.display()
+    );
     dir
 }

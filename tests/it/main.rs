@@ -2,7 +2,6 @@
 //! on checked-in inputs. Tests that need LibreOffice, pdftotext or the shared corpus are
 //! `#[ignore]` with their reason; `.ci/run` runs them with `--include-ignored`.
 
-mod common;
 mod cli_consolider;
 mod cli_convention;
 mod cli_importer_word;
@@ -11,9 +10,12 @@ mod cli_misc;
 mod cli_territoire;
 mod cli_valider;
 mod cli_verifier;
+mod common;
 mod corpus;
 mod libreoffice;
 mod model_roundtrip;
+mod reader_codes;
+mod registry;
 mod snapshots;
 mod workbook_properties;
 mod workbook_roundtrip;

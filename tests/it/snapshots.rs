@@ -13,7 +13,10 @@ fn run_in(dir: &std::path::Path, args: &[&str]) -> (i32, String) {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    (out.status.code().unwrap_or(-1), String::from_utf8(out.stdout).unwrap())
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+    )
 }
 
 fn snap(name: &str, code: i32, out: &str) {
@@ -34,7 +37,11 @@ fn verifier_on_the_sample_and_every_broken_variant() {
     assert!(broken.len() >= 25, "{broken:?}");
     files.extend(broken);
     for f in &files {
-        let stem = std::path::Path::new(f).file_stem().unwrap().to_string_lossy().to_string();
+        let stem = std::path::Path::new(f)
+            .file_stem()
+            .unwrap()
+            .to_string_lossy()
+            .to_string();
         let (code, text) = run_in(&root, &["verifier", f]);
         snap(&format!("verifier-{stem}-texte"), code, &text);
         let (code, json) = run_in(&root, &["verifier", "--format", "json", f]);
@@ -45,7 +52,21 @@ fn verifier_on_the_sample_and_every_broken_variant() {
 #[test]
 fn valider_on_generated_returns() {
     let dir = tempfile::tempdir().unwrap();
-    let (code, _) = run_in(dir.path(), &["exemple", "retours", "-n", "4", "--graine", "7", "--taux-erreurs", "0.5", "-o", "retours"]);
+    let (code, _) = run_in(
+        dir.path(),
+        &[
+            "exemple",
+            "retours",
+            "-n",
+            "4",
+            "--graine",
+            "7",
+            "--taux-erreurs",
+            "0.5",
+            "-o",
+            "retours",
+        ],
+    );
     assert_eq!(code, 0);
     let (code, text) = run_in(dir.path(), &["valider", "retours"]);
     snap("valider-retours-texte", code, &text);
@@ -57,11 +78,28 @@ fn valider_on_generated_returns() {
 fn import_report_of_a_convention_ctg_wrote() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::copy(sample(), dir.path().join("ctg.json")).unwrap();
-    let (code, _) = run_in(dir.path(), &["convention", "ctg.json", "-o", "convention.docx"]);
+    let (code, _) = run_in(
+        dir.path(),
+        &["convention", "ctg.json", "-o", "convention.docx"],
+    );
     assert_eq!(code, 0);
-    let (code, text) = run_in(dir.path(), &["importer", "convention.docx", "-o", "relu.json"]);
+    let (code, text) = run_in(
+        dir.path(),
+        &["importer", "convention.docx", "-o", "relu.json"],
+    );
     snap("importer-convention-texte", code, &text);
-    let (code, json) = run_in(dir.path(), &["importer", "--format", "json", "--force", "convention.docx", "-o", "relu.json"]);
+    let (code, json) = run_in(
+        dir.path(),
+        &[
+            "importer",
+            "--format",
+            "json",
+            "--force",
+            "convention.docx",
+            "-o",
+            "relu.json",
+        ],
+    );
     snap("importer-convention-json", code, &json);
 }
 
@@ -70,9 +108,13 @@ fn a_refused_file_gives_the_same_diagnostic_from_every_command() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("x.xlsx"), b"pas un classeur").unwrap();
     let (_, valider) = run_in(dir.path(), &["valider", "--format", "json", "x.xlsx"]);
-    let (code, importer) = run_in(dir.path(), &["importer", "--format", "json", "x.xlsx", "-o", "m.json"]);
+    let (code, importer) = run_in(
+        dir.path(),
+        &["importer", "--format", "json", "x.xlsx", "-o", "m.json"],
+    );
     assert_eq!(code, 2);
-    let diag = |s: &str| serde_json::from_str::<serde_json::Value>(s).unwrap()["diagnostics"][0].clone();
+    let diag =
+        |s: &str| serde_json::from_str::<serde_json::Value>(s).unwrap()["diagnostics"][0].clone();
     assert_eq!(diag(&valider), diag(&importer));
     assert_eq!(diag(&valider)["code"], "CTG-E100");
     snap("refus-importer-json", code, &importer);

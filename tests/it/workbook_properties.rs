@@ -213,6 +213,8 @@ fn texts_up_to_the_cell_limit_round_trip_and_beyond_is_a_clear_error() {
     );
     ctg.fiches[0].description.push('!');
     let err = export(&ctg).unwrap_err().to_string();
-    assert!(err.contains("32 767") || err.contains("32767"), "{err}");
+    assert!(err.contains("32\u{202f}768 caractères"), "{err}");
+    assert!(err.contains("32\u{202f}767 par cellule"), "{err}");
+    assert!(err.contains("CTG-E120"), "{err}");
     assert!(err.contains("Fiches!"), "{err}");
 }

@@ -1,0 +1,131 @@
+//! Reader codes through the real binary, on forms changed as a partner or a crafted file
+//! would change them: a sheet renamed away, a required header rewritten, a workbook that is
+//! not a ctg form, a form of another layout, a model of a future version.
+
+use crate::common::*;
+use std::io::{Read, Write};
+
+use ctg::returns::forms::{FormSettings, form};
+
+fn a_form() -> Vec<u8> {
+    let c = ctg::io::read_model(&sample()).unwrap();
+    let s = FormSettings {
+        date: "2026-05-01".parse().unwrap(),
+        trimestre: "2026-T2".into(),
+        deadline: String::new(),
+        contact: String::new(),
+    };
+    form(&c, "29058", &s).unwrap().bytes
+}
+
+/// Rewrites one part of a package, the others copied as they are.
+fn edit_part(bytes: &[u8], part: &str, edit: impl Fn(String) -> String) -> Vec<u8> {
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default();
+    let mut seen = false;
+    for i in 0..z.len() {
+        let mut f = z.by_index(i).unwrap();
+        let name = f.name().unwrap().to_string();
+        let mut data = Vec::new();
+        f.read_to_end(&mut data).unwrap();
+        if name == part {
+            let new = edit(String::from_utf8(data).unwrap());
+            seen = true;
+            data = new.into_bytes();
+        }
+        out.start_file(name, opts).unwrap();
+        out.write_all(&data).unwrap();
+    }
+    assert!(seen, "{part} absent");
+    out.finish().unwrap().into_inner()
+}
+
+fn valider(bytes: &[u8]) -> serde_json::Value {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("retour.xlsx");
+    std::fs::write(&f, bytes).unwrap();
+    let out = ctg()
+        .args(["valider", "--format", "json"])
+        .arg(&f)
+        .output()
+        .unwrap();
+    assert!(out.status.code().is_some_and(|c| c <= 1));
+    stdout_json(&out)
+}
+
+fn codes(v: &serde_json::Value) -> Vec<String> {
+    v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn a_sheet_renamed_away_is_missing_e103() {
+    let b = edit_part(&a_form(), "xl/workbook.xml", |s| {
+        s.replace("name=\"Équipements\"", "name=\"Mes structures\"")
+    });
+    let v = valider(&b);
+    assert!(codes(&v).contains(&"CTG-E103".into()), "{v}");
+}
+
+#[test]
+fn a_required_header_rewritten_is_e104() {
+    let b = edit_part(&a_form(), "xl/sharedStrings.xml", |s| {
+        s.replace(">Nom de la structure *<", ">Zorglub<")
+    });
+    let v = valider(&b);
+    assert!(codes(&v).contains(&"CTG-E104".into()), "{v}");
+}
+
+#[test]
+fn a_workbook_that_is_not_a_form_is_e117() {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    wb.add_worksheet()
+        .set_name("Budget")
+        .unwrap()
+        .write_string(0, 0, "Dépenses")
+        .unwrap();
+    let v = valider(&wb.save_to_buffer().unwrap());
+    assert_eq!(codes(&v), ["CTG-E117"], "{v}");
+    assert_eq!(v["fichiers"][0]["statut"]["code"], "rejete");
+}
+
+#[test]
+fn a_form_of_another_layout_is_w118() {
+    let layout_fp = ctg::workbook::layouts::RETOUR_COMMUNE.fingerprint();
+    let b = edit_part(&a_form(), "xl/sharedStrings.xml", |s| {
+        s.replace(&layout_fp, "0000000000000000")
+    });
+    let v = valider(&b);
+    assert!(codes(&v).contains(&"CTG-W118".into()), "{v}");
+}
+
+#[test]
+fn a_model_of_a_future_version_is_e090_in_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut m: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(sample()).unwrap()).unwrap();
+    m["version"] = 99.into();
+    let f = dir.path().join("futur.json");
+    std::fs::write(&f, m.to_string()).unwrap();
+    let out = ctg()
+        .args(["verifier", "--format", "json"])
+        .arg(&f)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let v = stdout_json(&out);
+    assert_eq!(codes(&v), ["CTG-E090"]);
+    assert_eq!(v["diagnostics"][0]["valeur"], "99");
+    let out = ctg().arg("verifier").arg(&f).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("version du modèle 99 non prise en charge") && err.contains("CTG-E090"),
+        "{err}"
+    );
+}
