@@ -30,17 +30,21 @@ impl Severity {
 
 /// Which part of ctg emits a code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
 pub enum Scope {
+    #[serde(rename = "modele")]
     /// `ctg verifier`: the domain rules on a model.
     Model,
     /// A return form as a whole (identification, version).
+    #[serde(rename = "retour")]
     Return,
     /// Reading a workbook or a file: cells, rows, sheets, refusals.
+    #[serde(rename = "lecture")]
     Reader,
     /// `ctg consolider`: checks between files.
+    #[serde(rename = "consolidation")]
     CrossFile,
     /// `ctg importer` of a Word document.
+    #[serde(rename = "import_word")]
     WordImport,
 }
 
@@ -60,11 +64,15 @@ impl Scope {
 #[derive(Debug, Clone, Serialize)]
 pub struct RuleInfo {
     pub code: Code,
+    #[serde(rename = "gravite")]
     pub severity: Severity,
+    #[serde(rename = "portee")]
     pub scope: Scope,
     /// Short French title.
+    #[serde(rename = "titre")]
     pub title: &'static str,
     /// What the rule checks and why, in French, with its source.
+    #[serde(rename = "explication")]
     pub explanation: &'static str,
 }
 

@@ -60,6 +60,50 @@ fn refuse(code: Code, message: impl Into<String>) -> Refusal {
 pub const PASSWORD: &str =
     "fichier protégé par mot de passe : enregistrez-le sans mot de passe puis renvoyez-le";
 
+/// Why a zip archive could not be read, in French (the zip crate's text is English).
+pub fn zip_reason(e: &zip::result::ZipError) -> String {
+    use zip::result::ZipError as Z;
+    match e {
+        Z::Io(io) => io_reason(io),
+        Z::InvalidArchive(m) => {
+            let m = m.to_lowercase();
+            if m.contains("central directory") || m.contains("eocd") {
+                "fin d'archive introuvable : fichier tronqué ou abîmé".into()
+            } else if m.contains("duplicate") {
+                "archive contenant deux éléments de même nom".into()
+            } else {
+                "archive ZIP invalide".into()
+            }
+        }
+        Z::UnsupportedArchive(m)
+            if m.to_lowercase().contains("password") || m.to_lowercase().contains("encrypt") =>
+        {
+            PASSWORD.into()
+        }
+        Z::UnsupportedArchive(_) => "archive ZIP d'un type non pris en charge".into(),
+        Z::CompressionMethodNotSupported(n) => {
+            format!("méthode de compression n° {n} inconnue : fichier abîmé ou piégé")
+        }
+        Z::FileNotFound => "élément introuvable dans l'archive".into(),
+        Z::InvalidPassword => PASSWORD.into(),
+        _ => "archive ZIP illisible".into(),
+    }
+}
+
+/// A read error inside an archive or a container, in French.
+pub fn io_reason(e: &std::io::Error) -> String {
+    let m = e.to_string().to_lowercase();
+    if m.contains("checksum") || m.contains("crc") {
+        "somme de contrôle (CRC) incorrecte : fichier abîmé".into()
+    } else if e.kind() == std::io::ErrorKind::UnexpectedEof {
+        "fin de fichier inattendue : fichier tronqué".into()
+    } else if e.kind() == std::io::ErrorKind::InvalidData {
+        "données compressées invalides : fichier abîmé".into()
+    } else {
+        crate::error::io_message(e)
+    }
+}
+
 /// Recognises the format and checks the container. Returns the format when the bytes may
 /// be handed to a parser.
 pub fn sniff(bytes: &[u8]) -> Result<Format, Refusal> {
@@ -110,10 +154,9 @@ pub fn sniff(bytes: &[u8]) -> Result<Format, Refusal> {
 }
 
 fn zip_format(bytes: &[u8]) -> Result<Format, Refusal> {
-    let corrupt = |e: &dyn std::fmt::Display| {
-        refuse(Code::E100, format!("archive corrompue ou tronquée ({e})"))
-    };
-    let mut z = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| corrupt(&e))?;
+    let corrupt =
+        |e: &dyn std::fmt::Display| refuse(Code::E100, format!("archive illisible : {e}"));
+    let mut z = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| corrupt(&zip_reason(&e)))?;
     if z.len() > MAX_ENTRIES {
         return Err(refuse(
             Code::E102,
@@ -123,7 +166,7 @@ fn zip_format(bytes: &[u8]) -> Result<Format, Refusal> {
     let mut total: u64 = 0;
     let mut names = Vec::with_capacity(z.len());
     for i in 0..z.len() {
-        let f = z.by_index_raw(i).map_err(|e| corrupt(&e))?;
+        let f = z.by_index_raw(i).map_err(|e| corrupt(&zip_reason(&e)))?;
         if f.encrypted() {
             return Err(refuse(Code::E101, PASSWORD));
         }
@@ -208,8 +251,12 @@ pub fn office_document_target(rels: &str) -> Option<String> {
 }
 
 fn ole_format(bytes: &[u8]) -> Result<Format, Refusal> {
-    let cf = cfb::CompoundFile::open(Cursor::new(bytes))
-        .map_err(|e| refuse(Code::E100, format!("fichier Office 97-2003 corrompu ({e})")))?;
+    let cf = cfb::CompoundFile::open(Cursor::new(bytes)).map_err(|e| {
+        refuse(
+            Code::E100,
+            format!("fichier Office 97-2003 corrompu : {}", io_reason(&e)),
+        )
+    })?;
     let names: Vec<String> = cf.walk().map(|e| e.name().to_string()).collect();
     let has = |n: &str| names.iter().any(|x| x.eq_ignore_ascii_case(n));
     if has("EncryptionInfo") || has("EncryptedPackage") {

@@ -39,9 +39,9 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
     let ctg = new_ctg(scope, a.debut, a.population)?;
     ctg::io::write_atomic(&a.sortie, ctg::io::model_json(&ctg).as_bytes())?;
     note!(
-        "{} créé : {} commune(s), période du {} au {}. Complétez signataires, équipements et fiches-action, puis lancez « ctg verifier {} ».",
+        "{} créé : {}, période du {} au {}. Complétez signataires, équipements et fiches-action, puis lancez « ctg verifier {} ».",
         a.sortie.display(),
-        ctg.territoire.communes.len(),
+        ctg::fr::plural(ctg.territoire.communes.len(), "commune", "communes"),
         ctg.convention
             .periode
             .debut

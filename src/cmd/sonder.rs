@@ -22,10 +22,10 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
                     .map(|s| s.cells.iter().map(|r| r.len()).sum::<usize>())
                     .sum();
                 sayln!(
-                    "lu : {}, {} feuille(s), {} cellule(s)",
+                    "lu : {}, {}, {}",
                     f.label(),
-                    book.sheets.len(),
-                    cells
+                    ctg::fr::plural(book.sheets.len(), "feuille", "feuilles"),
+                    ctg::fr::plural(cells, "cellule", "cellules")
                 );
                 Ok(ExitCode::SUCCESS)
             }

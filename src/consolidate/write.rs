@@ -293,9 +293,11 @@ fn synthese(
         ws.write_string(
             r,
             0,
-            format!(
-                "{unidentified} fichier(s) illisible(s) ou non identifié(s) : voir « Fichiers »"
-            ),
+            if unidentified > 1 {
+                format!("{unidentified} fichiers illisibles ou non identifiés : voir « Fichiers »")
+            } else {
+                format!("{unidentified} fichier illisible ou non identifié : voir « Fichiers »")
+            },
         )?;
     }
     // 2. Places per mode d'accueil and year.

@@ -118,7 +118,7 @@ fn level_of_style(id: &str, styles: &HashMap<String, (String, Option<u8>)>) -> O
 /// Reads the blocks of a .docx, in document order (nested tables follow their parent).
 pub fn read(bytes: &[u8]) -> Result<Vec<Block>, String> {
     let mut z = zip::ZipArchive::new(Cursor::new(bytes))
-        .map_err(|e| format!("archive corrompue ou tronquée ({e})"))?;
+        .map_err(|e| format!("archive illisible : {}", crate::container::zip_reason(&e)))?;
     let mut part = |name: &str| -> Result<Option<String>, String> {
         let Ok(f) = z.by_name(name) else {
             return Ok(None);
@@ -126,7 +126,7 @@ pub fn read(bytes: &[u8]) -> Result<Vec<Block>, String> {
         let mut s = String::new();
         f.take(MAX_XML)
             .read_to_string(&mut s)
-            .map_err(|e| format!("« {name} » illisible ({e})"))?;
+            .map_err(|e| format!("« {name} » illisible : {}", crate::container::io_reason(&e)))?;
         Ok(Some(s))
     };
     // The main part is named by the package relationships (Word Online writes document2.xml).
@@ -174,9 +174,12 @@ fn parse(xml: &str, st: &HashMap<String, (String, Option<u8>)>) -> Result<Vec<Bl
     };
     let mut finished: Vec<Table> = Vec::new();
     loop {
-        let ev = r
-            .read_event()
-            .map_err(|e| format!("XML invalide dans le document ({e})"))?;
+        let ev = r.read_event().map_err(|_| {
+            format!(
+                "XML mal formé dans le document (vers l'octet {})",
+                r.error_position()
+            )
+        })?;
         match ev {
             Event::Start(e) => start(&mut s, &e, false, st)?,
             Event::Empty(e) => start(&mut s, &e, true, st)?,

@@ -39,8 +39,12 @@ pub struct Report {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Summary {
+    /// Also in the report's `compteurs`.
+    #[serde(skip)]
     pub errors: usize,
+    #[serde(skip)]
     pub warnings: usize,
+    #[serde(skip)]
     pub infos: usize,
     /// «population totale» or «population municipale».
     pub population: &'static str,

@@ -97,8 +97,34 @@ fn calamine_message(e: impl std::fmt::Display) -> Refusal {
     }
     Refusal {
         code: Code::E100,
-        message: format!("classeur illisible ou corrompu ({m})"),
+        message: format!("classeur illisible : {}", calamine_reason(&lower)),
     }
+}
+
+/// calamine's (English) error text, as a French cause.
+fn calamine_reason(lower: &str) -> &'static str {
+    const CAUSES: &[(&[&str], &str)] = &[
+        (&["doctype", "entity"], "déclaration d'entité XML refusée"),
+        (&["dimension"], "dimension de feuille invalide"),
+        (
+            &["shared string", "sst"],
+            "référence à un texte partagé invalide",
+        ),
+        (&["compression"], "méthode de compression inconnue"),
+        (&["checksum", "crc"], "somme de contrôle (CRC) incorrecte"),
+        (&["cfb", "fat", "sector"], "structure Office 97-2003 abîmée"),
+        (&["eof", "end of", "truncat"], "fichier tronqué"),
+        (&["xml"], "XML mal formé"),
+        (&["zip", "archive"], "archive ZIP abîmée"),
+        (
+            &["cell", "range", "row", "column"],
+            "référence de cellule invalide",
+        ),
+    ];
+    CAUSES
+        .iter()
+        .find(|(keys, _)| keys.iter().any(|k| lower.contains(k)))
+        .map_or("structure interne invalide", |(_, c)| c)
 }
 
 /// Reads every sheet (or only `wanted`, by name) of a spreadsheet.

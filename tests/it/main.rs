@@ -12,6 +12,7 @@ mod cli_valider;
 mod cli_verifier;
 mod common;
 mod corpus;
+mod golden_parts;
 mod libreoffice;
 mod model_roundtrip;
 mod reader_codes;
