@@ -40,6 +40,14 @@ impl std::str::FromStr for Basis {
 }
 
 impl Basis {
+    /// As typed on the command line: `totale`, `municipale`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Basis::Totale => "totale",
+            Basis::Municipale => "municipale",
+        }
+    }
+
     pub fn label(&self) -> &'static str {
         match self {
             Basis::Totale => "population totale",

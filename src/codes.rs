@@ -176,6 +176,13 @@ registry! {
     W207  Warning CrossFile "Transfert non confirmé par la commune" "Le retour de l'EPCI indique une compétence transférée que la commune déclare exercer elle-même ou ne pas exercer.";
     W208  Warning CrossFile "Population de l'EPCI différente de la somme des communes" "La population déclarée par l'EPCI diffère de la somme des populations des communes qui lui ont transféré des compétences.";
     W209  Warning CrossFile "Total différent du tableau de la CTG" "Une valeur projetée des retours diffère de celle du tableau de projection de la CTG.";
+    E127  Error   Reader    "Lecture interrompue" "La lecture du fichier a été interrompue : il demandait plus de mémoire ou de temps que la limite fixée pour un fichier, ou il a fait échouer le lecteur. Il est rejeté ; les autres fichiers sont lus normalement.";
+    E128  Error   Reader    "Archive incohérente ou falsifiée" "Les en-têtes de l'archive se contredisent (nom, taille, somme de contrôle), un élément y figure deux fois ou un lien en sort : le fichier est refusé plutôt que lu au hasard.";
+    E129  Error   Reader    "Somme de contrôle incorrecte" "Un élément de l'archive ne correspond pas à sa somme de contrôle (CRC) : le fichier a été abîmé en route. Demandez-en une nouvelle copie.";
+    E130  Error   Reader    "Méthode de compression inconnue" "Un élément de l'archive est compressé par une méthode que ni Excel ni LibreOffice n'emploient : fichier abîmé ou piégé.";
+    E131  Error   Reader    "DOCTYPE ou entité XML refusé" "Un classeur ou un document Word ne déclare jamais de DOCTYPE ni d'entité XML ; ces déclarations servent aux fichiers piégés (bombes d'entités, lecture de fichiers locaux).";
+    E132  Error   Reader    "Structure démesurée ou hors limites" "Une cellule hors de la grille d'Excel, une plage remplie au-delà du budget de cellules d'un formulaire, ou des éléments imbriqués trop profondément : le fichier est refusé avant toute lecture.";
+    E133  Error   Reader    "Référence à un texte partagé inexistant" "Une cellule renvoie à un texte de la table des textes partagés qui n'existe pas : fichier abîmé ou falsifié.";
     E126  Error   Reader    "Ligne rejetée" "Une ligne dont une cellule obligatoire ou une clé est vide ou invalide est rejetée ; ses valeurs brutes figurent dans l'anomalie.";
     W300  Warning WordImport "Tableau du document non reconnu" "Un tableau du document Word n'a été rattaché ni à une fiche-action, ni au tableau des compétences, ni à l'annexe 2 : son contenu n'est pas importé et figure dans le rapport.";
     I301  Info    WordImport "Rubrique de fiche non reconnue" "Une rubrique de fiche-action dont le libellé n'est pas connu est conservée telle quelle dans les « autres rubriques » de la fiche.";

@@ -150,8 +150,46 @@ impl Serialize for Diagnostic {
     }
 }
 
+/// A diagnostic read back from its JSON form (the report contract, also the wire format of
+/// isolated readers). The severity comes from the code.
+impl<'de> serde::Deserialize<'de> for Diagnostic {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(serde::Deserialize)]
+        struct Place {
+            fichier: Option<String>,
+            feuille: Option<String>,
+            cellule: Option<String>,
+            ligne: Option<u32>,
+            pointeur: Option<String>,
+        }
+        #[derive(serde::Deserialize)]
+        struct Wire {
+            code: String,
+            emplacement: Place,
+            message: String,
+            valeur: Option<String>,
+        }
+        let w = Wire::deserialize(d)?;
+        let code = Code::parse(&w.code)
+            .ok_or_else(|| serde::de::Error::custom(format!("code inconnu {}", w.code)))?;
+        let p = w.emplacement;
+        Ok(Diagnostic {
+            code,
+            severity: code.severity(),
+            location: Location {
+                file: p.fichier,
+                sheet: p.feuille,
+                cell: p.cellule.or(p.ligne.map(|l| l.to_string())),
+                pointer: p.pointeur,
+            },
+            message: w.message,
+            value: w.valeur,
+        })
+    }
+}
+
 /// Counts by severity.
-#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq)]
+#[derive(Debug, Clone, Copy, Default, Serialize, serde::Deserialize, PartialEq)]
 pub struct Counts {
     #[serde(rename = "erreurs")]
     pub errors: usize,

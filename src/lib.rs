@@ -16,8 +16,11 @@ pub mod diagnostic;
 pub mod docx;
 pub mod error;
 pub mod fr;
+pub mod import;
 pub mod init;
 pub mod io;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod isolation;
 pub mod model;
 pub mod referentials;
 pub mod render;

@@ -85,6 +85,9 @@ enum Command {
     /// Liste les référentiels : codes et libellés officiels
     #[command(help_template = TEMPLATE)]
     Referentiels(cmd::referentiels::Args),
+    /// Lecteur isolé (usage interne de valider, consolider et importer)
+    #[command(help_template = TEMPLATE, hide = true)]
+    Lecteur(cmd::lecteur::Args),
     /// Affiche l'aide de ctg ou d'une commande (ex. : ctg aide valider)
     #[command(help_template = TEMPLATE, alias = "help")]
     Aide {
@@ -165,6 +168,7 @@ fn main() -> ExitCode {
         Command::Exemple(k) => cmd::exemple::run(k),
         Command::Schema(a) => cmd::schema::run(a),
         Command::Referentiels(a) => cmd::referentiels::run(a),
+        Command::Lecteur(a) => cmd::lecteur::run(a),
     };
     match outcome.and_then(|code| cmd::flush_out().map(|_| code)) {
         Ok(code) => code,

@@ -84,6 +84,26 @@ impl Serialize for Statut {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for Statut {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(serde::Deserialize)]
+        struct Wire {
+            code: String,
+        }
+        let w = Wire::deserialize(d)?;
+        [
+            Statut::Accepte,
+            Statut::AccepteAvecAvertissements,
+            Statut::AccepteAvecErreurs,
+            Statut::Rejete,
+            Statut::Ignore,
+        ]
+        .into_iter()
+        .find(|s| s.code() == w.code)
+        .ok_or_else(|| serde::de::Error::custom(format!("statut inconnu {}", w.code)))
+    }
+}
+
 /// A report: the envelope every command shares, and its own `resultat`.
 #[derive(Debug, Serialize)]
 pub struct Rapport<'a, F: Serialize, R: Serialize> {

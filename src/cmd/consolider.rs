@@ -74,7 +74,14 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
             b.inc(1);
         }
     };
+    let extra: &[&str] = if a.modele.is_some() {
+        &["--modele"]
+    } else {
+        &[]
+    };
+    let isolation = super::isolated::command("consolider", a.ctg.as_deref(), a.population, extra);
     let settings = Settings {
+        isolation: isolation.as_ref(),
         ctg: ctg_model.as_ref(),
         priorite: a.priorite.as_deref(),
         basis: a.population,

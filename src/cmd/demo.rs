@@ -105,6 +105,7 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
     let cons = ctg::consolidate::consolidate(
         &territory,
         &ctg::consolidate::Settings {
+            isolation: None,
             ctg: Some(&ctg),
             priorite: None,
             basis: Basis::Totale,
@@ -127,6 +128,7 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
     let cons2 = ctg::consolidate::consolidate(
         &others,
         &ctg::consolidate::Settings {
+            isolation: None,
             ctg: None,
             priorite: None,
             basis: Basis::Totale,

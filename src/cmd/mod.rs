@@ -9,6 +9,8 @@ pub mod exporter;
 pub mod formulaires;
 pub mod importer;
 pub mod init;
+pub mod isolated;
+pub mod lecteur;
 pub mod referentiels;
 pub mod regle;
 pub mod schema;

@@ -32,25 +32,66 @@ pub struct Args {
 pub fn run(a: Args) -> ctg::Result<ExitCode> {
     let ctg_model = a.ctg.as_deref().map(ctg::io::read_model).transpose()?;
     let files = super::expand_inputs(&a.fichiers)?;
-    let mut reports: Vec<ReturnReport> = Vec::new();
-    for f in &files {
-        let name = f.display().to_string();
-        let report = match std::fs::read(f) {
-            Ok(bytes) => returns::validate(&bytes, &name, ctg_model.as_ref(), a.population),
-            Err(e) => ReturnReport::unreadable(&name, &e),
-        };
-        if let Some(dir) = &a.annoter
-            && report.readable()
-        {
-            let out = dir.join(annotated_name(f));
+    let names = annotated_names(&files);
+    if let Some(dir) = &a.annoter {
+        for n in &names {
+            let out = dir.join(n);
             if files.iter().any(|i| same_file(i, &out)) {
                 return Err(ctg::Error::Invalid(format!(
                     "{} est un des fichiers lus : choisissez un autre dossier pour --annoter",
                     out.display()
                 )));
             }
-            ctg::io::write_new(&out, &returns::annotated(&report)?, a.force)?;
+            ctg::io::check_new(&out, a.force)?;
         }
+    }
+    let isolation = super::isolated::command("valider", a.ctg.as_deref(), a.population, &[]);
+    let mut reports: Vec<ReturnReport> = Vec::new();
+    for (f, n) in files.iter().zip(&names) {
+        let name = f.display().to_string();
+        let out = a.annoter.as_ref().map(|d| d.join(n));
+        let report = match &isolation {
+            Some(cmd) => {
+                let request = serde_json::json!({ "fichier": f, "nom": name, "annoter": out });
+                match ctg::isolation::call(cmd, &request.to_string()) {
+                    Ok(answer) => {
+                        match serde_json::from_str::<super::lecteur::Validated>(&answer) {
+                            Ok(v) => {
+                                if let Some(e) = v.erreur_annotation {
+                                    return Err(ctg::Error::Invalid(e));
+                                }
+                                v.rapport
+                            }
+                            Err(_) => ReturnReport::failed(
+                                &name,
+                                super::isolated::interrupted(
+                                    &name,
+                                    &ctg::isolation::Interrupted::Garbled,
+                                ),
+                            ),
+                        }
+                    }
+                    Err(why) => {
+                        ReturnReport::failed(&name, super::isolated::interrupted(&name, &why))
+                    }
+                }
+            }
+            None => {
+                let report = match ctg::container::read_untrusted(f) {
+                    Ok(bytes) => returns::validate(&bytes, &name, ctg_model.as_ref(), a.population),
+                    Err(r) => ReturnReport::failed(
+                        &name,
+                        ctg::Diagnostic::new(r.code, ctg::Location::file(&name), r.message),
+                    ),
+                };
+                if let Some(out) = &out
+                    && report.readable()
+                {
+                    ctg::io::write_atomic(out, &returns::annotated(&report)?)?;
+                }
+                report
+            }
+        };
         reports.push(report);
     }
     let total = returns::total(&reports);
@@ -93,12 +134,26 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
     Ok(super::findings_code(total.errors))
 }
 
-fn annotated_name(f: &std::path::Path) -> String {
-    let stem = f
-        .file_stem()
-        .map(|s| s.to_string_lossy().to_string())
-        .unwrap_or_else(|| "retour".into());
-    format!("{stem}-annote.xlsx")
+/// Names of the annotated copies, distinct even when two inputs share a name
+/// (`a/x.xlsx` and `b/x.xlsx` give `x-annote.xlsx` and `x-2-annote.xlsx`).
+fn annotated_names(files: &[PathBuf]) -> Vec<String> {
+    let mut seen = std::collections::BTreeMap::<String, usize>::new();
+    files
+        .iter()
+        .map(|f| {
+            let stem = f
+                .file_stem()
+                .map(|s| s.to_string_lossy().to_string())
+                .unwrap_or_else(|| "retour".into());
+            let n = seen.entry(stem.to_lowercase()).or_insert(0);
+            *n += 1;
+            if *n == 1 {
+                format!("{stem}-annote.xlsx")
+            } else {
+                format!("{stem}-{n}-annote.xlsx")
+            }
+        })
+        .collect()
 }
 
 fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {

@@ -28,12 +28,12 @@ use crate::workbook::layouts::{
     COMMUNES, EQUIPEMENTS, IDENTITE_COMMUNE, PROJECTIONS, PROJECTIONS_ANNEES, SUIVI,
     SUIVI_INDICATEURS,
 };
-use crate::workbook::write::{Out, out_of};
+use crate::workbook::write::{Cell, out_of};
 
 /// What became of a file.
 pub use crate::report::Statut;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct FileInfo {
     pub fichier: String,
     pub sha256: String,
@@ -50,14 +50,14 @@ pub struct FileInfo {
 }
 
 /// A row of an entity sheet, with where it came from (shared strings: one per file).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct EntityRow {
     pub commune: Arc<str>,
     pub file: Arc<str>,
     pub sheet: Arc<str>,
     /// 1-based row in the partner's sheet.
     pub row: u32,
-    pub values: Vec<Out>,
+    pub values: Vec<Cell>,
 }
 
 /// An entity sheet of the consolidated workbook.
@@ -89,7 +89,8 @@ const ENTITIES: [(&str, &Sheet); 7] = [
 ];
 
 /// One file once read: what consolidation needs of it, without its bytes or cells.
-struct Extract {
+#[derive(Serialize, serde::Deserialize)]
+pub struct Extract {
     info: FileInfo,
     diagnostics: Vec<Diagnostic>,
     /// Kept rows, by entity index.
@@ -102,15 +103,24 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn extract(path: &Path, ctg: Option<&Ctg>, basis: Basis, full_model: bool) -> Extract {
+/// Reads and validates one return and keeps what the consolidation needs (run in a worker
+/// process when isolation is on).
+pub fn extract(path: &Path, ctg: Option<&Ctg>, basis: Basis, full_model: bool) -> Extract {
     let name = path.display().to_string();
-    let (report, sha, size) = match std::fs::read(path) {
+    let (report, sha, size) = match crate::container::read_untrusted(path) {
         Ok(bytes) => {
             let sha = hex(&Sha256::digest(&bytes));
             let size = bytes.len() as u64;
             (returns::validate(&bytes, &name, ctg, basis), sha, size)
         }
-        Err(e) => (ReturnReport::unreadable(&name, &e), String::new(), 0),
+        Err(r) => (
+            ReturnReport::failed(
+                &name,
+                Diagnostic::new(r.code, Location::file(&name), r.message),
+            ),
+            String::new(),
+            std::fs::metadata(path).map(|m| m.len()).unwrap_or(0),
+        ),
     };
     let meta = |k: &str| {
         report
@@ -180,8 +190,51 @@ fn extract(path: &Path, ctg: Option<&Ctg>, basis: Basis, full_model: bool) -> Ex
     }
 }
 
+fn extract_with(p: &Path, s: &Settings) -> Extract {
+    #[cfg(not(target_arch = "wasm32"))]
+    if let Some(cmd) = s.isolation {
+        let request = serde_json::json!({ "fichier": p }).to_string();
+        return match crate::isolation::call(cmd, &request) {
+            Ok(answer) => serde_json::from_str(&answer)
+                .unwrap_or_else(|_| interrupted(p, &crate::isolation::Interrupted::Garbled)),
+            Err(why) => interrupted(p, &why),
+        };
+    }
+    extract(p, s.ctg, s.basis, s.model)
+}
+
+/// A file whose reading was interrupted: rejected, with the cause.
+#[cfg(not(target_arch = "wasm32"))]
+fn interrupted(p: &Path, why: &crate::isolation::Interrupted) -> Extract {
+    let name = p.display().to_string();
+    let d = Diagnostic::new(Code::E127, Location::file(&name), why.to_string());
+    let report = ReturnReport::failed(&name, d);
+    Extract {
+        info: FileInfo {
+            fichier: name,
+            sha256: String::new(),
+            taille: std::fs::metadata(p).map(|m| m.len()).unwrap_or(0),
+            formulaire: String::new(),
+            version: String::new(),
+            collectivite: String::new(),
+            nom: String::new(),
+            date_formulaire: String::new(),
+            statut: Statut::Rejete,
+            motif: why.to_string(),
+            lignes: report.rows.clone(),
+            compteurs: report.counts,
+        },
+        diagnostics: report.diagnostics,
+        rows: Vec::new(),
+        model: None,
+    }
+}
+
 /// Options of a run.
 pub struct Settings<'a> {
+    /// Read each file in a worker process (`None`: in this process).
+    #[cfg(not(target_arch = "wasm32"))]
+    pub isolation: Option<&'a crate::isolation::Command>,
     pub ctg: Option<&'a Ctg>,
     pub priorite: Option<&'a Path>,
     pub basis: Basis,
@@ -195,7 +248,7 @@ pub fn consolidate(paths: &[PathBuf], s: &Settings) -> Consolidation {
     let mut extracts: Vec<Extract> = paths
         .par_iter()
         .map(|p| {
-            let e = extract(p, s.ctg, s.basis, s.model);
+            let e = extract_with(p, s);
             (s.progress)();
             e
         })
@@ -410,7 +463,7 @@ fn rows_of(report: &ReturnReport, info: &FileInfo) -> Vec<(usize, EntityRow)> {
         let found: Arc<str> = found.as_str().into();
         if s.sheet.is_record() {
             if o.layout.kind == "retour-commune" {
-                let values: Vec<Out> = s
+                let values: Vec<Cell> = s
                     .sheet
                     .columns
                     .iter()
@@ -459,18 +512,19 @@ fn rows_of(report: &ReturnReport, info: &FileInfo) -> Vec<(usize, EntityRow)> {
     out
 }
 
-fn parsed(c: &Column, raw: &cells::Raw) -> Out {
+fn parsed(c: &Column, raw: &cells::Cell) -> Cell {
     match cells::parse(c.kind, raw) {
         Ok(p) => out_of(c.kind, &p.value),
-        Err(_) => Out::Text(raw.display()),
+        Err(_) => Cell::Text(raw.display()),
     }
 }
 
-fn text_of(o: &Out) -> String {
+fn text_of(o: &Cell) -> String {
     match o {
-        Out::Empty => String::new(),
-        Out::Text(s) => s.clone(),
-        Out::Number(n) | Out::Date(n) => cells::fmt_number(*n),
+        Cell::Empty => String::new(),
+        Cell::Text(s) => s.clone(),
+        Cell::Number(n) | Cell::Date(n) => cells::fmt_number(*n),
+        other => other.display(),
     }
 }
 
@@ -595,7 +649,7 @@ fn totals_against_ctg(ctg: &Ctg, entities: &[Entity], diags: &mut Vec<Diagnostic
             text_of(&r.values[cy]),
         );
         let v = match r.values[cv] {
-            Out::Number(n) => n,
+            Cell::Number(n) => n,
             _ => continue,
         };
         let e = returned.entry(key).or_insert((0.0, r.file.to_string()));

@@ -11,7 +11,7 @@ use crate::consolidate::{Consolidation, Statut};
 use crate::error::{Error, Result};
 use crate::referentials::{EtatSuivi, ModeAccueil, Referential};
 use crate::workbook::cells::fmt_number;
-use crate::workbook::write::{MAX_CELL_CHARS, Out};
+use crate::workbook::write::{Cell, MAX_CELL_CHARS};
 
 fn xerr(e: XlsxError) -> Error {
     Error::Invalid(format!("écriture du classeur consolidé : {e}"))
@@ -31,17 +31,20 @@ fn clip(s: &str) -> String {
     }
 }
 
-fn put(ws: &mut Worksheet, r: u32, c: u16, v: &Out, f: &F) -> std::result::Result<(), XlsxError> {
+fn put(ws: &mut Worksheet, r: u32, c: u16, v: &Cell, f: &F) -> std::result::Result<(), XlsxError> {
     match v {
-        Out::Empty => {}
-        Out::Text(s) => {
+        Cell::Empty => {}
+        Cell::Text(s) => {
             ws.write_string_with_format(r, c, clip(s), &f.wrap)?;
         }
-        Out::Number(n) => {
+        Cell::Number(n) => {
             ws.write_number(r, c, *n)?;
         }
-        Out::Date(d) => {
+        Cell::Date(d) => {
             ws.write_number_with_format(r, c, *d, &Format::new().set_num_format("dd/mm/yyyy"))?;
+        }
+        other => {
+            ws.write_string_with_format(r, c, clip(&other.display()), &f.wrap)?;
         }
     }
     Ok(())
@@ -213,11 +216,12 @@ fn files(ws: &mut Worksheet, c: &Consolidation, f: &F) -> std::result::Result<()
     Ok(())
 }
 
-fn text(o: &Out) -> String {
+fn text(o: &Cell) -> String {
     match o {
-        Out::Empty => String::new(),
-        Out::Text(s) => s.clone(),
-        Out::Number(n) | Out::Date(n) => fmt_number(*n),
+        Cell::Empty => String::new(),
+        Cell::Text(s) => s.clone(),
+        Cell::Number(n) | Cell::Date(n) => fmt_number(*n),
+        other => other.display(),
     }
 }
 
@@ -310,7 +314,7 @@ fn synthese(
         let mode = ModeAccueil::all()
             .iter()
             .position(|m| m.label() == text(&row.values[cm]));
-        let (Some(m), Out::Number(y), Out::Number(v)) = (mode, &row.values[cy], &row.values[cv])
+        let (Some(m), Cell::Number(y), Cell::Number(v)) = (mode, &row.values[cy], &row.values[cv])
         else {
             continue;
         };

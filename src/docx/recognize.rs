@@ -239,7 +239,7 @@ fn nonempty(lines: &[String]) -> Vec<String> {
 }
 
 /// What ended up where, for the import report.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, serde::Deserialize)]
 pub struct FicheReport {
     pub id: String,
     pub titre: String,
@@ -248,7 +248,7 @@ pub struct FicheReport {
     pub autres: Vec<String>,
 }
 
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, serde::Deserialize)]
 pub struct Report {
     pub paragraphes: usize,
     pub tableaux: usize,

@@ -20,7 +20,7 @@ use crate::returns::forms::{self, FormSettings};
 use crate::territory::{CommuneRef, referentiel};
 use crate::workbook::layout::{Layout, Sheet};
 use crate::workbook::layouts::RETOUR_COMMUNE;
-use crate::workbook::write::{self, Meta, Options, Out, cell_name};
+use crate::workbook::write::{self, Cell, Meta, Options, cell_name};
 
 /// One injected mistake.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -243,7 +243,7 @@ type Used = std::collections::HashSet<(usize, usize)>;
 /// gets at most one mistake, so that each is reported on its own.
 fn inject(
     kind: usize,
-    data: &mut [Vec<Vec<Out>>],
+    data: &mut [Vec<Vec<Cell>>],
     perm: Option<&[usize]>,
     used: &mut Used,
     file: &str,
@@ -253,7 +253,7 @@ fn inject(
     let mut at = |sheet: &str,
                   header: &str,
                   row: Option<usize>,
-                  value: Out,
+                  value: Cell,
                   erreur: &str,
                   code: Option<Code>|
      -> Option<Injection> {
@@ -265,7 +265,7 @@ fn inject(
             Some(r) => vec![r],
             None => (0..rows.len())
                 .filter(|r| !used.contains(&(si, *r)))
-                .filter(|r| kind != 1 || rows[*r].get(2) == Some(&Out::Text("RPE".into())))
+                .filter(|r| kind != 1 || rows[*r].get(2) == Some(&Cell::Text("RPE".into())))
                 .collect(),
         };
         if candidates.is_empty() {
@@ -274,8 +274,8 @@ fn inject(
         let r = candidates[rng.random_range(0..candidates.len())];
         used.insert((si, r));
         let shown = match &value {
-            Out::Text(t) => t.clone(),
-            Out::Number(n) => crate::workbook::cells::fmt_number(*n),
+            Cell::Text(t) => t.clone(),
+            Cell::Number(n) => crate::workbook::cells::fmt_number(*n),
             _ => String::new(),
         };
         rows[r][ci] = value;
@@ -302,7 +302,7 @@ fn inject(
             "Projections par année",
             "Valeur projetée",
             None,
-            Out::Text("une vingtaine".into()),
+            Cell::Text("une vingtaine".into()),
             "texte dans une cellule numérique",
             Some(Code::E108),
         ),
@@ -310,7 +310,7 @@ fn inject(
             "Projections par année",
             "Valeur projetée",
             None,
-            Out::Text("1,5".into()),
+            Cell::Text("1,5".into()),
             "décimale à la française pour des ETP (tolérée)",
             None,
         ),
@@ -318,7 +318,7 @@ fn inject(
             "Équipements",
             "Nom de la structure",
             None,
-            Out::Empty,
+            Cell::Empty,
             "cellule obligatoire vide",
             Some(Code::E107),
         ),
@@ -326,7 +326,7 @@ fn inject(
             "Équipements",
             "Type de structure",
             None,
-            Out::Text("Crèche familiale".into()),
+            Cell::Text("Crèche familiale".into()),
             "valeur hors de la liste",
             Some(Code::E112),
         ),
@@ -334,7 +334,7 @@ fn inject(
             "Suivi",
             "État d'avancement",
             None,
-            Out::Text("Réalisé".into()),
+            Cell::Text("Réalisé".into()),
             "valeur proche de la liste",
             Some(Code::I113),
         ),
@@ -342,7 +342,7 @@ fn inject(
             "Suivi",
             "Trimestre",
             None,
-            Out::Text("2026-T7".into()),
+            Cell::Text("2026-T7".into()),
             "trimestre impossible",
             Some(Code::E111),
         ),
@@ -350,7 +350,7 @@ fn inject(
             "Identité",
             "Population totale",
             Some(0),
-            Out::Text("3 500,5".into()),
+            Cell::Text("3 500,5".into()),
             "population décimale",
             Some(Code::E108),
         ),
@@ -358,7 +358,7 @@ fn inject(
             "Suivi",
             "Avancement (%)",
             None,
-            Out::Text("1 200".into()),
+            Cell::Text("1 200".into()),
             "nombre avec espace (lu, mais hors de 0 à 100)",
             Some(Code::E039),
         ),

@@ -12,9 +12,9 @@ use serde::Serialize;
 use crate::ao::Basis;
 use crate::diagnostic::{self, Counts, Diagnostic, Location, Severity};
 use crate::model::Ctg;
-use crate::workbook::cells::Raw;
+use crate::workbook::cells::Cell;
 use crate::workbook::read::{self, Counts as RowCounts, Outcome};
-use crate::workbook::write::{self, Annotation, Options, Out};
+use crate::workbook::write::{self, Annotation, Options};
 
 /// Domain rules that concern what a return holds (the others need the whole CTG).
 const RETURN_RULES: &[Code] = &[
@@ -42,7 +42,7 @@ const RETURN_RULES: &[Code] = &[
 ];
 
 /// The verdict on one return.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, serde::Deserialize)]
 pub struct ReturnReport {
     pub file: String,
     /// Form kind (`retour-commune`…), empty when unreadable.
@@ -53,6 +53,8 @@ pub struct ReturnReport {
     pub diagnostics: Vec<Diagnostic>,
     pub counts: Counts,
     pub rows: RowCounts,
+    /// The file was read as a workbook (kept when `outcome` is dropped, e.g. after a worker).
+    pub read: bool,
     #[serde(skip)]
     pub outcome: Option<Outcome>,
 }
@@ -69,6 +71,7 @@ impl ReturnReport {
             counts: Counts::of(&diagnostics),
             diagnostics,
             rows: RowCounts::default(),
+            read: false,
             outcome: None,
         }
     }
@@ -89,7 +92,7 @@ impl ReturnReport {
     }
 
     pub fn readable(&self) -> bool {
-        self.outcome.is_some()
+        self.read
     }
 
     /// The file's entry in the JSON report.
@@ -158,6 +161,7 @@ pub fn validate(bytes: &[u8], file: &str, ctg: Option<&Ctg>, basis: Basis) -> Re
         counts: Counts::of(&diags),
         diagnostics: diags,
         rows: outcome.counts.clone(),
+        read: true,
         outcome: Some(outcome),
     }
 }
@@ -246,16 +250,6 @@ fn raw_at(o: &Outcome, loc: &Location) -> Option<String> {
     None
 }
 
-fn out_of_raw(r: &Raw) -> Out {
-    match r {
-        Raw::Empty => Out::Empty,
-        Raw::Number(n) => Out::Number(*n),
-        Raw::Date(d) => Out::Date(*d),
-        Raw::Text(s) if s.is_empty() => Out::Empty,
-        other => Out::Text(other.display()),
-    }
-}
-
 /// The annotated copy: the return rebuilt from its layout with the partner's values, each
 /// faulty cell coloured with a note, and an «Anomalies» sheet linking to every cell.
 pub fn annotated(report: &ReturnReport) -> crate::Result<Vec<u8>> {
@@ -271,7 +265,7 @@ pub fn annotated(report: &ReturnReport) -> crate::Result<Vec<u8>> {
     for s in &o.sheets {
         let found = s.found.clone().unwrap_or_default();
         if s.sheet.is_record() {
-            let row: Vec<Out> = s.rows.iter().map(|r| out_of_raw(&r.cells[0])).collect();
+            let row: Vec<Cell> = s.rows.iter().map(|r| r.cells[0].writable()).collect();
             for (i, r) in s.rows.iter().enumerate() {
                 if let Some(c) = r.source_cols[0] {
                     place.insert(
@@ -284,7 +278,7 @@ pub fn annotated(report: &ReturnReport) -> crate::Result<Vec<u8>> {
         } else {
             let mut rows = Vec::new();
             for (ri, r) in s.rows.iter().enumerate() {
-                rows.push(r.cells.iter().map(out_of_raw).collect());
+                rows.push(r.cells.iter().map(Cell::writable).collect());
                 for (ci, c) in r.source_cols.iter().enumerate() {
                     if let Some(c) = c {
                         place.insert(

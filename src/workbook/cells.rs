@@ -11,9 +11,10 @@ use serde_json::Value;
 use super::layout::Kind;
 use crate::referentials::Match;
 
-/// A cell as read, independent of the file format.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Raw {
+/// A cell, as read from any format and as written: the one cell-value type of the workbook
+/// pipeline (reader, validator, annotated copy, consolidated workbook, writer).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub enum Cell {
     Empty,
     Text(String),
     Number(f64),
@@ -26,11 +27,23 @@ pub enum Raw {
     Error(String),
 }
 
-impl Raw {
+impl Cell {
+    /// The cell as ctg writes it back: numbers and dates kept, anything else as its text.
+    pub fn writable(&self) -> Cell {
+        match self {
+            Cell::Empty => Cell::Empty,
+            Cell::Number(n) => Cell::Number(*n),
+            Cell::Date(d) => Cell::Date(*d),
+            Cell::Text(s) if s.is_empty() => Cell::Empty,
+            Cell::Text(s) => Cell::Text(s.clone()),
+            other => Cell::Text(other.display()),
+        }
+    }
+
     pub fn is_empty(&self) -> bool {
         match self {
-            Raw::Empty => true,
-            Raw::Text(s) => s.trim().is_empty(),
+            Cell::Empty => true,
+            Cell::Text(s) => s.trim().is_empty(),
             _ => false,
         }
     }
@@ -38,15 +51,15 @@ impl Raw {
     /// The raw value as a partner would read it, for messages.
     pub fn display(&self) -> String {
         match self {
-            Raw::Empty => String::new(),
-            Raw::Text(s) => s.clone(),
-            Raw::Number(n) => fmt_number(*n),
-            Raw::Bool(b) => if *b { "VRAI" } else { "FAUX" }.into(),
-            Raw::Date(d) => serial_to_date(*d)
+            Cell::Empty => String::new(),
+            Cell::Text(s) => s.clone(),
+            Cell::Number(n) => fmt_number(*n),
+            Cell::Bool(b) => if *b { "VRAI" } else { "FAUX" }.into(),
+            Cell::Date(d) => serial_to_date(*d)
                 .map(|d| d.format("%d/%m/%Y").to_string())
                 .unwrap_or_else(|| d.to_string()),
-            Raw::IsoDate(s) => s.clone(),
-            Raw::Error(e) => e.clone(),
+            Cell::IsoDate(s) => s.clone(),
+            Cell::Error(e) => e.clone(),
         }
     }
 }
@@ -89,8 +102,8 @@ pub fn fmt_number(n: f64) -> String {
 
 /// Parses a cell for a column. An empty cell gives the column's empty value (empty text,
 /// `null`, `false`); whether it may be empty is the caller's check.
-pub fn parse(kind: Kind, raw: &Raw) -> Result<Parsed, Problem> {
-    if let Raw::Error(e) = raw {
+pub fn parse(kind: Kind, raw: &Cell) -> Result<Parsed, Problem> {
+    if let Cell::Error(e) = raw {
         return Err(problem(
             Code::E124,
             format!("la cellule contient une erreur de calcul ({e})"),
@@ -141,7 +154,7 @@ pub fn parse(kind: Kind, raw: &Raw) -> Result<Parsed, Problem> {
         }
         Kind::Year => {
             let y = match raw {
-                Raw::Date(d) => serial_to_date(*d).map(|d| d.year() as f64).unwrap_or(-1.0),
+                Cell::Date(d) => serial_to_date(*d).map(|d| d.year() as f64).unwrap_or(-1.0),
                 _ => number(raw)
                     .map_err(|_| problem(Code::E110, "une année sur 4 chiffres est attendue"))?,
             };
@@ -207,9 +220,9 @@ pub fn parse(kind: Kind, raw: &Raw) -> Result<Parsed, Problem> {
 }
 
 /// Text trimmed, Windows line breaks unified, inner line breaks kept.
-fn text(raw: &Raw) -> String {
+fn text(raw: &Cell) -> String {
     match raw {
-        Raw::Text(s) => s
+        Cell::Text(s) => s
             .replace("\r\n", "\n")
             .replace('\r', "\n")
             .trim()
@@ -219,9 +232,9 @@ fn text(raw: &Raw) -> String {
 }
 
 /// Codes stay text; a code typed as a number lost its leading zeros: 1001 → «01001».
-fn code(raw: &Raw) -> String {
+fn code(raw: &Cell) -> String {
     match raw {
-        Raw::Number(n) if n.fract() == 0.0 && *n >= 0.0 => {
+        Cell::Number(n) if n.fract() == 0.0 && *n >= 0.0 => {
             let s = format!("{}", *n as u64);
             // 4 digits: an INSEE code of departments 01-09; 8 digits: a SIREN starting with 0.
             if s.len() == 4 || s.len() == 8 {
@@ -235,10 +248,10 @@ fn code(raw: &Raw) -> String {
 }
 
 /// French and international number writings: «1,5», «1 200», «1 200,50 €», «12 %».
-pub fn number(raw: &Raw) -> Result<f64, Problem> {
+pub fn number(raw: &Cell) -> Result<f64, Problem> {
     match raw {
-        Raw::Number(n) => Ok(*n),
-        Raw::Bool(_) | Raw::Date(_) | Raw::IsoDate(_) => {
+        Cell::Number(n) => Ok(*n),
+        Cell::Bool(_) | Cell::Date(_) | Cell::IsoDate(_) => {
             Err(problem(Code::E108, "un nombre est attendu"))
         }
         _ => {
@@ -291,7 +304,7 @@ pub fn date_to_serial(d: NaiveDate) -> f64 {
     (d - base).num_days() as f64
 }
 
-fn date(raw: &Raw) -> Result<NaiveDate, Problem> {
+fn date(raw: &Cell) -> Result<NaiveDate, Problem> {
     let bad = |t: &str| {
         problem(
             Code::E109,
@@ -299,8 +312,8 @@ fn date(raw: &Raw) -> Result<NaiveDate, Problem> {
         )
     };
     match raw {
-        Raw::Date(s) | Raw::Number(s) => serial_to_date(*s).ok_or_else(|| bad(&raw.display())),
-        Raw::IsoDate(s) => {
+        Cell::Date(s) | Cell::Number(s) => serial_to_date(*s).ok_or_else(|| bad(&raw.display())),
+        Cell::IsoDate(s) => {
             NaiveDate::parse_from_str(s.get(..10).unwrap_or(s), "%Y-%m-%d").map_err(|_| bad(s))
         }
         _ => {
@@ -323,11 +336,11 @@ pub fn parse_french_date(t: &str) -> Option<NaiveDate> {
     None
 }
 
-fn yes_no(raw: &Raw) -> Result<bool, Problem> {
+fn yes_no(raw: &Cell) -> Result<bool, Problem> {
     match raw {
-        Raw::Bool(b) => Ok(*b),
-        Raw::Number(n) if *n == 1.0 => Ok(true),
-        Raw::Number(n) if *n == 0.0 => Ok(false),
+        Cell::Bool(b) => Ok(*b),
+        Cell::Number(n) if *n == 1.0 => Ok(true),
+        Cell::Number(n) if *n == 0.0 => Ok(false),
         _ => {
             let t = text(raw);
             match crate::referentials::normalize(&t).as_str() {
@@ -351,8 +364,8 @@ mod tests {
     use super::*;
     use crate::workbook::layout::RefList;
 
-    fn t(s: &str) -> Raw {
-        Raw::Text(s.into())
+    fn t(s: &str) -> Cell {
+        Cell::Text(s.into())
     }
 
     #[test]
@@ -385,7 +398,7 @@ mod tests {
     #[test]
     fn whole_numbers_accept_12_0_and_refuse_12_5() {
         assert_eq!(
-            parse(Kind::Whole, &Raw::Number(12.0)).unwrap().value,
+            parse(Kind::Whole, &Cell::Number(12.0)).unwrap().value,
             Value::from(12u64)
         );
         assert_eq!(
@@ -393,7 +406,7 @@ mod tests {
             Value::from(1200u64)
         );
         assert_eq!(
-            parse(Kind::Whole, &Raw::Number(12.5)).unwrap_err().code,
+            parse(Kind::Whole, &Cell::Number(12.5)).unwrap_err().code,
             Code::E108
         );
         assert_eq!(
@@ -401,7 +414,7 @@ mod tests {
             Code::E108
         );
         assert_eq!(
-            parse(Kind::Whole, &Raw::Number(-3.0)).unwrap_err().code,
+            parse(Kind::Whole, &Cell::Number(-3.0)).unwrap_err().code,
             Code::E123
         );
     }
@@ -412,13 +425,13 @@ mod tests {
         assert_eq!(parse(Kind::Date, &t("15/03/2026")).unwrap().value, want);
         assert_eq!(parse(Kind::Date, &t("2026-03-15")).unwrap().value, want);
         assert_eq!(
-            parse(Kind::Date, &Raw::IsoDate("2026-03-15T00:00:00".into()))
+            parse(Kind::Date, &Cell::IsoDate("2026-03-15T00:00:00".into()))
                 .unwrap()
                 .value,
             want
         );
         let serial = date_to_serial(NaiveDate::from_ymd_opt(2026, 3, 15).unwrap());
-        assert_eq!(parse(Kind::Date, &Raw::Date(serial)).unwrap().value, want);
+        assert_eq!(parse(Kind::Date, &Cell::Date(serial)).unwrap().value, want);
         assert_eq!(
             parse(Kind::Date, &t("31/02/2026")).unwrap_err().code,
             Code::E109
@@ -455,7 +468,7 @@ mod tests {
             Value::String("01001".into())
         );
         assert_eq!(
-            parse(Kind::Code, &Raw::Number(1001.0)).unwrap().value,
+            parse(Kind::Code, &Cell::Number(1001.0)).unwrap().value,
             Value::String("01001".into())
         );
         assert_eq!(
@@ -463,7 +476,7 @@ mod tests {
             Value::String("2A004".into())
         );
         assert_eq!(
-            parse(Kind::Code, &Raw::Number(242900660.0)).unwrap().value,
+            parse(Kind::Code, &Cell::Number(242900660.0)).unwrap().value,
             Value::String("242900660".into())
         );
     }
@@ -503,15 +516,15 @@ mod tests {
             Value::String("a\nb".into())
         );
         assert_eq!(
-            parse(Kind::Text, &Raw::Empty).unwrap().value,
+            parse(Kind::Text, &Cell::Empty).unwrap().value,
             Value::String(String::new())
         );
         assert_eq!(
-            parse(Kind::Decimal, &Raw::Empty).unwrap().value,
+            parse(Kind::Decimal, &Cell::Empty).unwrap().value,
             Value::Null
         );
         assert_eq!(
-            parse(Kind::Text, &Raw::Error("#REF!".into()))
+            parse(Kind::Text, &Cell::Error("#REF!".into()))
                 .unwrap_err()
                 .code,
             Code::E124

@@ -7,7 +7,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use calamine::{Data, Reader};
 
-use super::cells::Raw;
+use super::cells::Cell;
 use crate::codes::Code;
 use crate::container::{self, Format, Refusal};
 use crate::referentials::normalize;
@@ -16,16 +16,16 @@ use crate::referentials::normalize;
 #[derive(Debug, Default, Clone)]
 pub struct Grid {
     pub name: String,
-    pub cells: Vec<Vec<Raw>>,
+    pub cells: Vec<Vec<Cell>>,
     pub formulas: BTreeMap<(u32, u32), String>,
 }
 
 impl Grid {
-    pub fn get(&self, r: usize, c: usize) -> &Raw {
+    pub fn get(&self, r: usize, c: usize) -> &Cell {
         self.cells
             .get(r)
             .and_then(|row| row.get(c))
-            .unwrap_or(&Raw::Empty)
+            .unwrap_or(&Cell::Empty)
     }
 }
 
@@ -36,17 +36,17 @@ pub struct Book {
     pub sheets: Vec<Grid>,
 }
 
-fn raw_of(d: &Data) -> Raw {
+fn raw_of(d: &Data) -> Cell {
     match d {
-        Data::Empty => Raw::Empty,
-        Data::Int(i) => Raw::Number(*i as f64),
-        Data::Float(f) => Raw::Number(*f),
-        Data::String(s) => Raw::Text(s.clone()),
-        Data::Bool(b) => Raw::Bool(*b),
-        Data::DateTime(dt) => Raw::Date(dt.as_f64()),
-        Data::DateTimeIso(s) => Raw::IsoDate(s.clone()),
-        Data::DurationIso(s) => Raw::Text(s.clone()),
-        Data::Error(e) => Raw::Error(format!("{e}")),
+        Data::Empty => Cell::Empty,
+        Data::Int(i) => Cell::Number(*i as f64),
+        Data::Float(f) => Cell::Number(*f),
+        Data::String(s) => Cell::Text(s.clone()),
+        Data::Bool(b) => Cell::Bool(*b),
+        Data::DateTime(dt) => Cell::Date(dt.as_f64()),
+        Data::DateTimeIso(s) => Cell::IsoDate(s.clone()),
+        Data::DurationIso(s) => Cell::Text(s.clone()),
+        Data::Error(e) => Cell::Error(format!("{e}")),
     }
 }
 
@@ -69,7 +69,7 @@ fn grid_of(name: &str, range: &calamine::Range<Data>) -> Result<Grid, Refusal> {
         .unwrap_or((0, 0));
     let mut cells = vec![Vec::new(); r0 + h];
     for (r, row) in range.rows().enumerate() {
-        let mut out = vec![Raw::Empty; c0];
+        let mut out = vec![Cell::Empty; c0];
         out.extend(row.iter().map(raw_of));
         while out.last().is_some_and(|c| c.is_empty()) {
             out.pop();

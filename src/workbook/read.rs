@@ -10,7 +10,7 @@ use crate::codes::Code;
 use serde_json::Value;
 
 use super::addr::cell_name;
-use super::cells::{self, Raw};
+use super::cells::{self, Cell};
 use super::flatten::{Assembler, Placed};
 use super::grid::{Book, Grid, open};
 use super::layout::{Column, Layout, META_SHEET, Sheet};
@@ -26,8 +26,8 @@ use crate::referentials::normalize;
 pub struct RowRead {
     /// 0-based row in the partner's sheet.
     pub source_row: u32,
-    /// Raw value per layout column.
-    pub cells: Vec<Raw>,
+    /// Cell value per layout column.
+    pub cells: Vec<Cell>,
     /// 0-based column in the partner's sheet per layout column (None: column absent).
     pub source_cols: Vec<Option<u32>>,
     pub rejected: bool,
@@ -44,7 +44,7 @@ pub struct SheetRead {
 }
 
 /// Rows of a file (the JSON report's `lignes`): read = kept + rejected + not read.
-#[derive(Debug, Clone, Default, serde::Serialize, PartialEq)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize, PartialEq)]
 pub struct Counts {
     #[serde(rename = "lues")]
     pub read: usize,
@@ -162,7 +162,7 @@ fn read_meta(book: &Book) -> Meta {
     };
     Meta::from_pairs(
         (0..g.cells.len()).filter_map(|r| match (g.get(r, 0), g.get(r, 1)) {
-            (Raw::Text(k), v) => Some((k.as_str(), v.display().trim().to_string())),
+            (Cell::Text(k), v) => Some((k.as_str(), v.display().trim().to_string())),
             _ => None,
         }),
     )
@@ -267,7 +267,7 @@ fn read_record(
                 );
             }
             values.push(None);
-            cells.push(Raw::Empty);
+            cells.push(Cell::Empty);
             cols.push(None);
             continue;
         };
@@ -296,7 +296,7 @@ fn read_record(
 /// Parses one cell, pushing its diagnostics; `Err` when the value is unusable.
 fn parse_cell(
     c: &Column,
-    raw: &Raw,
+    raw: &Cell,
     grid: &Grid,
     row: u32,
     col: u32,
@@ -426,11 +426,11 @@ fn read_table(
             continue;
         }
         counts.read += 1;
-        let cells: Vec<Raw> = map
+        let cells: Vec<Cell> = map
             .iter()
             .map(|m| {
                 m.map(|c| grid.get(r, c as usize).clone())
-                    .unwrap_or(Raw::Empty)
+                    .unwrap_or(Cell::Empty)
             })
             .collect();
         let mut values = Vec::with_capacity(cells.len());

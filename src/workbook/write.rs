@@ -1,6 +1,6 @@
 //! Writes a workbook from a layout: the full CTG workbook, partner forms, annotated copies.
 //!
-//! Cell contents come as `Out` values per sheet (built from the model by `cells_from_model`,
+//! Cell contents come as `Cell` values (the one cell type, `cells::Cell`) per sheet (built from the model by `cells_from_model`,
 //! or from a partner's raw cells for an annotated copy); everything else — headers, widths,
 //! dropdowns, validations, help, protection, print setup, the «Lisez-moi» — comes from the
 //! layout.
@@ -25,15 +25,7 @@ pub const MAX_CELL_CHARS: usize = 32_767;
 /// Rows of a table that get dropdowns and validations beyond the data.
 pub const INPUT_ROWS: u32 = 500;
 
-/// A cell to write.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Out {
-    Empty,
-    Text(String),
-    Number(f64),
-    /// Excel date serial.
-    Date(f64),
-}
+pub use super::cells::Cell;
 
 /// A diagnostic to show on a cell of an annotated copy.
 #[derive(Debug, Clone)]
@@ -64,7 +56,7 @@ fn xerr(sheet: &str) -> impl Fn(XlsxError) -> Error + '_ {
 }
 
 /// The cells of every sheet of a layout, from the model as JSON.
-pub fn cells_from_model(layout: &Layout, model: &Value) -> Vec<Vec<Vec<Out>>> {
+pub fn cells_from_model(layout: &Layout, model: &Value) -> Vec<Vec<Vec<Cell>>> {
     layout
         .sheets
         .iter()
@@ -83,20 +75,20 @@ pub fn cells_from_model(layout: &Layout, model: &Value) -> Vec<Vec<Vec<Out>>> {
         .collect()
 }
 
-pub fn out_of(kind: Kind, v: &Value) -> Out {
+pub fn out_of(kind: Kind, v: &Value) -> Cell {
     match (kind, v) {
-        (_, Value::Null) => Out::Empty,
-        (Kind::YesNo, Value::Bool(b)) => Out::Text(if *b { "oui" } else { "non" }.into()),
-        (Kind::Ref(r), Value::String(code)) => Out::Text(r.label_of(code).unwrap_or(code).into()),
+        (_, Value::Null) => Cell::Empty,
+        (Kind::YesNo, Value::Bool(b)) => Cell::Text(if *b { "oui" } else { "non" }.into()),
+        (Kind::Ref(r), Value::String(code)) => Cell::Text(r.label_of(code).unwrap_or(code).into()),
         (Kind::Date, Value::String(s)) => match chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d") {
-            Ok(d) => Out::Date(date_to_serial(d)),
-            Err(_) => Out::Text(s.clone()),
+            Ok(d) => Cell::Date(date_to_serial(d)),
+            Err(_) => Cell::Text(s.clone()),
         },
-        (_, Value::String(s)) if s.is_empty() => Out::Empty,
-        (_, Value::String(s)) => Out::Text(s.clone()),
-        (_, Value::Number(n)) => Out::Number(n.as_f64().unwrap_or(0.0)),
-        (_, Value::Bool(b)) => Out::Text(if *b { "oui" } else { "non" }.into()),
-        (_, other) => Out::Text(other.to_string()),
+        (_, Value::String(s)) if s.is_empty() => Cell::Empty,
+        (_, Value::String(s)) => Cell::Text(s.clone()),
+        (_, Value::Number(n)) => Cell::Number(n.as_f64().unwrap_or(0.0)),
+        (_, Value::Bool(b)) => Cell::Text(if *b { "oui" } else { "non" }.into()),
+        (_, other) => Cell::Text(other.to_string()),
     }
 }
 
@@ -160,7 +152,7 @@ impl Formats {
 }
 
 /// Writes the workbook to bytes.
-pub fn write(layout: &Layout, data: &[Vec<Vec<Out>>], opts: &Options) -> Result<Vec<u8>> {
+pub fn write(layout: &Layout, data: &[Vec<Vec<Cell>>], opts: &Options) -> Result<Vec<u8>> {
     write_as(layout, layout, data, opts)
 }
 
@@ -169,7 +161,7 @@ pub fn write(layout: &Layout, data: &[Vec<Vec<Out>>], opts: &Options) -> Result<
 pub fn write_as(
     layout: &Layout,
     identity: &Layout,
-    data: &[Vec<Vec<Out>>],
+    data: &[Vec<Vec<Cell>>],
     opts: &Options,
 ) -> Result<Vec<u8>> {
     let mut wb = Workbook::new();
@@ -274,19 +266,19 @@ fn put(
     sheet: &str,
     row: u32,
     col: u16,
-    v: &Out,
+    v: &Cell,
     kind: Kind,
     f: &Formats,
     mark: Option<&Format>,
 ) -> Result<()> {
     let fmt = mark.unwrap_or(match (kind, v) {
-        (_, Out::Date(_)) => &f.date,
+        (_, Cell::Date(_)) => &f.date,
         (Kind::LongText, _) => &f.wrap,
         _ => &f.input,
     });
     let r = match v {
-        Out::Empty => ws.write_blank(row, col, fmt),
-        Out::Text(s) => {
+        Cell::Empty => ws.write_blank(row, col, fmt),
+        Cell::Text(s) => {
             let n = s.chars().count();
             if n > MAX_CELL_CHARS {
                 let d = crate::diagnostic::Diagnostic::new(
@@ -303,8 +295,8 @@ fn put(
             }
             ws.write_string_with_format(row, col, s, fmt)
         }
-        Out::Number(n) => ws.write_number_with_format(row, col, *n, fmt),
-        Out::Date(d) => ws.write_number_with_format(
+        Cell::Number(n) => ws.write_number_with_format(row, col, *n, fmt),
+        Cell::Date(d) => ws.write_number_with_format(
             row,
             col,
             *d,
@@ -312,6 +304,7 @@ fn put(
                 .as_ref()
                 .unwrap_or(&f.date),
         ),
+        other => ws.write_string_with_format(row, col, other.display(), fmt),
     };
     r.map(|_| ()).map_err(xerr(sheet))
 }
@@ -355,7 +348,7 @@ fn attach_notes(ws: &mut Worksheet, notes: &Notes, sheet: &str) -> Result<()> {
 fn write_table(
     ws: &mut Worksheet,
     sheet: &Sheet,
-    rows: &[Vec<Out>],
+    rows: &[Vec<Cell>],
     f: &Formats,
     lists: &[RefList],
     notes: &Notes,
@@ -390,7 +383,7 @@ fn write_table(
         let r = r as u32 + 1;
         for (i, (v, c)) in row.iter().zip(sheet.columns).enumerate() {
             let mark = mark_for(notes, sheet.name, r, i as u16, f);
-            if *v == Out::Empty && mark.is_none() {
+            if *v == Cell::Empty && mark.is_none() {
                 continue;
             }
             put(ws, sheet.name, r, i as u16, v, c.kind, f, mark)?;
@@ -404,7 +397,7 @@ fn write_table(
 fn write_record(
     ws: &mut Worksheet,
     sheet: &Sheet,
-    values: &[Out],
+    values: &[Cell],
     f: &Formats,
     lists: &[RefList],
     notes: &Notes,
@@ -428,7 +421,7 @@ fn write_record(
         };
         ws.write_string_with_format(r, 0, &label, &f.label)
             .map_err(&e)?;
-        let v = values.get(i).cloned().unwrap_or(Out::Empty);
+        let v = values.get(i).cloned().unwrap_or(Cell::Empty);
         let mark = mark_for(notes, sheet.name, r, 1, f);
         put(ws, sheet.name, r, 1, &v, c.kind, f, mark)?;
         let help = if c.help.is_empty() {

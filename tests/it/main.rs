@@ -13,6 +13,7 @@ mod cli_verifier;
 mod common;
 mod corpus;
 mod golden_parts;
+mod hostile;
 mod libreoffice;
 mod model_roundtrip;
 mod reader_codes;

@@ -2,6 +2,8 @@
 //! any parser touches untrusted bytes: bounded sizes, compression ratio, sane containers,
 //! encryption. Shared by the workbook and Word readers.
 
+pub mod audit;
+
 use crate::codes::Code;
 use std::io::{Cursor, Read};
 
@@ -59,6 +61,60 @@ fn refuse(code: Code, message: impl Into<String>) -> Refusal {
 
 pub const PASSWORD: &str =
     "fichier protégé par mot de passe : enregistrez-le sans mot de passe puis renvoyez-le";
+
+/// Reads an untrusted file: a regular file only (not a folder, a pipe or a device), its size
+/// taken from the metadata before anything is read, and never more than the limit.
+pub fn read_untrusted(path: &std::path::Path) -> Result<Vec<u8>, Refusal> {
+    use std::io::Read;
+    let meta = std::fs::metadata(path).map_err(|e| {
+        refuse(
+            Code::E100,
+            format!(
+                "impossible de lire le fichier : {}",
+                crate::error::io_message(&e)
+            ),
+        )
+    })?;
+    if meta.is_dir() {
+        return Err(refuse(Code::E100, "c'est un dossier, pas un fichier"));
+    }
+    if !meta.is_file() {
+        return Err(refuse(
+            Code::E102,
+            "ce n'est pas un fichier ordinaire (tube, périphérique…) : refusé sans être lu",
+        ));
+    }
+    if meta.len() > MAX_FILE {
+        return Err(refuse(
+            Code::E102,
+            format!(
+                "fichier de {} Mo, au-delà de la limite de {} Mo",
+                meta.len() / 1_048_576,
+                MAX_FILE / 1_048_576
+            ),
+        ));
+    }
+    let f = std::fs::File::open(path).map_err(|e| {
+        refuse(
+            Code::E100,
+            format!(
+                "impossible de lire le fichier : {}",
+                crate::error::io_message(&e)
+            ),
+        )
+    })?;
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    f.take(MAX_FILE + 1).read_to_end(&mut bytes).map_err(|e| {
+        refuse(
+            Code::E100,
+            format!(
+                "impossible de lire le fichier : {}",
+                crate::error::io_message(&e)
+            ),
+        )
+    })?;
+    Ok(bytes)
+}
 
 /// Why a zip archive could not be read, in French (the zip crate's text is English).
 pub fn zip_reason(e: &zip::result::ZipError) -> String {
@@ -198,6 +254,7 @@ fn zip_format(bytes: &[u8]) -> Result<Format, Refusal> {
             ),
         ));
     }
+    audit::zip(bytes)?;
     let has = |n: &str| names.iter().any(|x| x.eq_ignore_ascii_case(n));
     // The package relationships name the main part, whatever its file name.
     let mut rels = String::new();
@@ -251,6 +308,23 @@ pub fn office_document_target(rels: &str) -> Option<String> {
 }
 
 fn ole_format(bytes: &[u8]) -> Result<Format, Refusal> {
+    // The header's FAT sector count must fit in the file (a lying count sends readers
+    // allocating or looping).
+    if bytes.len() >= 0x30 {
+        let shift = u16::from_le_bytes([bytes[0x1E], bytes[0x1F]]);
+        let fat = u32::from_le_bytes([bytes[0x2C], bytes[0x2D], bytes[0x2E], bytes[0x2F]]);
+        let sector = if (7..=16).contains(&shift) {
+            1u64 << shift
+        } else {
+            0
+        };
+        if sector == 0 || u64::from(fat) * sector > bytes.len() as u64 + sector {
+            return Err(refuse(
+                Code::E128,
+                "en-tête de fichier Office 97-2003 incohérent (taille de secteur ou table d'allocation) : fichier abîmé ou falsifié",
+            ));
+        }
+    }
     let cf = cfb::CompoundFile::open(Cursor::new(bytes)).map_err(|e| {
         refuse(
             Code::E100,
@@ -267,7 +341,7 @@ fn ole_format(bytes: &[u8]) -> Result<Format, Refusal> {
     }
     for stream in ["Workbook", "Book"] {
         if let Some(e) = cf.walk().find(|e| e.name().eq_ignore_ascii_case(stream)) {
-            if e.len() > MAX_FILE * 4 {
+            if e.len() > MAX_FILE * 4 || e.len() > bytes.len() as u64 {
                 return Err(refuse(
                     Code::E102,
                     "flux de classeur démesuré : fichier corrompu",

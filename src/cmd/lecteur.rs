@@ -1,0 +1,114 @@
+//! `ctg lecteur` (hidden): an isolated reader. It answers one JSON request a line from the
+//! command that started it (`valider`, `consolider`, `importer`), under the memory limit set
+//! by that command; see `ctg::isolation`. Not for people to run.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use ctg::ao::Basis;
+use ctg::{Diagnostic, Location};
+use serde::Deserialize;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Tâche : valider, consolider ou importer
+    #[arg(long)]
+    pub tache: String,
+    /// CTG de référence
+    #[arg(long)]
+    pub ctg: Option<PathBuf>,
+    /// Population servant aux seuils
+    #[arg(long, default_value = "totale", value_parser = super::basis)]
+    pub population: Basis,
+    /// Garder le modèle complet de chaque retour (consolider --modele)
+    #[arg(long)]
+    pub modele: bool,
+}
+
+#[derive(Deserialize)]
+struct Request {
+    fichier: PathBuf,
+    #[serde(default)]
+    nom: Option<String>,
+    /// `valider --annoter`: where to write the annotated copy.
+    #[serde(default)]
+    annoter: Option<PathBuf>,
+}
+
+/// What `valider`'s worker answers.
+#[derive(serde::Serialize, Deserialize)]
+pub struct Validated {
+    pub rapport: ctg::returns::ReturnReport,
+    /// The annotated copy could not be written: why.
+    pub erreur_annotation: Option<String>,
+}
+
+pub fn run(a: Args) -> ctg::Result<ExitCode> {
+    let ctg_model = a.ctg.as_deref().map(ctg::io::read_model).transpose()?;
+    let garbled = |_: &str| "{}".to_string();
+    let handle = |line: &str| -> String {
+        let Ok(r) = serde_json::from_str::<Request>(line) else {
+            return "{}".into();
+        };
+        let name = r
+            .nom
+            .clone()
+            .unwrap_or_else(|| r.fichier.display().to_string());
+        let json = |v: &dyn erased::Json| v.to_line();
+        match a.tache.as_str() {
+            "consolider" => json(&ctg::consolidate::extract(
+                &r.fichier,
+                ctg_model.as_ref(),
+                a.population,
+                a.modele,
+            )),
+            "importer" => json(&match ctg::container::read_untrusted(&r.fichier) {
+                Ok(bytes) => ctg::import::import(&bytes, &name),
+                Err(x) => ctg::import::Imported::refused(Diagnostic::new(
+                    x.code,
+                    Location::file(&name),
+                    x.message,
+                )),
+            }),
+            _ => {
+                let rapport = match ctg::container::read_untrusted(&r.fichier) {
+                    Ok(bytes) => {
+                        ctg::returns::validate(&bytes, &name, ctg_model.as_ref(), a.population)
+                    }
+                    Err(x) => ctg::returns::ReturnReport::failed(
+                        &name,
+                        Diagnostic::new(x.code, Location::file(&name), x.message),
+                    ),
+                };
+                let erreur_annotation = match (&r.annoter, rapport.outcome.is_some()) {
+                    (Some(out), true) => ctg::returns::annotated(&rapport)
+                        .and_then(|b| ctg::io::write_atomic(out, &b))
+                        .err()
+                        .map(|e| e.to_string()),
+                    _ => None,
+                };
+                json(&Validated {
+                    rapport,
+                    erreur_annotation,
+                })
+            }
+        }
+    };
+    ctg::isolation::serve(handle, garbled).map_err(|e| ctg::Error::Write {
+        path: "la sortie standard".into(),
+        source: e,
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+mod erased {
+    /// Any answer, as one JSON line.
+    pub trait Json {
+        fn to_line(&self) -> String;
+    }
+    impl<T: serde::Serialize> Json for T {
+        fn to_line(&self) -> String {
+            serde_json::to_string(self).unwrap_or_else(|_| "{}".into())
+        }
+    }
+}

@@ -1,0 +1,395 @@
+//! The integrity audit of a zip package (xlsx, ods, docx) before any reader sees it: every
+//! cause reported as itself, never as «la feuille manque». Each entry is inflated once with
+//! its CRC checked and its real size compared with the declared one; the local and central
+//! headers must agree; names are unique; relationship targets stay inside the package; XML
+//! parts have no DOCTYPE or entity, a bounded depth, cell references inside the grid and
+//! within a cell budget, and shared-string indexes that exist.
+
+use std::collections::BTreeSet;
+use std::io::{Cursor, Read};
+
+use quick_xml::Reader;
+use quick_xml::events::Event;
+
+use super::{MAX_UNCOMPRESSED, Refusal, refuse};
+use crate::codes::Code;
+
+/// Cells a return may hold in one sheet (rows × columns of its used range).
+pub const CELL_BUDGET: u64 = 5_000_000;
+/// Nesting depth of XML elements.
+pub const MAX_DEPTH: usize = 512;
+/// Excel's grid.
+const MAX_ROW: u64 = 1_048_576;
+const MAX_COL: u64 = 16_384;
+
+/// Audits the package; `Ok` when it may be handed to a reader.
+pub fn zip(bytes: &[u8]) -> Result<(), Refusal> {
+    let mut z = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| {
+        refuse(
+            Code::E100,
+            format!("archive illisible : {}", super::zip_reason(&e)),
+        )
+    })?;
+    if let Some(declared) = central_directory_entries(bytes)
+        && declared != z.len() as u64
+    {
+        return Err(refuse(
+            Code::E128,
+            format!(
+                "l'archive annonce {declared} éléments et n'en contient que {} de noms différents : élément en double ou fichier falsifié",
+                z.len()
+            ),
+        ));
+    }
+    let mut names = BTreeSet::new();
+    let mut entries = Vec::with_capacity(z.len());
+    for i in 0..z.len() {
+        let f = z.by_index_raw(i).map_err(|e| {
+            refuse(
+                Code::E100,
+                format!("archive illisible : {}", super::zip_reason(&e)),
+            )
+        })?;
+        let name = f.name().unwrap_or_default().replace('\\', "/");
+        if !names.insert(name.to_lowercase()) {
+            return Err(refuse(
+                Code::E128,
+                format!(
+                    "l'archive contient deux fois « {name} » : on ne peut savoir quelle copie est la bonne"
+                ),
+            ));
+        }
+        let method = f.compression();
+        if !matches!(
+            method,
+            zip::CompressionMethod::Stored | zip::CompressionMethod::Deflated
+        ) {
+            return Err(refuse(
+                Code::E130,
+                format!(
+                    "« {name} » est compressé par une méthode inconnue ({method:?}) : fichier abîmé ou piégé"
+                ),
+            ));
+        }
+        local_header_agrees(
+            bytes,
+            f.header_start(),
+            &name,
+            f.crc32(),
+            f.compressed_size(),
+            f.size(),
+        )?;
+        entries.push((i, name, f.size()));
+    }
+    // Shared strings first: sheets are checked against their count.
+    entries.sort_by_key(|(_, n, _)| !n.ends_with("sharedStrings.xml"));
+    let mut total: u64 = 0;
+    let mut shared: Option<u64> = None;
+    for (i, name, declared) in entries {
+        let mut f = z.by_index(i).map_err(|e| {
+            refuse(
+                Code::E100,
+                format!("« {name} » illisible : {}", super::zip_reason(&e)),
+            )
+        })?;
+        let mut data = Vec::with_capacity(declared.min(64 << 20) as usize);
+        let read = f
+            .by_ref()
+            .take(MAX_UNCOMPRESSED.saturating_sub(total) + 1)
+            .read_to_end(&mut data);
+        if let Err(e) = read {
+            let why = super::io_reason(&e);
+            return Err(if why.contains("CRC") {
+                refuse(Code::E129, format!("« {name} » : {why}"))
+            } else {
+                refuse(
+                    Code::E128,
+                    format!(
+                        "« {name} » : {why} (contenu incohérent avec les {declared} octets annoncés)"
+                    ),
+                )
+            });
+        }
+        total += data.len() as u64;
+        if total > MAX_UNCOMPRESSED {
+            return Err(refuse(
+                Code::E102,
+                format!(
+                    "plus de {} Mo une fois décompressé : archive piégée refusée",
+                    MAX_UNCOMPRESSED >> 20
+                ),
+            ));
+        }
+        if data.len() as u64 != declared {
+            return Err(refuse(
+                Code::E128,
+                format!(
+                    "« {name} » annonce {declared} octets et en contient {} : en-têtes falsifiés ou abîmés",
+                    data.len()
+                ),
+            ));
+        }
+        let lower = name.to_lowercase();
+        if lower.ends_with(".xml") || lower.ends_with(".rels") {
+            let facts = xml(&name, &data, shared)?;
+            if lower.ends_with("sharedstrings.xml") {
+                shared = Some(facts.strings);
+            }
+            if lower.ends_with(".rels") {
+                targets_stay_inside(&name, &data)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Number of entries the end-of-central-directory record declares (`None` for ZIP64).
+fn central_directory_entries(bytes: &[u8]) -> Option<u64> {
+    let tail = bytes.len().saturating_sub(65_557);
+    let i = bytes[tail..]
+        .windows(4)
+        .rposition(|w| w == [0x50, 0x4b, 0x05, 0x06])?
+        + tail;
+    let n = u16::from_le_bytes([*bytes.get(i + 10)?, *bytes.get(i + 11)?]);
+    (n != u16::MAX).then_some(u64::from(n))
+}
+
+/// The local header of an entry must say what the central directory says.
+fn local_header_agrees(
+    bytes: &[u8],
+    start: u64,
+    name: &str,
+    crc: u32,
+    packed: u64,
+    size: u64,
+) -> Result<(), Refusal> {
+    let bad = |what: &str| {
+        refuse(
+            Code::E128,
+            format!(
+                "« {name} » : {what} diffère entre les deux en-têtes de l'archive (fichier falsifié ou abîmé)"
+            ),
+        )
+    };
+    let s = start as usize;
+    let h = bytes.get(s..s + 30).ok_or_else(|| bad("l'en-tête local"))?;
+    let u16_at = |o: usize| u16::from_le_bytes([h[o], h[o + 1]]);
+    let u32_at = |o: usize| u32::from_le_bytes([h[o], h[o + 1], h[o + 2], h[o + 3]]);
+    if u32_at(0) != 0x0403_4b50 {
+        return Err(bad("l'en-tête local"));
+    }
+    let name_len = u16_at(26) as usize;
+    let local_name = bytes
+        .get(s + 30..s + 30 + name_len)
+        .ok_or_else(|| bad("le nom"))?;
+    if String::from_utf8_lossy(local_name).replace('\\', "/") != name {
+        return Err(bad("le nom"));
+    }
+    let flags = u16_at(6);
+    // With a data descriptor (bit 3), the local sizes and CRC are zero by design.
+    let zip64 = u32_at(18) == u32::MAX || u32_at(22) == u32::MAX;
+    if flags & 0x08 == 0 && !zip64 {
+        if u32_at(14) != crc {
+            return Err(bad("la somme de contrôle"));
+        }
+        if u64::from(u32_at(18)) != packed || u64::from(u32_at(22)) != size {
+            return Err(bad("la taille"));
+        }
+    }
+    Ok(())
+}
+
+fn local<S: AsRef<[u8]> + ?Sized>(name: &S) -> &[u8] {
+    let name = name.as_ref();
+    match name.iter().rposition(|b| *b == b':') {
+        Some(i) => &name[i + 1..],
+        None => name,
+    }
+}
+
+/// What the XML audit learnt: for shared strings, how many there are.
+struct Facts {
+    strings: u64,
+}
+
+fn xml(name: &str, data: &[u8], shared: Option<u64>) -> Result<Facts, Refusal> {
+    let mut r = Reader::from_reader(data);
+    r.config_mut().check_end_names = false;
+    let mut buf = Vec::new();
+    let mut depth = 0usize;
+    let (mut max_row, mut max_col, mut min_row, mut min_col) = (0u64, 0u64, u64::MAX, u64::MAX);
+    let mut strings = 0u64;
+    let mut in_shared_cell = false;
+    let mut in_v = false;
+    let sheet = name.contains("worksheets/");
+    loop {
+        let ev = r.read_event_into(&mut buf).map_err(|_| {
+            refuse(
+                Code::E100,
+                format!(
+                    "« {name} » : XML mal formé (vers l'octet {})",
+                    r.error_position()
+                ),
+            )
+        })?;
+        match ev {
+            Event::DocType(_) => {
+                return Err(refuse(
+                    Code::E131,
+                    format!(
+                        "« {name} » déclare un DOCTYPE (entités XML) : refusé, un fichier Office n'en contient jamais"
+                    ),
+                ));
+            }
+            Event::Start(e) => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Err(refuse(
+                        Code::E132,
+                        format!(
+                            "« {name} » imbrique plus de {MAX_DEPTH} niveaux d'éléments : refusé"
+                        ),
+                    ));
+                }
+                match local(e.name().as_ref()) {
+                    b"si" => strings += 1,
+                    b"c" if sheet => {
+                        in_shared_cell = false;
+                        for a in e.attributes().flatten() {
+                            match local(a.key.as_ref()) {
+                                b"r" => {
+                                    let (row, col) = cell_ref(name, a.value.as_bytes())?;
+                                    max_row = max_row.max(row);
+                                    max_col = max_col.max(col);
+                                    min_row = min_row.min(row);
+                                    min_col = min_col.min(col);
+                                }
+                                b"t" => in_shared_cell = &*a.value == "s",
+                                _ => {}
+                            }
+                        }
+                    }
+                    b"v" => in_v = true,
+                    _ => {}
+                }
+            }
+            Event::Empty(e) if sheet && local(e.name().as_ref()) == b"c" => {
+                for a in e.attributes().flatten() {
+                    if local(a.key.as_ref()) == b"r" {
+                        let (row, col) = cell_ref(name, a.value.as_bytes())?;
+                        max_row = max_row.max(row);
+                        max_col = max_col.max(col);
+                        min_row = min_row.min(row);
+                        min_col = min_col.min(col);
+                    }
+                }
+            }
+            Event::Text(t) if in_v && in_shared_cell => {
+                let s = t.xml10_content().trim().to_string();
+                let ok = s
+                    .parse::<u64>()
+                    .ok()
+                    .filter(|i| shared.is_none_or(|n| *i < n));
+                if ok.is_none() {
+                    return Err(refuse(
+                        Code::E133,
+                        format!(
+                            "« {name} » renvoie au texte partagé n° {s}, qui n'existe pas ({} textes) : fichier abîmé ou falsifié",
+                            shared.unwrap_or(0)
+                        ),
+                    ));
+                }
+            }
+            Event::End(e) => {
+                depth = depth.saturating_sub(1);
+                if local(e.name().as_ref()) == b"v" {
+                    in_v = false;
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+        buf.clear();
+    }
+    if sheet && max_row > 0 {
+        let cells = (max_row - min_row + 1) * (max_col - min_col + 1);
+        if cells > CELL_BUDGET {
+            return Err(refuse(
+                Code::E132,
+                format!(
+                    "« {name} » : cellules remplies de {} à {}, soit {} cellules, au-delà des {} qu'un formulaire peut compter",
+                    crate::workbook::addr::cell_name((min_row - 1) as u32, (min_col - 1) as u16),
+                    crate::workbook::addr::cell_name((max_row - 1) as u32, (max_col - 1) as u16),
+                    crate::fr::int(cells),
+                    crate::fr::int(CELL_BUDGET)
+                ),
+            ));
+        }
+    }
+    Ok(Facts { strings })
+}
+
+/// `C7` → (7, 3), 1-based; a reference outside Excel's grid is refused.
+fn cell_ref(part: &str, raw: &[u8]) -> Result<(u64, u64), Refusal> {
+    let s = String::from_utf8_lossy(raw);
+    let letters = s.chars().take_while(|c| c.is_ascii_alphabetic()).count();
+    let mut col: u64 = 0;
+    for b in s[..letters].bytes() {
+        col = col
+            .saturating_mul(26)
+            .saturating_add(u64::from(b.to_ascii_uppercase() - b'A' + 1));
+    }
+    let row: u64 = s[letters..].parse().unwrap_or(0);
+    if letters == 0 || row == 0 || row > MAX_ROW || col > MAX_COL {
+        return Err(refuse(
+            Code::E132,
+            format!(
+                "« {part} » contient une cellule « {s} » hors de la grille d'Excel (XFD1048576 au plus)"
+            ),
+        ));
+    }
+    Ok((row, col))
+}
+
+/// Relationship targets must name parts of the package, never a path outside it.
+fn targets_stay_inside(name: &str, data: &[u8]) -> Result<(), Refusal> {
+    let text = String::from_utf8_lossy(data);
+    let base: Vec<&str> = name
+        .trim_end_matches(".rels")
+        .rsplit_once("_rels/")
+        .map(|(dir, _)| dir.trim_end_matches('/'))
+        .unwrap_or("")
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .collect();
+    for part in text.split("<Relationship").skip(1) {
+        if part.contains("TargetMode=\"External\"") {
+            continue;
+        }
+        let Some(t) = part
+            .split("Target=\"")
+            .nth(1)
+            .and_then(|x| x.split('"').next())
+        else {
+            continue;
+        };
+        let mut stack: Vec<&str> = if t.starts_with('/') {
+            Vec::new()
+        } else {
+            base.clone()
+        };
+        for seg in t.split('/').filter(|s| !s.is_empty() && *s != ".") {
+            if seg == ".." {
+                if stack.pop().is_none() {
+                    return Err(refuse(
+                        Code::E128,
+                        format!("« {name} » désigne « {t} », hors de l'archive : refusé"),
+                    ));
+                }
+            } else {
+                stack.push(seg);
+            }
+        }
+    }
+    Ok(())
+}

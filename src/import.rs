@@ -1,0 +1,56 @@
+//! `ctg importer`: one entry for any file that holds a CTG — the full workbook (.xlsx, .xlsm,
+//! .xls, .ods) or a Word document — picked by content. Its result is plain data, so that an
+//! isolated reader can send it back to the command.
+
+use serde::{Deserialize, Serialize};
+
+use crate::container::{self, Format};
+use crate::diagnostic::{Diagnostic, Location};
+use crate::model::Ctg;
+use crate::workbook::read::Counts;
+
+/// What an import gives: the model (none when the file is refused), the diagnostics, and
+/// what was read (rows of a workbook, the account of a Word document).
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Imported {
+    pub model: Option<Ctg>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub lignes: Option<Counts>,
+    pub document: Option<crate::docx::Report>,
+}
+
+impl Imported {
+    /// A file refused as a whole, with its one diagnostic.
+    pub fn refused(d: Diagnostic) -> Imported {
+        Imported {
+            model: None,
+            diagnostics: vec![d],
+            lignes: None,
+            document: None,
+        }
+    }
+}
+
+/// Imports the bytes of `name`.
+pub fn import(bytes: &[u8], name: &str) -> Imported {
+    if matches!(container::sniff(bytes), Ok(Format::Docx | Format::Doc)) {
+        return match crate::docx::import(bytes) {
+            Ok((model, report)) => Imported {
+                model: Some(model),
+                diagnostics: report.diagnostics(name),
+                lignes: None,
+                document: Some(report),
+            },
+            Err((code, m)) => Imported::refused(Diagnostic::new(code, Location::file(name), m)),
+        };
+    }
+    match crate::workbook::read::read(bytes, name, Some(&crate::workbook::layouts::CTG_COMPLET)) {
+        Ok(o) => Imported {
+            model: Some(o.model),
+            diagnostics: o.diagnostics,
+            lignes: Some(o.counts),
+            document: None,
+        },
+        Err(d) => Imported::refused(d),
+    }
+}

@@ -1,0 +1,246 @@
+//! Untrusted files are read in worker processes, so that an abort, a runaway allocation, a
+//! hang or a panic in any reader (calamine, zip, the Word reader) costs only that file.
+//!
+//! The binary starts workers as `ctg lecteur …` (a hidden command): each reads one JSON
+//! request a line on its standard input and answers one JSON line on its standard output,
+//! under an address-space limit (`setrlimit`) and a time limit per file enforced by the
+//! parent. A worker that dies or overruns is killed and replaced; the file is rejected with
+//! `CTG-E127` and the cause in French. The library only knows the protocol; the caller says
+//! how to start a worker ([`Command`]). In the browser the same requests go to Web Workers.
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Child, ChildStdin, Stdio};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::time::Duration;
+
+/// Limits of one worker.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Address space of the worker process, in bytes.
+    pub memory: u64,
+    /// Time to answer one request.
+    pub time: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            memory: 2 << 30,
+            time: Duration::from_secs(20),
+        }
+    }
+}
+
+/// Why a request got no answer, in French, for the diagnostic.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Interrupted {
+    Timeout(Duration),
+    /// Killed by a signal or an abort: almost always the memory limit.
+    Died {
+        memory: u64,
+        detail: String,
+    },
+    /// The worker answered something that is not an answer.
+    Garbled,
+    Spawn(String),
+}
+
+impl std::fmt::Display for Interrupted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Interrupted::Timeout(d) => write!(
+                f,
+                "lecture interrompue : le fichier a demandé plus de {} s de lecture",
+                d.as_secs()
+            ),
+            Interrupted::Died { memory, detail } => write!(
+                f,
+                "lecture interrompue : le fichier demande plus de {} de mémoire ou a fait échouer le lecteur ({detail})",
+                human_bytes(*memory)
+            ),
+            Interrupted::Garbled => {
+                f.write_str("lecture interrompue : réponse illisible du lecteur")
+            }
+            Interrupted::Spawn(e) => write!(f, "le lecteur isolé n'a pas pu démarrer : {e}"),
+        }
+    }
+}
+
+fn human_bytes(n: u64) -> String {
+    if n >= 1 << 30 && n.is_multiple_of(1 << 30) {
+        format!("{} Go", n >> 30)
+    } else {
+        format!("{} Mo", n >> 20)
+    }
+}
+
+/// How to start a worker: program and arguments.
+#[derive(Debug, Clone)]
+pub struct Command {
+    pub program: std::path::PathBuf,
+    pub args: Vec<std::ffi::OsString>,
+    pub limits: Limits,
+}
+
+/// One worker process and the thread that reads its answers.
+pub struct Worker {
+    child: Child,
+    stdin: ChildStdin,
+    answers: Receiver<String>,
+    limits: Limits,
+}
+
+impl Worker {
+    pub fn spawn(cmd: &Command) -> Result<Worker, Interrupted> {
+        let mut c = std::process::Command::new(&cmd.program);
+        c.args(&cmd.args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null());
+        #[cfg(unix)]
+        {
+            use std::os::unix::process::CommandExt;
+            let memory = cmd.limits.memory;
+            // SAFETY: only async-signal-safe calls (setrlimit) between fork and exec.
+            unsafe {
+                c.pre_exec(move || {
+                    let lim = libc::rlimit {
+                        rlim_cur: memory as libc::rlim_t,
+                        rlim_max: memory as libc::rlim_t,
+                    };
+                    if libc::setrlimit(libc::RLIMIT_AS, &lim) != 0 {
+                        return Err(std::io::Error::last_os_error());
+                    }
+                    Ok(())
+                });
+            }
+        }
+        let mut child = c
+            .spawn()
+            .map_err(|e| Interrupted::Spawn(crate::error::io_message(&e)))?;
+        let stdin = child.stdin.take().expect("piped");
+        let stdout = child.stdout.take().expect("piped");
+        let (tx, answers) = channel();
+        std::thread::spawn(move || {
+            let mut r = BufReader::new(stdout);
+            loop {
+                let mut line = String::new();
+                match r.read_line(&mut line) {
+                    Ok(0) | Err(_) => break,
+                    Ok(_) => {
+                        if tx.send(line).is_err() {
+                            break;
+                        }
+                    }
+                }
+            }
+        });
+        Ok(Worker {
+            child,
+            stdin,
+            answers,
+            limits: cmd.limits,
+        })
+    }
+
+    /// Sends one request and waits for its answer within the time limit. On any failure the
+    /// worker is dead: the caller drops it and starts another.
+    pub fn call(&mut self, request: &str) -> Result<String, Interrupted> {
+        let sent = self
+            .stdin
+            .write_all(request.as_bytes())
+            .and_then(|_| self.stdin.write_all(b"\n"))
+            .and_then(|_| self.stdin.flush());
+        if sent.is_err() {
+            return Err(self.death());
+        }
+        match self.answers.recv_timeout(self.limits.time) {
+            Ok(line) => Ok(line),
+            Err(RecvTimeoutError::Timeout) => {
+                let _ = self.child.kill();
+                let _ = self.child.wait();
+                Err(Interrupted::Timeout(self.limits.time))
+            }
+            Err(RecvTimeoutError::Disconnected) => Err(self.death()),
+        }
+    }
+
+    fn death(&mut self) -> Interrupted {
+        let _ = self.child.kill();
+        let status = self.child.wait();
+        let detail = match status {
+            Ok(s) => describe(s),
+            Err(e) => crate::error::io_message(&e),
+        };
+        Interrupted::Died {
+            memory: self.limits.memory,
+            detail,
+        }
+    }
+}
+
+impl Drop for Worker {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn describe(s: std::process::ExitStatus) -> String {
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::ExitStatusExt;
+        if let Some(sig) = s.signal() {
+            return match sig {
+                libc::SIGABRT => "arrêt sur allocation impossible".into(),
+                libc::SIGKILL => "processus tué".into(),
+                libc::SIGSEGV => "accès mémoire invalide".into(),
+                n => format!("signal {n}"),
+            };
+        }
+    }
+    match s.code() {
+        Some(c) => format!("code de sortie {c}"),
+        None => "arrêt anormal".into(),
+    }
+}
+
+/// Runs a request on this thread's worker, starting (or restarting) it as needed. The
+/// answer is `Err` only when the worker could not answer; then the file is to be rejected.
+pub fn call(cmd: &Command, request: &str) -> Result<String, Interrupted> {
+    thread_local! {
+        static WORKER: std::cell::RefCell<Option<Worker>> = const { std::cell::RefCell::new(None) };
+    }
+    WORKER.with(|w| {
+        let mut w = w.borrow_mut();
+        if w.is_none() {
+            *w = Some(Worker::spawn(cmd)?);
+        }
+        let result = w.as_mut().expect("just set").call(request);
+        if result.is_err() {
+            *w = None;
+        }
+        result
+    })
+}
+
+/// The worker side: answers each request line with `handle`'s line. A panic while handling
+/// a request is answered by `on_panic`, without any panic text.
+pub fn serve(
+    handle: impl Fn(&str) -> String,
+    on_panic: impl Fn(&str) -> String,
+) -> std::io::Result<()> {
+    std::panic::set_hook(Box::new(|_| {}));
+    let stdin = std::io::stdin();
+    let mut out = std::io::stdout().lock();
+    for line in stdin.lock().lines() {
+        let line = line?;
+        let answer = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| handle(&line)))
+            .unwrap_or_else(|_| on_panic(&line));
+        debug_assert!(!answer.contains('\n'));
+        out.write_all(answer.as_bytes())?;
+        out.write_all(b"\n")?;
+        out.flush()?;
+    }
+    Ok(())
+}

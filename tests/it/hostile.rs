@@ -1,0 +1,282 @@
+//! Hostile and broken files (`tests/fixtures/hostile/`, crafted independently of the readers
+//! by `make_hostile.py`, each with its expected outcome in `expected.tsv`) through the real
+//! binary: no file takes the batch down, every file the manifest says to refuse is rejected
+//! with a French diagnostic, good returns beside them are kept, and no panic text reaches the
+//! terminal. Readers run isolated, under a memory and a time limit.
+
+use crate::common::*;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+struct Case {
+    expected: String,
+    attack: String,
+}
+
+fn manifest() -> BTreeMap<String, Case> {
+    let text = std::fs::read_to_string(root().join("tests/fixtures/hostile/expected.tsv")).unwrap();
+    text.lines()
+        .skip(1)
+        .filter_map(|l| {
+            let c: Vec<&str> = l.split('\t').collect();
+            (c.len() >= 4).then(|| {
+                (
+                    c[0].to_string(),
+                    Case {
+                        attack: c[2].to_string(),
+                        expected: c[3].to_string(),
+                    },
+                )
+            })
+        })
+        .collect()
+}
+
+fn is_spreadsheet(name: &str) -> bool {
+    [".xlsx", ".xls", ".ods"].iter().any(|e| name.ends_with(e))
+}
+
+/// Good returns, the hostile spreadsheets, and the cases made at run time (a pipe, a link to
+/// `/dev/zero`, a 3 Gio sparse file).
+fn batch(dir: &Path) -> (Vec<PathBuf>, Vec<PathBuf>) {
+    let made = ctg()
+        .current_dir(dir)
+        .args([
+            "exemple", "retours", "-n", "3", "--graine", "11", "-o", "bons",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(made.status.code(), Some(0));
+    let mut good: Vec<PathBuf> = std::fs::read_dir(dir.join("bons"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "xlsx"))
+        .collect();
+    good.sort();
+    let mut hostile = Vec::new();
+    for (name, _) in manifest() {
+        let src = root().join("tests/fixtures/hostile/files").join(&name);
+        if is_spreadsheet(&name) && src.is_file() {
+            hostile.push(src);
+        }
+    }
+    let rt = dir.join("runtime");
+    std::fs::create_dir_all(&rt).unwrap();
+    let fifo = rt.join("tube.xlsx");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    std::os::unix::fs::symlink("/dev/zero", rt.join("zero.xlsx")).unwrap();
+    let sparse = std::fs::File::create(rt.join("creux.xlsx")).unwrap();
+    sparse.set_len(3 << 30).unwrap();
+    for n in ["tube.xlsx", "zero.xlsx", "creux.xlsx"] {
+        hostile.push(rt.join(n));
+    }
+    (good, hostile)
+}
+
+#[test]
+fn valider_rejects_every_hostile_file_and_keeps_the_good_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let (good, hostile) = batch(dir.path());
+    let out = ctg()
+        .env("CTG_DELAI_S", "10")
+        .args(["valider", "--format", "json"])
+        .args(&good)
+        .args(&hostile)
+        .timeout(std::time::Duration::from_secs(600))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !stderr.contains("panicked") && !stderr.contains("RUST_BACKTRACE"),
+        "{stderr}"
+    );
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let v = stdout_json(&out);
+    let files = v["fichiers"].as_array().unwrap();
+    assert_eq!(files.len(), good.len() + hostile.len());
+    let manifest = manifest();
+    let mut wrong = Vec::new();
+    for f in files {
+        let path = f["fichier"].as_str().unwrap();
+        let name = Path::new(path)
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .to_string();
+        let statut = f["statut"]["code"].as_str().unwrap();
+        let is_good = good.iter().any(|g| g.to_string_lossy() == path);
+        // BIFF has no checksum: a flipped byte that leaves well-formed records cannot be told
+        // from a partner's edit. Where it changes the data, the change is reported at its cell
+        // (mutants 06, 07); where it does not (05: the BOF type, which readers ignore), the
+        // file is simply read.
+        let undetectable = [
+            "xls_mutant_05.xls",
+            "xls_mutant_06.xls",
+            "xls_mutant_07.xls",
+        ];
+        let must_refuse = path.contains("/runtime/")
+            || (manifest.get(&name).is_some_and(|c| c.expected == "refuse")
+                && !undetectable.contains(&name.as_str()));
+        if is_good && statut == "rejete" {
+            wrong.push(format!("{name} : bon retour rejeté"));
+        }
+        if must_refuse && statut != "rejete" {
+            let attack = manifest.get(&name).map_or("", |c| c.attack.as_str());
+            wrong.push(format!(
+                "{name} : accepté ({statut}) alors qu'il faut le refuser — {attack}"
+            ));
+        }
+    }
+    // Every diagnostic is French: no English word from a library.
+    const ENGLISH: &[&str] = &[
+        "error",
+        "invalid",
+        "failed",
+        "unexpected",
+        "expected",
+        "found",
+        "the",
+        "not",
+        "file",
+        "of",
+    ];
+    for d in v["diagnostics"].as_array().unwrap() {
+        let m = d["message"].as_str().unwrap();
+        let words: Vec<String> = m
+            .split(|c: char| !c.is_alphabetic())
+            .map(str::to_lowercase)
+            .collect();
+        if words.iter().any(|w| ENGLISH.contains(&w.as_str())) {
+            wrong.push(format!("message non traduit : {m}"));
+        }
+    }
+    // Each cause is reported as itself.
+    let diags = v["diagnostics"].as_array().unwrap();
+    for (file, code) in [
+        ("xlsx_zip_duplicate_sheet.xlsx", "CTG-E128"),
+        ("xlsx_zip_lying_size_both.xlsx", "CTG-E128"),
+        ("xlsx_rel_target_traversal.xlsx", "CTG-E128"),
+        ("xlsx_zip_bad_crc_sheet.xlsx", "CTG-E129"),
+        ("xlsx_zip_method_99.xlsx", "CTG-E130"),
+        ("xlsx_entity_bomb_sheet.xlsx", "CTG-E131"),
+        ("xlsx_xxe_etc_passwd.xlsx", "CTG-E131"),
+        ("xlsx_cell_col_XFE.xlsx", "CTG-E132"),
+        ("xlsx_cell_XFD1048576_value.xlsx", "CTG-E132"),
+        ("ods_deep_nesting_100k.ods", "CTG-E132"),
+        ("xlsx_sst_index_minus1.xlsx", "CTG-E133"),
+        ("xlsx_zip_bomb_1gb.xlsx", "CTG-E102"),
+        ("tube.xlsx", "CTG-E102"),
+        ("creux.xlsx", "CTG-E102"),
+    ] {
+        let found: Vec<&str> = diags
+            .iter()
+            .filter(|d| {
+                d["emplacement"]["fichier"]
+                    .as_str()
+                    .unwrap()
+                    .ends_with(&format!("/{file}"))
+            })
+            .map(|d| d["code"].as_str().unwrap())
+            .collect();
+        if !found.contains(&code) {
+            wrong.push(format!("{file} : {code} attendu, trouvé {found:?}"));
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} problèmes :\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+}
+
+#[test]
+fn hostile_word_documents_are_refused_each_for_its_cause() {
+    let manifest = manifest();
+    let dir = tempfile::tempdir().unwrap();
+    let mut wrong = Vec::new();
+    for (name, case) in manifest.iter().filter(|(n, _)| n.ends_with(".docx")) {
+        let f = root().join("tests/fixtures/hostile/files").join(name);
+        let out = ctg()
+            .env("CTG_DELAI_S", "10")
+            .args(["importer", "--format", "json", "--force", "-o"])
+            .arg(dir.path().join("m.json"))
+            .arg(&f)
+            .timeout(std::time::Duration::from_secs(60))
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{name}: {stderr}");
+        let code = out.status.code();
+        match case.expected.as_str() {
+            "refuse" if code != Some(2) => {
+                wrong.push(format!("{name} : code {code:?} au lieu de 2"))
+            }
+            "read" if code == Some(2) => wrong.push(format!("{name} : refusé à tort")),
+            _ => {}
+        }
+        if code == Some(2) {
+            let v = stdout_json(&out);
+            assert_eq!(v["fichiers"][0]["statut"]["code"], "rejete", "{name}");
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[test]
+fn consolider_keeps_every_good_return_beside_hostile_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let (good, hostile) = batch(dir.path());
+    let input = dir.path().join("entrees");
+    std::fs::create_dir_all(&input).unwrap();
+    for f in good
+        .iter()
+        .chain(&hostile)
+        .filter(|p| p.is_file() && !p.to_string_lossy().contains("/runtime/"))
+    {
+        std::fs::copy(f, input.join(f.file_name().unwrap())).unwrap();
+    }
+    let out = ctg()
+        .env("CTG_DELAI_S", "10")
+        .args(["consolider", "--format", "json", "-o"])
+        .arg(dir.path().join("c.xlsx"))
+        .arg(&input)
+        .timeout(std::time::Duration::from_secs(600))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let v = stdout_json(&out);
+    let files = v["fichiers"].as_array().unwrap();
+    for g in &good {
+        let name = g.file_name().unwrap().to_string_lossy().to_string();
+        let f = files
+            .iter()
+            .find(|f| f["fichier"].as_str().unwrap().ends_with(&name))
+            .unwrap_or_else(|| panic!("{name} absent du rapport"));
+        assert_ne!(f["statut"]["code"], "rejete", "{name} : {f}");
+        assert!(f["lignes"]["retenues"].as_u64().unwrap() > 0, "{f}");
+    }
+    // The files that blow up a reader are rejected as interrupted, not lost.
+    let interrupted: Vec<_> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "CTG-E127")
+        .collect();
+    assert!(!interrupted.is_empty(), "aucun CTG-E127");
+    assert!(
+        interrupted.iter().all(|d| d["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("lecture interrompue")),
+        "{interrupted:?}"
+    );
+}
