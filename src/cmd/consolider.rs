@@ -43,7 +43,8 @@ pub struct Args {
 }
 
 pub fn run(a: Args) -> ctg::Result<ExitCode> {
-    let files = super::expand_inputs(&a.entrees)?;
+    let inputs = super::expand_inputs(&a.entrees)?;
+    let files = inputs.files;
     if let Some(m) = &a.modele
         && super::same_path(m, &a.sortie)
     {
@@ -93,7 +94,10 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
         .build()
         .map_err(|e| ctg::Error::Invalid(e.to_string()))?;
     let started = std::time::Instant::now();
-    let c = pool.install(|| consolidate(&files, &settings));
+    let mut c = pool.install(|| consolidate(&files, &settings));
+    for (f, why) in &inputs.skipped {
+        c.skip(f, why);
+    }
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
@@ -139,6 +143,13 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
                 .collect();
             for f in &rejected_files {
                 sayln!("rejeté : {} — {}", f.fichier, f.motif);
+            }
+            for f in c
+                .files
+                .iter()
+                .filter(|f| f.statut == ctg::consolidate::Statut::Ignore)
+            {
+                sayln!("ignoré : {} — {}", f.fichier, f.motif);
             }
             use ctg::fr::plural;
             sayln!(

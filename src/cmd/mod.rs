@@ -172,32 +172,74 @@ pub fn refuse_overwrite_input(
     Ok(())
 }
 
-/// Files given, with folders replaced by the spreadsheets they hold (sorted by name).
-pub fn expand_inputs(paths: &[std::path::PathBuf]) -> ctg::Result<Vec<std::path::PathBuf>> {
-    let mut out = Vec::new();
+/// What to read: the files given, and in each folder given (and its subfolders) the
+/// spreadsheets it holds, sorted by path. Files given by name are read whatever their
+/// extension (their content says what they are). In folders, lock files of Excel and
+/// LibreOffice, hidden entries and files of other types are listed as skipped, never dropped
+/// in silence. A folder with nothing in it is an error.
+pub struct Inputs {
+    pub files: Vec<std::path::PathBuf>,
+    pub skipped: Vec<(std::path::PathBuf, String)>,
+}
+
+pub fn expand_inputs(paths: &[std::path::PathBuf]) -> ctg::Result<Inputs> {
+    let mut inputs = Inputs {
+        files: Vec::new(),
+        skipped: Vec::new(),
+    };
     for p in paths {
         if p.is_dir() {
-            let mut files: Vec<_> = std::fs::read_dir(p)
-                .map_err(|source| ctg::Error::Read {
-                    path: p.clone(),
-                    source,
-                })?
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|f| {
-                    f.is_file()
-                        && f.extension().is_some_and(|x| {
-                            matches!(
-                                x.to_string_lossy().to_lowercase().as_str(),
-                                "xlsx" | "xlsm" | "xls" | "ods" | "xlsb"
-                            )
-                        })
-                })
-                .collect();
-            files.sort();
-            out.extend(files);
+            let before = inputs.files.len() + inputs.skipped.len();
+            walk(p, &mut inputs)?;
+            if inputs.files.len() + inputs.skipped.len() == before {
+                return Err(ctg::Error::Invalid(format!(
+                    "le dossier {} ne contient aucun fichier",
+                    p.display()
+                )));
+            }
         } else {
-            out.push(p.clone());
+            inputs.files.push(p.clone());
         }
     }
-    Ok(out)
+    Ok(inputs)
+}
+
+fn walk(dir: &std::path::Path, inputs: &mut Inputs) -> ctg::Result<()> {
+    let mut entries: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
+        .map_err(|source| ctg::Error::Read {
+            path: dir.into(),
+            source,
+        })?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    entries.sort();
+    for f in entries {
+        let name = f
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
+        let ext = f
+            .extension()
+            .map(|x| x.to_string_lossy().to_lowercase())
+            .unwrap_or_default();
+        let meta = std::fs::symlink_metadata(&f);
+        if name.starts_with("~$") || name.starts_with(".~lock.") {
+            inputs.skipped.push((
+                f,
+                "fichier de verrouillage d'Excel ou de LibreOffice".into(),
+            ));
+        } else if name.starts_with('.') {
+            continue;
+        } else if meta.as_ref().is_ok_and(|m| m.is_dir()) {
+            walk(&f, inputs)?;
+        } else if matches!(ext.as_str(), "xlsx" | "xlsm" | "xls" | "ods" | "xlsb") {
+            inputs.files.push(f);
+        } else {
+            inputs.skipped.push((
+                f,
+                "pas un classeur (.xlsx, .xlsm, .xls, .ods) : donnez-le par son nom pour le lire quand même".into(),
+            ));
+        }
+    }
+    Ok(())
 }

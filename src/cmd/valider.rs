@@ -31,7 +31,8 @@ pub struct Args {
 
 pub fn run(a: Args) -> ctg::Result<ExitCode> {
     let ctg_model = a.ctg.as_deref().map(ctg::io::read_model).transpose()?;
-    let files = super::expand_inputs(&a.fichiers)?;
+    let inputs = super::expand_inputs(&a.fichiers)?;
+    let files = inputs.files;
     let names = annotated_names(&files);
     if let Some(dir) = &a.annoter {
         for n in &names {
@@ -93,6 +94,15 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
             }
         };
         reports.push(report);
+    }
+    for (f, why) in &inputs.skipped {
+        let name = f.display().to_string();
+        let d = ctg::Diagnostic::new(
+            ctg::codes::Code::I134,
+            ctg::Location::file(&name),
+            format!("ignoré : {why}"),
+        );
+        reports.push(ReturnReport::failed(&name, d));
     }
     let total = returns::total(&reports);
     match a.format {

@@ -129,13 +129,16 @@ pub fn extract(path: &Path, ctg: Option<&Ctg>, basis: Basis, full_model: bool) -
             .and_then(|o| o.meta.get(k))
             .unwrap_or_default()
     };
+    let full_workbook = report.readable() && report.kind == "ctg-complet";
     let readable = report.readable() && report.kind.starts_with("retour-");
-    let motif = if !report.readable() {
+    let motif = if report.ignored || !report.readable() {
         report
             .diagnostics
             .first()
             .map(|d| d.message.clone())
             .unwrap_or_default()
+    } else if full_workbook {
+        "classeur complet de la CTG (ctg exporter) : ce n'est pas un retour, il est ignoré".into()
     } else if !readable {
         "ce n'est pas un formulaire de retour".into()
     } else {
@@ -150,7 +153,9 @@ pub fn extract(path: &Path, ctg: Option<&Ctg>, basis: Basis, full_model: bool) -
         collectivite: report.collectivite.clone(),
         nom: report.nom.clone(),
         date_formulaire: meta("ctg_date_generation"),
-        statut: if !readable {
+        statut: if report.ignored || full_workbook {
+            Statut::Ignore
+        } else if !readable {
             Statut::Rejete
         } else {
             Statut::of_counts(&report.counts)
@@ -164,7 +169,11 @@ pub fn extract(path: &Path, ctg: Option<&Ctg>, basis: Basis, full_model: bool) -
     } else {
         Vec::new()
     };
-    if !readable {
+    if info.statut == Statut::Ignore {
+        info.lignes.not_read = info.lignes.read;
+        info.lignes.kept = 0;
+        info.lignes.rejected = 0;
+    } else if !readable {
         info.lignes.rejected = info.lignes.read;
         info.lignes.kept = 0;
     }
@@ -182,9 +191,18 @@ pub fn extract(path: &Path, ctg: Option<&Ctg>, basis: Basis, full_model: bool) -
     } else {
         None
     };
+    let mut diagnostics = report.diagnostics;
+    if full_workbook {
+        diagnostics = vec![Diagnostic::new(
+            Code::I134,
+            Location::file(&info.fichier),
+            info.motif.clone(),
+        )];
+        info.compteurs = crate::diagnostic::Counts::of(&diagnostics);
+    }
     Extract {
         info,
-        diagnostics: report.diagnostics,
+        diagnostics,
         rows,
         model,
     }
@@ -227,6 +245,30 @@ fn interrupted(p: &Path, why: &crate::isolation::Interrupted) -> Extract {
         diagnostics: report.diagnostics,
         rows: Vec::new(),
         model: None,
+    }
+}
+
+impl Consolidation {
+    /// A file that was not read (a lock file, a file of another type in a folder): listed as
+    /// ignored with its reason, never dropped in silence.
+    pub fn skip(&mut self, p: &Path, why: &str) {
+        let name = p.display().to_string();
+        let d = Diagnostic::new(Code::I134, Location::file(&name), format!("ignoré : {why}"));
+        self.files.push(FileInfo {
+            fichier: name,
+            sha256: String::new(),
+            taille: std::fs::symlink_metadata(p).map(|m| m.len()).unwrap_or(0),
+            formulaire: String::new(),
+            version: String::new(),
+            collectivite: String::new(),
+            nom: String::new(),
+            date_formulaire: String::new(),
+            statut: Statut::Ignore,
+            motif: why.to_string(),
+            lignes: Default::default(),
+            compteurs: crate::diagnostic::Counts::of(std::slice::from_ref(&d)),
+        });
+        self.diagnostics.push(d);
     }
 }
 

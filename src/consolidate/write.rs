@@ -11,7 +11,7 @@ use crate::consolidate::{Consolidation, Statut};
 use crate::error::{Error, Result};
 use crate::referentials::{EtatSuivi, ModeAccueil, Referential};
 use crate::workbook::cells::fmt_number;
-use crate::workbook::write::{Cell, MAX_CELL_CHARS};
+use crate::workbook::write::{Cell, MAX_CELL_CHARS, write_text};
 
 fn xerr(e: XlsxError) -> Error {
     Error::Invalid(format!("écriture du classeur consolidé : {e}"))
@@ -35,7 +35,7 @@ fn put(ws: &mut Worksheet, r: u32, c: u16, v: &Cell, f: &F) -> std::result::Resu
     match v {
         Cell::Empty => {}
         Cell::Text(s) => {
-            ws.write_string_with_format(r, c, clip(s), &f.wrap)?;
+            write_text(ws, r, c, &clip(s), Some(&f.wrap))?;
         }
         Cell::Number(n) => {
             ws.write_number(r, c, *n)?;
@@ -44,7 +44,7 @@ fn put(ws: &mut Worksheet, r: u32, c: u16, v: &Cell, f: &F) -> std::result::Resu
             ws.write_number_with_format(r, c, *d, &Format::new().set_num_format("dd/mm/yyyy"))?;
         }
         other => {
-            ws.write_string_with_format(r, c, clip(&other.display()), &f.wrap)?;
+            write_text(ws, r, c, &clip(&other.display()), Some(&f.wrap))?;
         }
     }
     Ok(())
@@ -90,9 +90,9 @@ pub fn write(c: &Consolidation, ctg: Option<&crate::model::Ctg>) -> Result<Vec<u
         headers(ws, 0, &cols, &f).map_err(xerr)?;
         for (i, r) in ent.rows.iter().enumerate() {
             let row = i as u32 + 1;
-            ws.write_string(row, 0, &*r.commune).map_err(xerr)?;
-            ws.write_string(row, 1, &*r.file).map_err(xerr)?;
-            ws.write_string(row, 2, &*r.sheet).map_err(xerr)?;
+            write_text(ws, row, 0, &r.commune, None).map_err(xerr)?;
+            write_text(ws, row, 1, &r.file, None).map_err(xerr)?;
+            write_text(ws, row, 2, &r.sheet, None).map_err(xerr)?;
             if r.row > 0 {
                 ws.write_number(row, 3, r.row as f64).map_err(xerr)?;
             }
@@ -116,6 +116,14 @@ pub fn write(c: &Consolidation, ctg: Option<&crate::model::Ctg>) -> Result<Vec<u
         &f,
     )
     .map_err(xerr)?;
+    // Marks the workbook as ctg's own, so that it is never read back as a return.
+    let ws = wb
+        .add_worksheet()
+        .set_name(crate::workbook::layout::META_SHEET)
+        .map_err(xerr)?;
+    ws.write_string(0, 0, "ctg_formulaire").map_err(xerr)?;
+    ws.write_string(0, 1, "consolide").map_err(xerr)?;
+    ws.set_hidden(true);
     wb.save_to_buffer().map_err(xerr)
 }
 
@@ -138,8 +146,8 @@ fn anomalies(ws: &mut Worksheet, c: &Consolidation, f: &F) -> std::result::Resul
     for (i, d) in c.diagnostics.iter().enumerate() {
         let r = i as u32 + 1;
         let l = &d.location;
-        ws.write_string(r, 0, l.file.as_deref().unwrap_or(""))?;
-        ws.write_string(r, 1, l.sheet.as_deref().unwrap_or(""))?;
+        write_text(ws, r, 0, l.file.as_deref().unwrap_or(""), None)?;
+        write_text(ws, r, 1, l.sheet.as_deref().unwrap_or(""), None)?;
         ws.write_string(
             r,
             2,
@@ -147,8 +155,14 @@ fn anomalies(ws: &mut Worksheet, c: &Consolidation, f: &F) -> std::result::Resul
         )?;
         ws.write_string(r, 3, d.code.as_str())?;
         ws.write_string(r, 4, d.severity.label())?;
-        ws.write_string_with_format(r, 5, clip(&d.message), &f.wrap)?;
-        ws.write_string_with_format(r, 6, clip(d.value.as_deref().unwrap_or("")), &f.wrap)?;
+        write_text(ws, r, 5, &clip(&d.message), Some(&f.wrap))?;
+        write_text(
+            ws,
+            r,
+            6,
+            &clip(d.value.as_deref().unwrap_or("")),
+            Some(&f.wrap),
+        )?;
     }
     ws.set_freeze_panes(1, 0)?;
     ws.autofilter(0, 0, c.diagnostics.len() as u32, 6)?;
@@ -182,7 +196,7 @@ fn files(ws: &mut Worksheet, c: &Consolidation, f: &F) -> std::result::Result<()
     for (i, x) in c.files.iter().enumerate() {
         let r = i as u32 + 1;
         for (j, s) in [&x.fichier, &x.sha256].iter().enumerate() {
-            ws.write_string(r, j as u16, *s)?;
+            write_text(ws, r, j as u16, s, None)?;
         }
         ws.write_number(r, 2, x.taille as f64)?;
         for (j, s) in [
@@ -195,10 +209,10 @@ fn files(ws: &mut Worksheet, c: &Consolidation, f: &F) -> std::result::Result<()
         .iter()
         .enumerate()
         {
-            ws.write_string(r, 3 + j as u16, *s)?;
+            write_text(ws, r, 3 + j as u16, s, None)?;
         }
         ws.write_string(r, 8, x.statut.label())?;
-        ws.write_string_with_format(r, 9, clip(&x.motif), &f.wrap)?;
+        write_text(ws, r, 9, &clip(&x.motif), Some(&f.wrap))?;
         for (j, n) in [
             x.lignes.read,
             x.lignes.kept,
@@ -284,8 +298,8 @@ fn synthese(
             ),
             (None, None) => ("manquant", String::new(), 0, 0),
         };
-        ws.write_string(r, 0, nom)?;
-        ws.write_string(r, 1, code)?;
+        write_text(ws, r, 0, nom, None)?;
+        write_text(ws, r, 1, code, None)?;
         ws.write_string(r, 2, status)?;
         ws.write_string(r, 3, &file)?;
         ws.write_number(r, 4, e as f64)?;

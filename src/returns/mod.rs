@@ -55,6 +55,9 @@ pub struct ReturnReport {
     pub rows: RowCounts,
     /// The file was read as a workbook (kept when `outcome` is dropped, e.g. after a worker).
     pub read: bool,
+    /// Not a return to read (a workbook ctg wrote, a lock file…): see its `CTG-I134`.
+    #[serde(default)]
+    pub ignored: bool,
     #[serde(skip)]
     pub outcome: Option<Outcome>,
 }
@@ -62,6 +65,7 @@ pub struct ReturnReport {
 impl ReturnReport {
     /// The report of a file that could not be read at all: its one diagnostic.
     pub fn failed(file: &str, d: Diagnostic) -> Self {
+        let d0_ignored = d.code == Code::I134;
         let diagnostics = vec![d];
         ReturnReport {
             file: file.into(),
@@ -72,6 +76,7 @@ impl ReturnReport {
             diagnostics,
             rows: RowCounts::default(),
             read: false,
+            ignored: d0_ignored,
             outcome: None,
         }
     }
@@ -102,7 +107,9 @@ impl ReturnReport {
             formulaire: self.kind.clone(),
             collectivite: self.collectivite.clone(),
             nom: self.nom.clone(),
-            statut: if self.readable() {
+            statut: if self.ignored {
+                crate::report::Statut::Ignore
+            } else if self.readable() {
                 crate::report::Statut::of_counts(&self.counts)
             } else {
                 crate::report::Statut::Rejete
@@ -162,6 +169,7 @@ pub fn validate(bytes: &[u8], file: &str, ctg: Option<&Ctg>, basis: Basis) -> Re
         diagnostics: diags,
         rows: outcome.counts.clone(),
         read: true,
+        ignored: false,
         outcome: Some(outcome),
     }
 }
@@ -319,7 +327,8 @@ pub fn annotated(report: &ReturnReport) -> crate::Result<Vec<u8>> {
             }
         })
         .collect();
-    let meta = o.meta.clone();
+    let mut meta = o.meta.clone();
+    meta.copie = "annotee".into();
     write::write(
         o.layout,
         &data,

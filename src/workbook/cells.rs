@@ -219,13 +219,14 @@ pub fn parse(kind: Kind, raw: &Cell) -> Result<Parsed, Problem> {
     }
 }
 
-/// Text trimmed, Windows line breaks unified, inner line breaks kept.
+/// Text as typed: Windows line breaks unified, spaces around it dropped; a leading tab or
+/// carriage return is kept (it is the partner's text, and dropping it could turn a harmless
+/// «\t=1+3» into a formula-like «=1+3»).
 fn text(raw: &Cell) -> String {
     match raw {
         Cell::Text(s) => s
             .replace("\r\n", "\n")
-            .replace('\r', "\n")
-            .trim()
+            .trim_matches(|c: char| c == ' ' || c == '\u{a0}' || c == '\n')
             .to_string(),
         other => other.display(),
     }

@@ -24,12 +24,14 @@ pub struct Meta {
     /// The reply deadline and the contact, for the «Lisez-moi» (not stored in `_meta`).
     pub deadline: String,
     pub contact: String,
+    /// `annotee` in an annotated copy ctg wrote: such a copy is not read as a return.
+    pub copie: String,
     /// True when the file had a `_meta` sheet.
     pub found: bool,
 }
 
 /// The keys of the `_meta` sheet, in order.
-pub const KEYS: [&str; 10] = [
+pub const KEYS: [&str; 11] = [
     "ctg_formulaire",
     "ctg_version_disposition",
     "ctg_empreinte",
@@ -40,6 +42,7 @@ pub const KEYS: [&str; 10] = [
     "ctg_debut",
     "ctg_fin",
     "ctg_fiches",
+    "ctg_copie",
 ];
 
 impl Meta {
@@ -55,6 +58,7 @@ impl Meta {
             "ctg_debut" => &mut self.debut,
             "ctg_fin" => &mut self.fin,
             "ctg_fiches" => &mut self.fiches,
+            "ctg_copie" => &mut self.copie,
             _ => return None,
         })
     }
@@ -65,6 +69,12 @@ impl Meta {
         m.formulaire = layout.kind.to_string();
         m.version = layout.version.to_string();
         m.empreinte = layout.fingerprint();
+        if m.copie.is_empty() {
+            return KEYS[..10]
+                .iter()
+                .map(|k| (*k, m.slot(k).map(|s| s.clone()).unwrap_or_default()))
+                .collect();
+        }
         KEYS.iter()
             .map(|k| (*k, m.slot(k).map(|s| s.clone()).unwrap_or_default()))
             .collect()

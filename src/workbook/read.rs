@@ -104,6 +104,19 @@ pub fn read(
         diags: Vec::new(),
     };
     let meta = read_meta(&book);
+    // Workbooks ctg wrote itself are not returns.
+    let own = match (meta.formulaire.as_str(), meta.copie.as_str()) {
+        ("consolide", _) => Some("classeur consolidé écrit par ctg"),
+        (_, "annotee") => Some("copie annotée écrite par ctg"),
+        _ => None,
+    };
+    if let Some(what) = own {
+        return Err(Diagnostic::new(
+            Code::I134,
+            Location::file(file),
+            format!("{what} : ce n'est pas un retour, il est ignoré"),
+        ));
+    }
     let layout = pick_layout(&book, &meta, expected, &mut ctx).ok_or_else(|| {
         Diagnostic::new(
             Code::E117,

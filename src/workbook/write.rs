@@ -213,6 +213,32 @@ fn list_formula(lists: &[RefList], r: RefList) -> Formula {
     Formula::new(format!("='{LISTS_SHEET}'!${col}$2:${col}${n}"))
 }
 
+/// True for a text a spreadsheet could take for a formula when someone edits the cell
+/// (`=`, `+`, `-`, `@`, a tab or a carriage return first).
+pub fn formula_like(s: &str) -> bool {
+    s.starts_with(['=', '+', '-', '@', '\t', '\r', '\n'])
+}
+
+/// Writes a partner's text as text, byte for byte: a formula-like text gets the quote prefix
+/// (Excel's «'»), so that editing the cell never evaluates it.
+pub fn write_text(
+    ws: &mut Worksheet,
+    row: u32,
+    col: u16,
+    s: &str,
+    fmt: Option<&Format>,
+) -> std::result::Result<(), XlsxError> {
+    if formula_like(s) {
+        let f = fmt.cloned().unwrap_or_default().set_quote_prefix();
+        ws.write_string_with_format(row, col, s, &f)?;
+    } else if let Some(f) = fmt {
+        ws.write_string_with_format(row, col, s, f)?;
+    } else {
+        ws.write_string(row, col, s)?;
+    }
+    Ok(())
+}
+
 fn validation(c: &Column, lists: &[RefList]) -> Result<Option<DataValidation>> {
     let dv = match c.kind {
         Kind::Ref(r) => DataValidation::new().allow_list_formula(list_formula(lists, r)),
@@ -277,7 +303,7 @@ fn put(
         _ => &f.input,
     });
     let r = match v {
-        Cell::Empty => ws.write_blank(row, col, fmt),
+        Cell::Empty => ws.write_blank(row, col, fmt).map(|_| ()),
         Cell::Text(s) => {
             let n = s.chars().count();
             if n > MAX_CELL_CHARS {
@@ -293,20 +319,22 @@ fn put(
                 .value(n);
                 return Err(Error::Refused(Box::new(d)));
             }
-            ws.write_string_with_format(row, col, s, fmt)
+            write_text(ws, row, col, s, Some(fmt))
         }
-        Cell::Number(n) => ws.write_number_with_format(row, col, *n, fmt),
-        Cell::Date(d) => ws.write_number_with_format(
-            row,
-            col,
-            *d,
-            mark.map(|m| m.clone().set_num_format("dd/mm/yyyy"))
-                .as_ref()
-                .unwrap_or(&f.date),
-        ),
-        other => ws.write_string_with_format(row, col, other.display(), fmt),
+        Cell::Number(n) => ws.write_number_with_format(row, col, *n, fmt).map(|_| ()),
+        Cell::Date(d) => ws
+            .write_number_with_format(
+                row,
+                col,
+                *d,
+                mark.map(|m| m.clone().set_num_format("dd/mm/yyyy"))
+                    .as_ref()
+                    .unwrap_or(&f.date),
+            )
+            .map(|_| ()),
+        other => write_text(ws, row, col, &other.display(), Some(fmt)),
     };
-    r.map(|_| ()).map_err(xerr(sheet))
+    r.map_err(xerr(sheet))
 }
 
 type Notes<'a> = BTreeMap<(&'a str, u32, u16), Vec<&'a Annotation>>;
@@ -551,11 +579,11 @@ fn anomalies(
                 &target,
             )?;
         }
-        ws.write_string(r, 1, &a.location)?;
+        write_text(ws, r, 1, &a.location, None)?;
         ws.write_string(r, 2, &a.code)?;
         ws.write_string(r, 3, a.severity.label())?;
-        ws.write_string_with_format(r, 4, &a.message, &f.help)?;
-        ws.write_string(r, 5, &a.value)?;
+        write_text(ws, r, 4, &a.message, Some(&f.help))?;
+        write_text(ws, r, 5, &a.value, None)?;
     }
     ws.set_freeze_panes(1, 0)?;
     Ok(())

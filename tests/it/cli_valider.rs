@@ -90,6 +90,8 @@ fn valider_finds_exactly_the_injected_mistakes() {
             let (sheet, cell) = cell_of(d["lieu"].as_str().unwrap());
             match code.as_str() {
                 // Consequences of a rejected row, and natural notices on real populations.
+                // The generator's manifest, in the same folder, is listed as ignored.
+                "CTG-I134" if file == "manifeste.tsv" => {}
                 "CTG-E126" | "CTG-W119" => {
                     derived_files.insert(file.clone());
                 }

@@ -280,3 +280,154 @@ fn consolider_keeps_every_good_return_beside_hostile_files() {
         "{interrupted:?}"
     );
 }
+
+/// The cells of a sheet whose text starts like a formula, and whether each has the quote
+/// prefix (its style's `quotePrefix="1"`), read from the package itself.
+fn formula_like_cells(xlsx: &Path) -> Vec<(String, bool)> {
+    use std::io::Read;
+    let mut z = zip::ZipArchive::new(std::fs::File::open(xlsx).unwrap()).unwrap();
+    let mut part = |n: &str| {
+        let mut s = String::new();
+        z.by_name(n)
+            .map(|mut f| f.read_to_string(&mut s).unwrap())
+            .ok();
+        s
+    };
+    let styles = part("xl/styles.xml");
+    let xfs: Vec<bool> = styles
+        .split("<cellXfs")
+        .nth(1)
+        .unwrap_or("")
+        .split("</cellXfs>")
+        .next()
+        .unwrap()
+        .split("<xf ")
+        .skip(1)
+        .map(|x| x.split('>').next().unwrap().contains("quotePrefix=\"1\""))
+        .collect();
+    let shared: Vec<String> = part("xl/sharedStrings.xml")
+        .split("<si>")
+        .skip(1)
+        .map(|s| {
+            s.split("<t")
+                .nth(1)
+                .unwrap_or("")
+                .split_once('>')
+                .map_or("", |x| x.1)
+                .split("</t>")
+                .next()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    let mut out = Vec::new();
+    for i in 1..40 {
+        let sheet = part(&format!("xl/worksheets/sheet{i}.xml"));
+        if sheet.is_empty() {
+            break;
+        }
+        for c in sheet.split("<c ").skip(1) {
+            let head = c.split('>').next().unwrap();
+            let text = if head.contains("t=\"s\"") {
+                let idx: usize = c
+                    .split("<v>")
+                    .nth(1)
+                    .and_then(|v| v.split('<').next())
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(0);
+                shared.get(idx).cloned().unwrap_or_default()
+            } else if head.contains("t=\"inlineStr\"") {
+                c.split("<t")
+                    .nth(1)
+                    .and_then(|x| x.split_once('>'))
+                    .map_or("", |x| x.1)
+                    .split("</t>")
+                    .next()
+                    .unwrap()
+                    .to_string()
+            } else {
+                continue;
+            };
+            if text.starts_with(['=', '+', '-', '@', '\t', '\r'])
+                || text.starts_with("&#9;")
+                || text.starts_with("_x000D_")
+            {
+                let style: usize = head
+                    .split("s=\"")
+                    .nth(1)
+                    .and_then(|v| v.split('"').next())
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(0);
+                out.push((text, xfs.get(style).copied().unwrap_or(false)));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn formula_like_partner_texts_stay_text_in_every_workbook_ctg_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = root().join("tests/fixtures/hostile/files/xlsx_formula_like_text_inline.xlsx");
+    // The consolidated workbook and the annotated copy.
+    let out = ctg()
+        .args(["consolider", "-o"])
+        .arg(dir.path().join("c.xlsx"))
+        .arg(&src)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.code().is_some_and(|c| c <= 1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = ctg()
+        .args(["valider", "--annoter"])
+        .arg(dir.path().join("a"))
+        .arg(&src)
+        .output()
+        .unwrap();
+    assert!(out.status.code().is_some_and(|c| c <= 1));
+    let annotated = std::fs::read_dir(dir.path().join("a"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    // The exported workbook of a model holding such texts.
+    let mut m = ctg::io::read_model(&sample()).unwrap();
+    m.fiches[0].titre = "=HYPERLINK(\"http://x\",\"clic\")".into();
+    m.fiches[0].description = "\t=1+3".into();
+    let json = dir.path().join("m.json");
+    std::fs::write(&json, ctg::io::model_json(&m)).unwrap();
+    let exported = dir.path().join("e.xlsx");
+    assert!(
+        ctg()
+            .arg("exporter")
+            .arg(&json)
+            .arg("-o")
+            .arg(&exported)
+            .output()
+            .unwrap()
+            .status
+            .success()
+    );
+    for (what, file, at_least) in [
+        ("consolidé", dir.path().join("c.xlsx"), 8),
+        ("copie annotée", annotated, 8),
+        ("export", exported.clone(), 2),
+    ] {
+        let cells = formula_like_cells(&file);
+        assert!(cells.len() >= at_least, "{what} : {cells:?}");
+        let unprotected: Vec<_> = cells.iter().filter(|(_, q)| !q).collect();
+        assert!(
+            unprotected.is_empty(),
+            "{what} : sans préfixe « ' » : {unprotected:?}"
+        );
+    }
+    // Byte for byte, leading tab included.
+    let back =
+        ctg::workbook::read::read(&std::fs::read(&exported).unwrap(), "e.xlsx", None).unwrap();
+    assert_eq!(back.model.fiches[0].titre, m.fiches[0].titre);
+    assert_eq!(back.model.fiches[0].description, "\t=1+3");
+}

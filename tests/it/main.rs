@@ -14,6 +14,7 @@ mod common;
 mod corpus;
 mod golden_parts;
 mod hostile;
+mod inputs;
 mod libreoffice;
 mod model_roundtrip;
 mod reader_codes;
