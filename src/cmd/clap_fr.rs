@@ -5,12 +5,26 @@ use clap::error::{ContextKind, ContextValue, ErrorKind};
 
 /// The French words of a help page rendered by clap.
 pub fn help(s: &str) -> String {
+    // «- texte: …» in long help: French wants a space before the colon.
+    let s: String = s
+        .lines()
+        .map(|l| {
+            if l.trim_start().starts_with("- ") && l.contains(": ") && !l.contains(" : ") {
+                l.replacen(": ", " : ", 1)
+            } else {
+                l.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+        + if s.ends_with('\n') { "\n" } else { "" };
     s.replace("Usage:", "Utilisation :")
         .replace("Arguments:", "Arguments :")
         .replace("Options:", "Options :")
         .replace("Commandes:", "Commandes :")
         .replace("Commands:", "Commandes :")
         .replace("[default: ", "[par défaut : ")
+        .replace("Possible values:", "Valeurs possibles :")
         .replace("[possible values: ", "[valeurs possibles : ")
         .replace("[aliases: ", "[autres noms : ")
         .replace("[alias: ", "[autre nom : ")
@@ -30,6 +44,17 @@ fn text(v: Option<&ContextValue>) -> Option<String> {
         ContextValue::Number(n) => Some(n.to_string()),
         _ => None,
     }
+}
+
+/// «a» ou «b».
+fn quoted(v: Option<&ContextValue>) -> Option<String> {
+    let items: Vec<String> = match v? {
+        ContextValue::String(s) => vec![s.clone()],
+        ContextValue::Strings(v) => v.clone(),
+        _ => return None,
+    };
+    let q: Vec<String> = items.iter().map(|s| format!("« {s} »")).collect();
+    Some(q.join(" ou "))
 }
 
 /// What a value parser said, in French.
@@ -97,10 +122,8 @@ pub fn error(e: &clap::Error) -> String {
         ErrorKind::InvalidUtf8 => "un argument n'est pas un texte valide (UTF-8)".into(),
         _ => "ligne de commande invalide".into(),
     };
-    if let Some(s) = ctx(ContextKind::SuggestedSubcommand) {
-        msg.push_str(&format!(
-            "\n\n  conseil : une commande proche existe : « {s} »"
-        ));
+    if let Some(list) = quoted(e.get(ContextKind::SuggestedSubcommand)) {
+        msg.push_str(&format!("\n\n  conseil : commande proche : {list}"));
     }
     if let Some(s) = ctx(ContextKind::SuggestedArg) {
         msg.push_str(&format!("\n\n  conseil : vouliez-vous dire « {s} » ?"));

@@ -124,9 +124,16 @@ pub fn read(bytes: &[u8]) -> Result<Vec<Block>, String> {
             return Ok(None);
         };
         let mut s = String::new();
-        f.take(MAX_XML)
+        f.take(MAX_XML + 1)
             .read_to_string(&mut s)
             .map_err(|e| format!("« {name} » illisible : {}", crate::container::io_reason(&e)))?;
+        if s.len() as u64 > MAX_XML {
+            // Never a silent cut: a document read in part would import in part.
+            return Err(format!(
+                "« {name} » dépasse {} Mo une fois décompressé : document refusé plutôt que lu en partie",
+                MAX_XML >> 20
+            ));
+        }
         Ok(Some(s))
     };
     // The main part is named by the package relationships (Word Online writes document2.xml).

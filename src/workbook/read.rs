@@ -415,13 +415,28 @@ fn read_table(
     let mapped: Vec<u32> = map.iter().flatten().copied().collect();
     let mut out = Vec::new();
     let mut seen_blank = false;
-    for r in hr + 1..grid.cells.len() {
-        let row = &grid.cells[r];
-        let filled: Vec<usize> = row
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| !c.is_empty())
-            .map(|(i, _)| i)
+    let last = grid
+        .formulas
+        .keys()
+        .map(|(r, _)| *r as usize + 1)
+        .max()
+        .unwrap_or(0)
+        .max(grid.cells.len());
+    for r in hr + 1..last {
+        let row: &[Cell] = grid.cells.get(r).map_or(&[], |v| v.as_slice());
+        // A cell holding a formula without its computed value is not an empty cell: the row
+        // is read (and reported), never dropped in silence.
+        let width = row.len().max(
+            grid.formulas
+                .range((r as u32, 0)..(r as u32 + 1, 0))
+                .map(|((_, c), _)| *c as usize + 1)
+                .max()
+                .unwrap_or(0),
+        );
+        let filled: Vec<usize> = (0..width)
+            .filter(|i| {
+                !grid.get(r, *i).is_empty() || grid.formulas.contains_key(&(r as u32, *i as u32))
+            })
             .collect();
         if filled.is_empty() {
             seen_blank = true;
@@ -468,7 +483,20 @@ fn read_table(
         };
         if reject {
             counts.rejected += 1;
-            let raw: Vec<String> = rr.cells.iter().map(|c| c.display()).collect();
+            // The raw values as the partner typed them, a formula without its value as «=…».
+            let raw: Vec<String> = rr
+                .cells
+                .iter()
+                .zip(&rr.source_cols)
+                .map(|(c, col)| match (c.is_empty(), col) {
+                    (true, Some(col)) => grid
+                        .formulas
+                        .get(&(r as u32, *col))
+                        .map(|f| format!("={f}"))
+                        .unwrap_or_default(),
+                    _ => c.display(),
+                })
+                .collect();
             ctx.push(
                 Code::E126,
                 Location::cell(Some(ctx.file), &grid.name, format!("{}", r + 1)),

@@ -431,3 +431,35 @@ fn formula_like_partner_texts_stay_text_in_every_workbook_ctg_writes() {
     assert_eq!(back.model.fiches[0].titre, m.fiches[0].titre);
     assert_eq!(back.model.fiches[0].description, "\t=1+3");
 }
+
+#[test]
+fn a_row_of_formulas_without_values_is_a_rejected_row_with_its_formulas() {
+    let f = root().join("tests/fixtures/hostile/files/xlsx_formulas_no_cached_value.xlsx");
+    let out = ctg()
+        .args(["valider", "--format", "json"])
+        .arg(&f)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let v = stdout_json(&out);
+    let d = v["diagnostics"].as_array().unwrap();
+    let row = d
+        .iter()
+        .find(|d| d["code"] == "CTG-E126" && d["emplacement"]["ligne"] == 5)
+        .unwrap_or_else(|| panic!("row 5 not reported: {v}"));
+    assert!(
+        row["valeur"].as_str().unwrap().starts_with("=A1*2 | =B4*2"),
+        "{row}"
+    );
+    let w115 = d.iter().filter(|d| d["code"] == "CTG-W115").count();
+    assert_eq!(w115, 5, "{v}");
+    let lignes = &v["fichiers"][0]["lignes"];
+    assert_eq!(
+        lignes["lues"].as_u64(),
+        Some(
+            lignes["retenues"].as_u64().unwrap()
+                + lignes["rejetees"].as_u64().unwrap()
+                + lignes["non_lues"].as_u64().unwrap()
+        )
+    );
+}

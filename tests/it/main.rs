@@ -4,6 +4,7 @@
 
 mod cli_consolider;
 mod cli_convention;
+mod cli_french;
 mod cli_importer_word;
 mod cli_init;
 mod cli_misc;
