@@ -97,6 +97,30 @@ pub fn write_new(path: &Path, bytes: &[u8], force: bool) -> Result<()> {
 /// Writes to a temporary file in the same folder, then renames: readers never see half a file.
 /// The file gets the permissions the umask gives (a colleague can read it), not 0600.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_atomic_all(&[(path, bytes)])
+}
+
+/// Writes several outputs of one run: every file is written to its temporary first, and only
+/// then are they renamed, one right after the other, so a failure while writing leaves every
+/// old file in place. Temporary files are removed on SIGINT and SIGTERM (see
+/// [`cleanup::install`]).
+pub fn write_atomic_all(outputs: &[(&Path, &[u8])]) -> Result<()> {
+    let mut temps = Vec::with_capacity(outputs.len());
+    for (path, bytes) in outputs {
+        temps.push((path, temp_with(path, bytes)?));
+    }
+    for (path, (tmp, slot)) in temps {
+        let r = tmp.persist(path);
+        cleanup::forget(slot);
+        r.map_err(|e| Error::Write {
+            path: path.to_path_buf(),
+            source: e.error,
+        })?;
+    }
+    Ok(())
+}
+
+fn temp_with(path: &Path, bytes: &[u8]) -> Result<(tempfile::NamedTempFile, Option<usize>)> {
     let werr = |source| Error::Write {
         path: path.into(),
         source,
@@ -115,10 +139,92 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         builder.permissions(std::fs::Permissions::from_mode(0o666));
     }
     let mut tmp = builder.tempfile_in(dir).map_err(werr)?;
-    tmp.write_all(bytes).map_err(werr)?;
-    tmp.flush().map_err(werr)?;
-    tmp.persist(path).map_err(|e| werr(e.error))?;
-    Ok(())
+    let slot = cleanup::remember(tmp.path());
+    let written = tmp.write_all(bytes).and_then(|_| tmp.flush());
+    if let Err(e) = written {
+        cleanup::forget(slot);
+        return Err(werr(e));
+    }
+    Ok((tmp, slot))
+}
+
+/// Temporary files to remove if the process is interrupted (SIGINT, SIGTERM), kept in a
+/// fixed table of atomic pointers so that the signal handler only does async-signal-safe
+/// work (atomic loads, `unlink`, `_exit`).
+pub mod cleanup {
+    use std::path::Path;
+    #[cfg(unix)]
+    use std::sync::atomic::{AtomicPtr, Ordering};
+
+    #[cfg(unix)]
+    const SLOTS: usize = 64;
+    #[cfg(unix)]
+    static TEMPS: [AtomicPtr<libc::c_char>; SLOTS] =
+        [const { AtomicPtr::new(std::ptr::null_mut()) }; SLOTS];
+
+    /// Notes a temporary file; `None` when the table is full (the file is then only removed
+    /// by a normal drop).
+    pub fn remember(path: &Path) -> Option<usize> {
+        #[cfg(unix)]
+        {
+            use std::os::unix::ffi::OsStrExt;
+            let c = std::ffi::CString::new(path.as_os_str().as_bytes()).ok()?;
+            let p = c.into_raw();
+            for (i, slot) in TEMPS.iter().enumerate() {
+                if slot
+                    .compare_exchange(std::ptr::null_mut(), p, Ordering::SeqCst, Ordering::SeqCst)
+                    .is_ok()
+                {
+                    return Some(i);
+                }
+            }
+            // SAFETY: `p` came from `into_raw` just above and was not stored.
+            drop(unsafe { std::ffi::CString::from_raw(p) });
+            None
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = path;
+            None
+        }
+    }
+
+    /// The temporary file was renamed or removed.
+    pub fn forget(slot: Option<usize>) {
+        #[cfg(unix)]
+        if let Some(i) = slot {
+            let p = TEMPS[i].swap(std::ptr::null_mut(), Ordering::SeqCst);
+            if !p.is_null() {
+                // SAFETY: every stored pointer comes from `CString::into_raw`.
+                drop(unsafe { std::ffi::CString::from_raw(p) });
+            }
+        }
+        #[cfg(not(unix))]
+        let _ = slot;
+    }
+
+    #[cfg(unix)]
+    extern "C" fn on_signal(sig: libc::c_int) {
+        for slot in &TEMPS {
+            let p = slot.load(Ordering::SeqCst);
+            if !p.is_null() {
+                // SAFETY: a NUL-terminated path owned by the table; unlink is async-signal-safe.
+                unsafe { libc::unlink(p) };
+            }
+        }
+        // SAFETY: _exit is async-signal-safe; 128 + signal is the shell's convention.
+        unsafe { libc::_exit(128 + sig) };
+    }
+
+    /// Removes the temporary files of the run on SIGINT and SIGTERM, then exits.
+    pub fn install() {
+        #[cfg(unix)]
+        // SAFETY: the handler only uses async-signal-safe calls.
+        unsafe {
+            libc::signal(libc::SIGINT, on_signal as *const () as libc::sighandler_t);
+            libc::signal(libc::SIGTERM, on_signal as *const () as libc::sighandler_t);
+        }
+    }
 }
 
 #[cfg(test)]

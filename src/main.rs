@@ -120,6 +120,7 @@ fn say_err(s: &str) {
 }
 
 fn main() -> ExitCode {
+    ctg::io::cleanup::install();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {

@@ -102,10 +102,16 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
         b.finish_and_clear();
     }
     let bytes = ctg::consolidate::write::write(&c, ctg_model.as_ref())?;
-    ctg::io::write_atomic(&a.sortie, &bytes)?;
-    if let Some(m) = &a.modele {
-        ctg::io::write_atomic(m, ctg::io::model_json(&c.model).as_bytes())?;
+    // The workbook and the model of one run are both new or both old.
+    let model = a
+        .modele
+        .as_ref()
+        .map(|m| (m, ctg::io::model_json(&c.model)));
+    let mut outputs: Vec<(&std::path::Path, &[u8])> = vec![(&a.sortie, &bytes)];
+    if let Some((m, json)) = &model {
+        outputs.push((m, json.as_bytes()));
     }
+    ctg::io::write_atomic_all(&outputs)?;
     let secs = started.elapsed().as_secs_f64();
     let mb: f64 = c.files.iter().map(|f| f.taille as f64).sum::<f64>() / 1_048_576.0;
     let counts = ctg::diagnostic::Counts::of(&c.diagnostics);

@@ -210,3 +210,57 @@ fn the_workbook_and_the_model_must_be_two_files() {
     assert!(err.contains("même fichier"), "{err}");
     assert!(!dir.path().join("x").exists());
 }
+
+#[test]
+fn killed_at_any_moment_consolider_leaves_no_temporary_file_and_no_half_pair() {
+    let dir = tempfile::tempdir().unwrap();
+    let made = ctg()
+        .current_dir(dir.path())
+        .args([
+            "exemple", "retours", "-n", "150", "--graine", "2", "-o", "retours",
+        ])
+        .output()
+        .unwrap();
+    assert!(made.status.success());
+    let out = dir.path().join("sortie");
+    std::fs::create_dir_all(&out).unwrap();
+    for (i, delay_ms) in [5u64, 40, 80, 120, 160, 200, 260, 320, 400, 600]
+        .iter()
+        .enumerate()
+    {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_ctg"))
+            .current_dir(dir.path())
+            .args([
+                "consolider",
+                "retours",
+                "--force",
+                "-o",
+                "sortie/c.xlsx",
+                "--modele",
+                "sortie/m.json",
+            ])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(*delay_ms));
+        let sig = if i % 2 == 0 { "-TERM" } else { "-INT" };
+        let _ = std::process::Command::new("kill")
+            .args([sig, &child.id().to_string()])
+            .status();
+        let _ = child.wait();
+        let names: Vec<String> = std::fs::read_dir(&out)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+            .collect();
+        assert!(
+            names
+                .iter()
+                .all(|n| !n.contains(".ctg-") && !n.ends_with(".tmp")),
+            "{delay_ms} ms : {names:?}"
+        );
+        // Before the first complete run, both are absent; after, both are present.
+        let (x, m) = (out.join("c.xlsx").exists(), out.join("m.json").exists());
+        assert_eq!(x, m, "{delay_ms} ms : classeur {x}, modèle {m}");
+    }
+}
