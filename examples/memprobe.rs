@@ -43,6 +43,7 @@ fn main() {
         .collect();
     let t = std::time::Instant::now();
     let s = ctg::consolidate::Settings {
+        isolation: None,
         ctg: None,
         priorite: None,
         basis: ctg::ao::Basis::Totale,
@@ -56,9 +57,9 @@ fn main() {
     let mut bytes_rows = 0usize;
     for e in &c.entities {
         for r in &e.rows {
-            bytes_rows += std::mem::size_of_val(r) + 0 + r.values.capacity() * 32;
+            bytes_rows += std::mem::size_of_val(r) + r.values.capacity() * 32;
             for v in &r.values {
-                if let ctg::workbook::write::Out::Text(t) = v {
+                if let ctg::workbook::write::Cell::Text(t) = v {
                     bytes_rows += t.capacity();
                 }
             }

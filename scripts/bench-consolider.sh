@@ -1,14 +1,47 @@
 #!/usr/bin/env bash
-# Benchmark of `ctg consolider` (not a test): N generated returns, wall time and peak memory.
+# Benchmark of `ctg consolider` (not a test), with its peers in the same run on the same files:
+#   - the floor: inflating every part of every file (examples/inflate.rs);
+#   - ctg with isolation (the default: each file read by a worker process) and without it
+#     (CTG_ISOLATION=0), to measure what isolation costs;
+#   - pandas + openpyxl and pandas + python-calamine reading every sheet of every file;
+#   - `ctg valider` of one file, whole process (mean of 20 runs).
 # Usage: scripts/bench-consolider.sh [N=1000] [--modele]
 set -euo pipefail
 N="${1:-1000}"
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-cargo build --release --quiet --manifest-path "$ROOT/Cargo.toml"
+cargo build --release --quiet --manifest-path "$ROOT/Cargo.toml" --bin ctg --example inflate
 BIN="$ROOT/target/release/ctg"
+INFLATE="$ROOT/target/release/examples/inflate"
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 "$BIN" exemple retours -n "$N" -o "$WORK/retours" --graine 10 2>/dev/null
+rm -f "$WORK/retours/manifeste.tsv"
 EXTRA=()
 if [ "${2:-}" = "--modele" ]; then EXTRA=(--modele "$WORK/consolide.json"); fi
-/usr/bin/time -f "mur %e s, mémoire max %M Kio" "$BIN" consolider "$WORK/retours" -o "$WORK/consolide.xlsx" "${EXTRA[@]}" | tail -1
+T="/usr/bin/time"
+FMT="%e s, %M Kio"
+echo "$N retours ($(du -sh "$WORK/retours" | cut -f1)), 2 cœurs"
+printf '%-42s' "plancher (décompression seule)"; $T -f "$FMT" "$INFLATE" "$WORK/retours" 2>&1 >/dev/null | tail -1
+printf '%-42s' "ctg consolider (isolation)"; $T -f "$FMT" "$BIN" consolider "$WORK/retours" -o "$WORK/a.xlsx" "${EXTRA[@]}" 2>&1 >/dev/null | tail -1
+printf '%-42s' "ctg consolider (CTG_ISOLATION=0)"; CTG_ISOLATION=0 $T -f "$FMT" "$BIN" consolider --force "$WORK/retours" -o "$WORK/a.xlsx" "${EXTRA[@]}" 2>&1 >/dev/null | tail -1
+if python3 -c "import pandas, openpyxl, python_calamine" 2>/dev/null || python3 -m pip install --quiet pandas openpyxl python-calamine >/dev/null 2>&1; then
+  cat > "$WORK/peer.py" <<'PY'
+import sys, glob, pandas as pd
+engine, folder = sys.argv[1], sys.argv[2]
+frames = []
+for f in sorted(glob.glob(folder + "/*.xlsx")):
+    for name, df in pd.read_excel(f, sheet_name=None, engine=engine).items():
+        df["fichier"], df["feuille"] = f, name
+        frames.append(df)
+print(len(pd.concat(frames, ignore_index=True)))
+PY
+  printf '%-42s' "pandas + openpyxl"; $T -f "$FMT" python3 "$WORK/peer.py" openpyxl "$WORK/retours" 2>&1 >/dev/null | tail -1
+  printf '%-42s' "pandas + python-calamine"; $T -f "$FMT" python3 "$WORK/peer.py" calamine "$WORK/retours" 2>&1 >/dev/null | tail -1
+else
+  echo "pandas, openpyxl ou python-calamine indisponibles : pairs non mesurés"
+fi
+ONE="$(ls "$WORK/retours"/*.xlsx | head -1)"
+START=$(date +%s%N)
+for _ in $(seq 20); do "$BIN" valider "$ONE" >/dev/null || true; done
+END=$(date +%s%N)
+printf '%-42s%s ms par exécution\n' "ctg valider d'un fichier (processus entier)" "$(( (END - START) / 20000000 ))"

@@ -16,8 +16,12 @@ seed() {
   case "$t" in
     retour)
       cp fuzz/seeds/retour.xlsx "$d/" 2>/dev/null || true
-      find tests/fixtures/hostile/files ../shared/corpus/xlsx ../shared/corpus/ods ../shared/corpus/xls \
-        -type f -size -200k 2>/dev/null | head -150 | while read -r f; do cp "$f" "$d/"; done ;;
+      local n=0
+      while read -r f; do
+        n=$((n + 1))
+        if [ "$n" -le 150 ]; then cp "$f" "$d/"; fi
+      done < <(find tests/fixtures/hostile/files ../shared/corpus/xlsx ../shared/corpus/ods \
+        ../shared/corpus/xls -type f -size -200k 2>/dev/null) ;;
     retour_feuille)
       python3 - "$d" <<'PY'
 import sys, zipfile

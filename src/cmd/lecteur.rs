@@ -33,6 +33,9 @@ struct Request {
     /// `valider --annoter`: where to write the annotated copy.
     #[serde(default)]
     annoter: Option<PathBuf>,
+    /// Annotate files without anomaly too.
+    #[serde(default)]
+    tous: bool,
 }
 
 /// What `valider`'s worker answers.
@@ -54,6 +57,7 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
             .nom
             .clone()
             .unwrap_or_else(|| r.fichier.display().to_string());
+        simulated_failure(&name);
         let json = |v: &dyn erased::Json| v.to_line();
         match a.tache.as_str() {
             "consolider" => json(&ctg::consolidate::extract(
@@ -80,7 +84,8 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
                         Diagnostic::new(x.code, Location::file(&name), x.message),
                     ),
                 };
-                let erreur_annotation = match (&r.annoter, rapport.outcome.is_some()) {
+                let wanted = r.tous || !rapport.diagnostics.is_empty();
+                let erreur_annotation = match (&r.annoter, rapport.outcome.is_some() && wanted) {
                     (Some(out), true) => ctg::returns::annotated(&rapport)
                         .and_then(|b| ctg::io::write_atomic(out, &b))
                         .err()
@@ -99,6 +104,22 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
         source: e,
     })?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Test hook: makes this worker abort (`CTG_TEST_LECTEUR_ABANDON`) or hang
+/// (`CTG_TEST_LECTEUR_BLOCAGE`) on a file whose name contains the given text, so that the
+/// tests can show that a reader that crashes or never ends costs only its file, whatever the
+/// pre-flight catches.
+fn simulated_failure(name: &str) {
+    let hit = |var: &str| std::env::var(var).is_ok_and(|v| !v.is_empty() && name.contains(&v));
+    if hit("CTG_TEST_LECTEUR_ABANDON") {
+        std::process::abort();
+    }
+    if hit("CTG_TEST_LECTEUR_BLOCAGE") {
+        loop {
+            std::thread::sleep(std::time::Duration::from_secs(3600));
+        }
+    }
 }
 
 mod erased {

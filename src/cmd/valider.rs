@@ -27,6 +27,9 @@ pub struct Args {
     /// Remplace les fichiers de sortie qui existent déjà
     #[arg(long)]
     pub force: bool,
+    /// Avec --annoter, écrit aussi une copie des retours sans anomalie
+    #[arg(long)]
+    pub tous: bool,
 }
 
 pub fn run(a: Args) -> ctg::Result<ExitCode> {
@@ -53,7 +56,7 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
         let out = a.annoter.as_ref().map(|d| d.join(n));
         let report = match &isolation {
             Some(cmd) => {
-                let request = serde_json::json!({ "fichier": f, "nom": name, "annoter": out });
+                let request = serde_json::json!({ "fichier": f, "nom": name, "annoter": out, "tous": a.tous });
                 match ctg::isolation::call(cmd, &request.to_string()) {
                     Ok(answer) => {
                         match serde_json::from_str::<super::lecteur::Validated>(&answer) {
@@ -87,6 +90,7 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
                 };
                 if let Some(out) = &out
                     && report.readable()
+                    && (a.tous || !report.diagnostics.is_empty())
                 {
                     ctg::io::write_atomic(out, &returns::annotated(&report)?)?;
                 }

@@ -219,6 +219,7 @@ fn xml(name: &str, data: &[u8], shared: Option<u64>) -> Result<Facts, Refusal> {
     let mut depth = 0usize;
     let (mut max_row, mut max_col, mut min_row, mut min_col) = (0u64, 0u64, u64::MAX, u64::MAX);
     let mut strings = 0u64;
+    let mut declared_unique: Option<String> = None;
     let mut in_shared_cell = false;
     let mut in_v = false;
     let sheet = name.contains("worksheets/");
@@ -253,6 +254,13 @@ fn xml(name: &str, data: &[u8], shared: Option<u64>) -> Result<Facts, Refusal> {
                 }
                 match local(e.name().as_ref()) {
                     b"si" => strings += 1,
+                    b"sst" => {
+                        for a in e.attributes().flatten() {
+                            if local(a.key.as_ref()) == b"uniqueCount" {
+                                declared_unique = Some(a.value.to_string());
+                            }
+                        }
+                    }
                     b"c" if sheet => {
                         in_shared_cell = false;
                         for a in e.attributes().flatten() {
@@ -326,6 +334,19 @@ fn xml(name: &str, data: &[u8], shared: Option<u64>) -> Result<Facts, Refusal> {
             ));
         }
     }
+    if let Some(d) = declared_unique {
+        // Readers reserve room for the declared count: a count above the real one is a lie
+        // that costs gigabytes.
+        let lie = d.trim().parse::<u64>().map_or(true, |n| n > strings);
+        if lie {
+            return Err(refuse(
+                Code::E133,
+                format!(
+                    "« {name} » annonce {d} textes partagés et n'en contient que {strings} : fichier abîmé ou falsifié"
+                ),
+            ));
+        }
+    }
     Ok(Facts { strings })
 }
 
@@ -390,6 +411,69 @@ fn targets_stay_inside(name: &str, data: &[u8]) -> Result<(), Refusal> {
                 stack.push(seg);
             }
         }
+    }
+    Ok(())
+}
+
+/// The records of a BIFF workbook stream that make readers allocate: a sheet's DIMENSIONS
+/// (rows × columns reserved at once) and the shared-string table's count.
+pub fn biff(data: &[u8]) -> Result<(), Refusal> {
+    let mut i = 0usize;
+    while i + 4 <= data.len() {
+        let typ = u16::from_le_bytes([data[i], data[i + 1]]);
+        let len = u16::from_le_bytes([data[i + 2], data[i + 3]]) as usize;
+        let body = &data[(i + 4).min(data.len())..(i + 4 + len).min(data.len())];
+        match typ {
+            0x0200 => {
+                let (rows, cols) = if body.len() >= 14 {
+                    let r0 = u32::from_le_bytes([body[0], body[1], body[2], body[3]]);
+                    let r1 = u32::from_le_bytes([body[4], body[5], body[6], body[7]]);
+                    let c0 = u16::from_le_bytes([body[8], body[9]]);
+                    let c1 = u16::from_le_bytes([body[10], body[11]]);
+                    (
+                        u64::from(r1.saturating_sub(r0)) + 1,
+                        u64::from(c1.saturating_sub(c0)) + 1,
+                    )
+                } else if body.len() >= 8 {
+                    let r0 = u16::from_le_bytes([body[0], body[1]]);
+                    let r1 = u16::from_le_bytes([body[2], body[3]]);
+                    let c0 = u16::from_le_bytes([body[4], body[5]]);
+                    let c1 = u16::from_le_bytes([body[6], body[7]]);
+                    (
+                        u64::from(r1.saturating_sub(r0)) + 1,
+                        u64::from(c1.saturating_sub(c0)) + 1,
+                    )
+                } else {
+                    (0, 0)
+                };
+                if rows.saturating_mul(cols) > CELL_BUDGET || rows > MAX_ROW + 1 {
+                    return Err(refuse(
+                        Code::E132,
+                        format!(
+                            "une feuille annonce {} lignes sur {} colonnes, au-delà des {} cellules qu'un formulaire peut compter",
+                            crate::fr::int(rows),
+                            crate::fr::int(cols),
+                            crate::fr::int(CELL_BUDGET)
+                        ),
+                    ));
+                }
+            }
+            0x00FC if body.len() >= 8 => {
+                let unique = u32::from_le_bytes([body[4], body[5], body[6], body[7]]);
+                // Each string takes at least 3 bytes: more than the stream can hold is a lie.
+                if u64::from(unique) * 3 > data.len() as u64 {
+                    return Err(refuse(
+                        Code::E133,
+                        format!(
+                            "la table des textes partagés annonce {} textes, impossible dans un fichier de cette taille",
+                            crate::fr::int(u64::from(unique))
+                        ),
+                    ));
+                }
+            }
+            _ => {}
+        }
+        i += 4 + len;
     }
     Ok(())
 }

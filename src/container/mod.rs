@@ -339,14 +339,29 @@ fn ole_format(bytes: &[u8]) -> Result<Format, Refusal> {
     if has("WordDocument") {
         return Ok(Format::Doc);
     }
+    let mut cf = cf;
     for stream in ["Workbook", "Book"] {
-        if let Some(e) = cf.walk().find(|e| e.name().eq_ignore_ascii_case(stream)) {
-            if e.len() > MAX_FILE * 4 || e.len() > bytes.len() as u64 {
+        let found = cf
+            .walk()
+            .find(|e| e.name().eq_ignore_ascii_case(stream))
+            .map(|e| (e.path().to_path_buf(), e.len()));
+        if let Some((path, len)) = found {
+            if len > MAX_FILE * 4 || len > bytes.len() as u64 {
                 return Err(refuse(
                     Code::E102,
                     "flux de classeur démesuré : fichier corrompu",
                 ));
             }
+            let mut data = Vec::with_capacity(len as usize);
+            cf.open_stream(&path)
+                .and_then(|s| s.take(len).read_to_end(&mut data))
+                .map_err(|e| {
+                    refuse(
+                        Code::E100,
+                        format!("fichier Office 97-2003 corrompu : {}", io_reason(&e)),
+                    )
+                })?;
+            audit::biff(&data)?;
             return Ok(Format::Xls);
         }
     }

@@ -179,6 +179,17 @@ fn clean_forms_validate_and_annotated_copies_are_written() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
+    let with_anomalies = std::fs::read_dir(&annot).unwrap().count();
+    assert!((1..6).contains(&with_anomalies), "{with_anomalies}");
+    // With --tous, every return gets its copy.
+    let out = ctg()
+        .arg("valider")
+        .arg(&returns)
+        .args(["--tous", "--force", "--annoter"])
+        .arg(&annot)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
     let copies: Vec<_> = std::fs::read_dir(&annot)
         .unwrap()
         .map(|e| e.unwrap().path())

@@ -242,8 +242,13 @@ fn consolider_keeps_every_good_return_beside_hostile_files() {
     {
         std::fs::copy(f, input.join(f.file_name().unwrap())).unwrap();
     }
+    // Beyond what the pre-flight knows: one reader aborts, one never ends.
+    std::fs::copy(&good[0], input.join("abandon.xlsx")).unwrap();
+    std::fs::copy(&good[1], input.join("blocage.xlsx")).unwrap();
     let out = ctg()
-        .env("CTG_DELAI_S", "10")
+        .env("CTG_DELAI_S", "3")
+        .env("CTG_TEST_LECTEUR_ABANDON", "abandon.xlsx")
+        .env("CTG_TEST_LECTEUR_BLOCAGE", "blocage.xlsx")
         .args(["consolider", "--format", "json", "-o"])
         .arg(dir.path().join("c.xlsx"))
         .arg(&input)
@@ -271,7 +276,16 @@ fn consolider_keeps_every_good_return_beside_hostile_files() {
         .iter()
         .filter(|d| d["code"] == "CTG-E127")
         .collect();
-    assert!(!interrupted.is_empty(), "aucun CTG-E127");
+    let files_of = |end: &str| {
+        interrupted
+            .iter()
+            .any(|d| d["emplacement"]["fichier"].as_str().unwrap().ends_with(end))
+    };
+    assert!(
+        files_of("abandon.xlsx") && files_of("blocage.xlsx"),
+        "{interrupted:?}"
+    );
+    assert_eq!(interrupted.len(), 2, "{interrupted:?}");
     assert!(
         interrupted.iter().all(|d| d["message"]
             .as_str()
@@ -382,7 +396,7 @@ fn formula_like_partner_texts_stay_text_in_every_workbook_ctg_writes() {
         String::from_utf8_lossy(&out.stderr)
     );
     let out = ctg()
-        .args(["valider", "--annoter"])
+        .args(["valider", "--tous", "--annoter"])
         .arg(dir.path().join("a"))
         .arg(&src)
         .output()

@@ -13,6 +13,7 @@ mod cli_valider;
 mod cli_verifier;
 mod common;
 mod corpus;
+mod fuzz_regressions;
 mod golden_parts;
 mod hostile;
 mod inputs;
