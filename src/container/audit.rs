@@ -281,6 +281,13 @@ fn xml(name: &str, data: &[u8], shared: Option<u64>) -> Result<Facts, Refusal> {
                     _ => {}
                 }
             }
+            Event::Empty(e) if sheet && local(e.name().as_ref()) == b"dimension" => {
+                for a in e.attributes().flatten() {
+                    if local(a.key.as_ref()) == b"ref" {
+                        dimension(name, &a.value)?;
+                    }
+                }
+            }
             Event::Empty(e) if sheet && local(e.name().as_ref()) == b"c" => {
                 for a in e.attributes().flatten() {
                     if local(a.key.as_ref()) == b"r" {
@@ -348,6 +355,31 @@ fn xml(name: &str, data: &[u8], shared: Option<u64>) -> Result<Facts, Refusal> {
         }
     }
     Ok(Facts { strings })
+}
+
+/// A sheet's `<dimension ref="A1:F12">`: readers size their grid from it, so it must name
+/// cells of the grid, top left first.
+fn dimension(part: &str, value: &str) -> Result<(), Refusal> {
+    let bad = || {
+        refuse(
+            Code::E132,
+            format!("« {part} » annonce une dimension de feuille invalide « {value} »"),
+        )
+    };
+    let corners: Vec<&str> = value.split(':').collect();
+    if corners.is_empty() || corners.len() > 2 {
+        return Err(bad());
+    }
+    let mut parsed = Vec::new();
+    for c in &corners {
+        parsed.push(cell_ref(part, c.trim().as_bytes()).map_err(|_| bad())?);
+    }
+    if let [(r0, c0), (r1, c1)] = parsed[..]
+        && (r1 < r0 || c1 < c0)
+    {
+        return Err(bad());
+    }
+    Ok(())
 }
 
 /// `C7` → (7, 3), 1-based; a reference outside Excel's grid is refused.
