@@ -18,6 +18,8 @@ trap 'rm -rf "$WORK"' EXIT
 rm -f "$WORK/retours/manifeste.tsv"
 EXTRA=()
 if [ "${2:-}" = "--modele" ]; then EXTRA=(--modele "$WORK/consolide.json"); fi
+# ctg exits 1 when the returns hold errors: measurements must not stop the script.
+set +e +o pipefail
 T="/usr/bin/time"
 FMT="%e s, %M Kio"
 echo "$N retours ($(du -sh "$WORK/retours" | cut -f1)), 2 cœurs"
