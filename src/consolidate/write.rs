@@ -80,6 +80,7 @@ pub fn write(c: &Consolidation, ctg: Option<&crate::model::Ctg>) -> Result<Vec<u
         // Rows are written in order: constant memory keeps the national scale within bounds.
         let ws = wb.add_worksheet_with_constant_memory().map_err(xerr)?;
         ws.set_name(ent.name).map_err(xerr)?;
+        print_setup(ws, true).map_err(xerr)?;
         let mut cols: Vec<(&str, f64)> = vec![
             ("Collectivité", 12.0),
             ("Fichier", 30.0),
@@ -129,6 +130,7 @@ pub fn write(c: &Consolidation, ctg: Option<&crate::model::Ctg>) -> Result<Vec<u
 
 fn anomalies(ws: &mut Worksheet, c: &Consolidation, f: &F) -> std::result::Result<(), XlsxError> {
     ws.set_name("Anomalies")?;
+    print_setup(ws, true)?;
     headers(
         ws,
         0,
@@ -171,6 +173,7 @@ fn anomalies(ws: &mut Worksheet, c: &Consolidation, f: &F) -> std::result::Resul
 
 fn files(ws: &mut Worksheet, c: &Consolidation, f: &F) -> std::result::Result<(), XlsxError> {
     ws.set_name("Fichiers")?;
+    print_setup(ws, true)?;
     headers(
         ws,
         0,
@@ -230,6 +233,17 @@ fn files(ws: &mut Worksheet, c: &Consolidation, f: &F) -> std::result::Result<()
     Ok(())
 }
 
+/// Every sheet prints on A4 landscape, as wide as the page; tables repeat their header row.
+fn print_setup(ws: &mut Worksheet, table: bool) -> std::result::Result<(), XlsxError> {
+    ws.set_paper_size(9)
+        .set_landscape()
+        .set_print_fit_to_pages(1, 0);
+    if table {
+        ws.set_repeat_rows(0, 0)?;
+    }
+    Ok(())
+}
+
 fn text(o: &Cell) -> String {
     match o {
         Cell::Empty => String::new(),
@@ -247,7 +261,16 @@ fn synthese(
 ) -> std::result::Result<(), XlsxError> {
     let ws = wb.add_worksheet();
     ws.set_name("Synthèse")?;
-    ws.write_string_with_format(0, 0, "Consolidation des retours", &f.title)?;
+    print_setup(ws, false)?;
+    // Titled with the CTG (no date of the run: the same returns give the same workbook).
+    let title = match ctg
+        .map(|c| c.convention.titre.trim())
+        .filter(|t| !t.is_empty())
+    {
+        Some(t) => format!("Consolidation des retours — {t}"),
+        None => "Consolidation des retours".to_string(),
+    };
+    write_text(ws, 0, 0, &title, Some(&f.title))?;
     ws.set_column_width(0, 34)?;
     // 1. Per collectivité.
     let mut r = 2u32;

@@ -51,6 +51,7 @@ pub fn file_name(code: &str, nom: &str) -> String {
 fn meta(ctg: &Ctg, code: &str, nom: &str, s: &FormSettings) -> Meta {
     Meta {
         ctg_id: ctg.convention.id.clone(),
+        titre: ctg.convention.titre.clone(),
         code: code.into(),
         nom: nom.into(),
         generated: s.date.to_string(),

@@ -140,7 +140,7 @@ pub fn parse(kind: Kind, raw: &Cell) -> Result<Parsed, Problem> {
             }
             ok(Value::from(n as u64))
         }
-        Kind::Decimal => {
+        Kind::Decimal | Kind::Percent => {
             let n = number(raw)?;
             if n < 0.0 {
                 return Err(problem(

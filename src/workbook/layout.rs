@@ -24,6 +24,8 @@ pub enum Kind {
     Code,
     Whole,
     Decimal,
+    /// A percentage from 0 to 100 («50» or «50 %»).
+    Percent,
     Date,
     Year,
     /// `2026-T1`.
@@ -137,6 +139,14 @@ pub struct Column {
     pub help: &'static str,
 }
 
+impl Column {
+    /// An identity cell the partner must not change (its help says «Ne pas modifier»):
+    /// written locked in a protected form.
+    pub fn fixed(&self) -> bool {
+        self.help.starts_with("Ne pas modifier")
+    }
+}
+
 #[derive(Debug, Clone, Copy)]
 pub enum Shape {
     Table { levels: &'static [&'static str] },
@@ -242,6 +252,7 @@ impl Kind {
             Kind::Code => "code (texte, zéros initiaux compris)".into(),
             Kind::Whole => "nombre entier".into(),
             Kind::Decimal => "nombre (décimales avec une virgule)".into(),
+            Kind::Percent => "pourcentage de 0 à 100".into(),
             Kind::Date => "date jj/mm/aaaa".into(),
             Kind::Year => "année sur 4 chiffres".into(),
             Kind::Quarter => "trimestre de la forme 2026-T1".into(),

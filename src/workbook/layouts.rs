@@ -925,7 +925,7 @@ pub const SUIVI: Sheet = table(
             "Avancement (%)",
             0,
             "avancement",
-            Decimal,
+            Percent,
             false,
             10.0,
             "De 0 à 100",

@@ -21,7 +21,9 @@ pub struct Meta {
     pub debut: String,
     pub fin: String,
     pub fiches: String,
-    /// The reply deadline and the contact, for the «Lisez-moi» (not stored in `_meta`).
+    /// The CTG's title, the reply deadline and the contact, for the «Lisez-moi» (not stored
+    /// in `_meta`).
+    pub titre: String,
     pub deadline: String,
     pub contact: String,
     /// `annotee` in an annotated copy ctg wrote: such a copy is not read as a return.

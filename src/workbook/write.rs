@@ -102,6 +102,10 @@ struct Formats {
     title: Format,
     bad: Format,
     warn: Format,
+    /// Cells the partner must not change (identity): locked, greyed.
+    fixed: Format,
+    /// Years a year cell accepts: the CTG period when the form knows it.
+    years: (i32, i32),
 }
 
 impl Formats {
@@ -136,6 +140,11 @@ impl Formats {
                 .set_text_wrap()
                 .set_align(FormatAlign::Top),
             title: Format::new().set_bold().set_font_size(14),
+            fixed: border
+                .clone()
+                .set_background_color(Color::RGB(0xEDEDED))
+                .set_align(FormatAlign::Top),
+            years: (1900, 2200),
             bad: base(
                 border
                     .clone()
@@ -165,7 +174,15 @@ pub fn write_as(
     opts: &Options,
 ) -> Result<Vec<u8>> {
     let mut wb = Workbook::new();
-    let f = Formats::new(opts.protect);
+    let mut f = Formats::new(opts.protect);
+    if let Some(m) = opts.meta {
+        let year = |s: &str| s.get(..4).and_then(|y| y.parse::<i32>().ok());
+        if let (Some(a), Some(b)) = (year(&m.debut), year(&m.fin))
+            && a <= b
+        {
+            f.years = (a, b);
+        }
+    }
     let lists = layout.lists();
     let notes: BTreeMap<(&str, u32, u16), Vec<&Annotation>> = opts
         .annotations
@@ -193,7 +210,13 @@ pub fn write_as(
         } else {
             write_table(ws, sheet, rows, &f, &lists, &notes)?;
         }
-        ws.set_landscape().set_print_fit_to_pages(1, 0);
+        // A4 (LibreOffice otherwise prints on US Letter), landscape, as wide as the page.
+        ws.set_paper_size(9)
+            .set_landscape()
+            .set_print_fit_to_pages(1, 0);
+        if !sheet.is_record() {
+            ws.set_repeat_rows(0, 0).map_err(xerr(sheet.name))?;
+        }
         if opts.protect {
             ws.protect();
         }
@@ -239,26 +262,28 @@ pub fn write_text(
     Ok(())
 }
 
-fn validation(c: &Column, lists: &[RefList]) -> Result<Option<DataValidation>> {
-    let dv = match c.kind {
-        Kind::Ref(r) => DataValidation::new().allow_list_formula(list_formula(lists, r)),
-        Kind::Whole => {
-            DataValidation::new().allow_whole_number(DataValidationRule::GreaterThanOrEqualTo(0))
-        }
-        Kind::Decimal => DataValidation::new()
-            .allow_decimal_number(DataValidationRule::GreaterThanOrEqualTo(0.0)),
-        Kind::Year => {
-            DataValidation::new().allow_whole_number(DataValidationRule::Between(1900, 2200))
-        }
-        Kind::Date => {
-            let a =
-                ExcelDateTime::from_ymd(1990, 1, 1).map_err(|e| Error::Invalid(e.to_string()))?;
-            let b =
-                ExcelDateTime::from_ymd(2100, 12, 31).map_err(|e| Error::Invalid(e.to_string()))?;
-            DataValidation::new().allow_date(DataValidationRule::Between(a, b))
-        }
-        _ => return Ok(None),
-    };
+fn validation(c: &Column, lists: &[RefList], years: (i32, i32)) -> Result<Option<DataValidation>> {
+    let dv =
+        match c.kind {
+            Kind::Ref(r) => DataValidation::new().allow_list_formula(list_formula(lists, r)),
+            Kind::Whole => DataValidation::new()
+                .allow_whole_number(DataValidationRule::GreaterThanOrEqualTo(0)),
+            Kind::Decimal => DataValidation::new()
+                .allow_decimal_number(DataValidationRule::GreaterThanOrEqualTo(0.0)),
+            Kind::Percent => {
+                DataValidation::new().allow_decimal_number(DataValidationRule::Between(0.0, 100.0))
+            }
+            Kind::Year => DataValidation::new()
+                .allow_whole_number(DataValidationRule::Between(years.0, years.1)),
+            Kind::Date => {
+                let a = ExcelDateTime::from_ymd(1990, 1, 1)
+                    .map_err(|e| Error::Invalid(e.to_string()))?;
+                let b = ExcelDateTime::from_ymd(2100, 12, 31)
+                    .map_err(|e| Error::Invalid(e.to_string()))?;
+                DataValidation::new().allow_date(DataValidationRule::Between(a, b))
+            }
+            _ => return Ok(None),
+        };
     let title: String = c.header.chars().take(32).collect();
     let mut msg = if c.help.is_empty() {
         String::new()
@@ -400,7 +425,7 @@ fn write_table(
             &f.input
         };
         ws.set_column_format(col, fmt).map_err(&e)?;
-        if let Some(dv) = validation(c, lists)? {
+        if let Some(dv) = validation(c, lists, f.years)? {
             ws.add_data_validation(1, col, rows.len() as u32 + INPUT_ROWS, col, &dv)
                 .map_err(&e)?;
         }
@@ -450,7 +475,7 @@ fn write_record(
         ws.write_string_with_format(r, 0, &label, &f.label)
             .map_err(&e)?;
         let v = values.get(i).cloned().unwrap_or(Cell::Empty);
-        let mark = mark_for(notes, sheet.name, r, 1, f);
+        let mark = mark_for(notes, sheet.name, r, 1, f).or(c.fixed().then_some(&f.fixed));
         put(ws, sheet.name, r, 1, &v, c.kind, f, mark)?;
         let help = if c.help.is_empty() {
             c.kind.hint()
@@ -459,7 +484,7 @@ fn write_record(
         };
         ws.write_string_with_format(r, 2, &help, &f.help)
             .map_err(&e)?;
-        if let Some(dv) = validation(c, lists)? {
+        if let Some(dv) = validation(c, lists, f.years)? {
             ws.add_data_validation(r, 1, r, 1, &dv).map_err(&e)?;
         }
     }
@@ -475,6 +500,7 @@ fn readme(
     f: &Formats,
 ) -> std::result::Result<(), XlsxError> {
     ws.set_name(README_SHEET)?;
+    ws.set_paper_size(9);
     ws.set_column_width(0, 34)?;
     ws.set_column_width(1, 90)?;
     ws.write_string_with_format(0, 0, layout.title, &f.title)?;
@@ -487,7 +513,15 @@ fn readme(
     };
     if let Some(m) = opts.meta {
         line(ws, "Pour", &format!("{} ({})", m.nom, m.code))?;
-        line(ws, "Convention", &m.ctg_id)?;
+        line(
+            ws,
+            "Convention",
+            if m.titre.is_empty() {
+                &m.ctg_id
+            } else {
+                &m.titre
+            },
+        )?;
         line(
             ws,
             "À renvoyer avant le",

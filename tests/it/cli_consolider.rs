@@ -442,3 +442,48 @@ fn projections_against_the_ctg_table_w209() {
     ]);
     assert!(!codes(&v).contains(&"CTG-W209".to_string()), "{v}");
 }
+
+#[test]
+fn the_consolidated_workbook_prints_on_a4_and_is_titled_with_the_ctg() {
+    use std::io::Read;
+    let c = ctg::io::read_model(&sample()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let inp = dir.path().join("r");
+    std::fs::create_dir_all(&inp).unwrap();
+    write_form(&c, "29058", "2026-05-01", &inp.join("29058.xlsx"));
+    let out = dir.path().join("c.xlsx");
+    let res = ctg()
+        .arg("consolider")
+        .arg("--ctg")
+        .arg(sample())
+        .arg("-o")
+        .arg(&out)
+        .arg(&inp)
+        .output()
+        .unwrap();
+    assert!(res.status.code().is_some_and(|c| c <= 1));
+    let mut z = zip::ZipArchive::new(std::fs::File::open(&out).unwrap()).unwrap();
+    let mut sheets = 0;
+    for i in 0..z.len() {
+        let mut f = z.by_index(i).unwrap();
+        let name = f.name().unwrap().to_string();
+        if name.starts_with("xl/worksheets/sheet") {
+            let mut s = String::new();
+            f.read_to_string(&mut s).unwrap();
+            if s.contains("<pageSetup") {
+                assert!(
+                    s.contains("paperSize=\"9\"") && s.contains("orientation=\"landscape\""),
+                    "{name}"
+                );
+                sheets += 1;
+            }
+        }
+    }
+    assert!(sheets >= 9, "{sheets}");
+    let book = ctg::workbook::grid::open(&std::fs::read(&out).unwrap(), None).unwrap();
+    let synthese = book.sheets.iter().find(|g| g.name == "Synthèse").unwrap();
+    assert_eq!(
+        synthese.get(0, 0).display(),
+        format!("Consolidation des retours — {}", c.convention.titre)
+    );
+}

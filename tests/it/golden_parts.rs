@@ -129,3 +129,45 @@ fn annotated_copy_parts() {
     assert!(!copies.is_empty());
     insta::assert_snapshot!("copie-annotee", golden(&std::fs::read(&copies[0]).unwrap()));
 }
+
+/// Cell → whether it is locked in a protected sheet, from the package itself.
+fn locked(bytes: &[u8], sheet_part: &str, cell: &str) -> bool {
+    let p: std::collections::BTreeMap<String, String> = parts(bytes).into_iter().collect();
+    let styles = &p["xl/styles.xml"];
+    let xfs: Vec<&str> = styles
+        .split("<cellXfs")
+        .nth(1)
+        .unwrap()
+        .split("</cellXfs>")
+        .next()
+        .unwrap()
+        .split("<xf ")
+        .skip(1)
+        .collect();
+    let sheet = &p[sheet_part];
+    let c = sheet
+        .split("<c ")
+        .find(|c| c.starts_with(&format!("r=\"{cell}\"")))
+        .unwrap_or_else(|| panic!("{cell} absent"));
+    let s: usize = c
+        .split("s=\"")
+        .nth(1)
+        .and_then(|v| v.split('"').next())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    !xfs[s]
+        .split("</xf>")
+        .next()
+        .unwrap()
+        .contains("locked=\"0\"")
+}
+
+#[test]
+fn identity_cells_are_locked_and_input_cells_are_not() {
+    let c = ctg::io::read_model(&sample()).unwrap();
+    let bytes = form(&c, "29058", &settings()).unwrap().bytes;
+    // Identité: B2 code INSEE, B3 nom («Ne pas modifier»); B4 population, to fill.
+    assert!(locked(&bytes, "xl/worksheets/sheet2.xml", "B2"));
+    assert!(locked(&bytes, "xl/worksheets/sheet2.xml", "B3"));
+    assert!(!locked(&bytes, "xl/worksheets/sheet2.xml", "B4"));
+}
