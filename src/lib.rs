@@ -16,6 +16,7 @@ pub mod diagnostic;
 pub mod docx;
 pub mod error;
 pub mod fr;
+pub mod guard;
 pub mod import;
 pub mod init;
 pub mod io;

@@ -121,6 +121,7 @@ fn say_err(s: &str) {
 
 fn main() -> ExitCode {
     ctg::io::cleanup::install();
+    ctg::guard::hook();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {

@@ -21,7 +21,7 @@ pub fn import(bytes: &[u8]) -> Result<(Ctg, Report), (Code, String)> {
         Ok(f) => return Err((Code::E100, format!("{} et non document Word", f.label()))),
         Err(r) => return Err((r.code, r.message)),
     }
-    let blocks = std::panic::catch_unwind(|| read::read(bytes))
+    let blocks = crate::guard::quietly(|| read::read(bytes))
         .map_err(|_| {
             (
                 Code::E100,

@@ -3,7 +3,6 @@
 
 use std::collections::BTreeMap;
 use std::io::Cursor;
-use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use calamine::{Data, Reader};
 
@@ -146,7 +145,7 @@ pub fn open(bytes: &[u8], wanted: Option<&[&str]>) -> Result<Book, Refusal> {
         }
         _ => {}
     }
-    let result = catch_unwind(AssertUnwindSafe(|| read_all(format, bytes, wanted)));
+    let result = crate::guard::quietly(|| read_all(format, bytes, wanted));
     match result {
         Ok(r) => r.map(|sheets| Book { format, sheets }),
         Err(_) => Err(Refusal {
