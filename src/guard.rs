@@ -10,12 +10,16 @@ thread_local! {
     static QUIET: Cell<u32> = const { Cell::new(0) };
 }
 
-/// Runs `f`; a panic inside is returned as `Err(())`, without any text printed.
-pub fn quietly<T>(f: impl FnOnce() -> T) -> Result<T, ()> {
+/// A reader panicked (and was stopped).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Panicked;
+
+/// Runs `f`; a panic inside is returned as `Err(Panicked)`, without any text printed.
+pub fn quietly<T>(f: impl FnOnce() -> T) -> Result<T, Panicked> {
     QUIET.with(|q| q.set(q.get() + 1));
     let r = catch_unwind(AssertUnwindSafe(f));
     QUIET.with(|q| q.set(q.get() - 1));
-    r.map_err(|_| ())
+    r.map_err(|_| Panicked)
 }
 
 /// True while a reader runs under [`quietly`] on this thread.
