@@ -480,10 +480,16 @@ fn outside(extracts: &mut [Extract], ctg: Option<&Ctg>, diags: &mut Vec<Diagnost
                 "{} ({}) ne fait pas partie de la CTG {}",
                 e.info.nom, e.info.collectivite, ctg.convention.id
             );
-            diags.push(
-                Diagnostic::new(Code::E204, Location::file(&e.info.fichier), msg.clone())
-                    .value(&e.info.collectivite),
-            );
+            // The validation of the return already said so (same check as `valider --ctg`).
+            let said = diags.iter().any(|d| {
+                d.code == Code::E204 && d.location.file.as_deref() == Some(&e.info.fichier)
+            });
+            if !said {
+                diags.push(
+                    Diagnostic::new(Code::E204, Location::file(&e.info.fichier), msg.clone())
+                        .value(&e.info.collectivite),
+                );
+            }
             discard(&mut e.info, &msg);
         }
     }

@@ -128,9 +128,26 @@ pub fn validate(bytes: &[u8], file: &str, ctg: Option<&Ctg>, basis: Basis) -> Re
         Err(d) => return ReturnReport::failed(file, d),
     };
     let mut diags = outcome.diagnostics.clone();
-    let code = outcome.meta.code.clone();
-    let nom = outcome.meta.nom.clone();
+    let (code, nom) = identify(&outcome, file, &mut diags);
     identity(&outcome, file, &code, &mut diags);
+    // The same membership check as `consolider --ctg`.
+    if let Some(c) = ctg
+        && !code.is_empty()
+        && outcome.layout.kind != "ctg-complet"
+        && c.collectivite_nom(&code).is_none()
+    {
+        diags.push(
+            Diagnostic::new(
+                Code::E204,
+                Location::file(file),
+                format!(
+                    "{nom} ({code}) ne fait pas partie de la CTG {}",
+                    c.convention.id
+                ),
+            )
+            .value(&code),
+        );
+    }
     let full = outcome.layout.kind == "ctg-complet";
     let model = if full {
         outcome.model.clone()
@@ -171,6 +188,45 @@ pub fn validate(bytes: &[u8], file: &str, ctg: Option<&Ctg>, basis: Basis) -> Re
         read: true,
         ignored: false,
         outcome: Some(outcome),
+    }
+}
+
+/// Which collectivité a return is from, one way for `valider` and `consolider`: the form's
+/// `_meta`, else (the sheet was deleted) the «Identité» sheet, with a warning.
+fn identify(o: &Outcome, file: &str, diags: &mut Vec<Diagnostic>) -> (String, String) {
+    if !o.meta.code.is_empty() {
+        return (o.meta.code.clone(), o.meta.nom.clone());
+    }
+    let typed = match o.layout.kind {
+        "retour-commune" => o
+            .model
+            .territoire
+            .communes
+            .first()
+            .map(|c| (c.insee.clone(), c.nom.clone())),
+        "retour-epci" => o
+            .model
+            .territoire
+            .epci
+            .as_ref()
+            .map(|e| (e.siren.clone(), e.nom.clone())),
+        _ => None,
+    };
+    match typed.filter(|(code, _)| !code.is_empty()) {
+        Some((code, nom)) => {
+            diags.push(
+                Diagnostic::new(
+                    Code::W118,
+                    Location::file(file),
+                    format!(
+                        "feuille « _meta » absente : le retour est attribué à {nom} ({code}) d'après la feuille « Identité »"
+                    ),
+                )
+                .value(&code),
+            );
+            (code, nom)
+        }
+        None => (String::new(), String::new()),
     }
 }
 

@@ -129,3 +129,90 @@ fn a_model_of_a_future_version_is_e090_in_every_format() {
         "{err}"
     );
 }
+
+#[test]
+fn without_its_meta_sheet_a_return_is_identified_by_its_identite_sheet_in_both_commands() {
+    let b = edit_part(&a_form(), "xl/workbook.xml", |s| {
+        s.replace("name=\"_meta\"", "name=\"ancienne\"")
+    });
+    let v = valider(&b);
+    let f = &v["fichiers"][0];
+    assert_eq!(f["collectivite"], "29058", "{v}");
+    assert_ne!(f["statut"]["code"], "rejete", "{v}");
+    let w118: Vec<_> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "CTG-W118")
+        .collect();
+    assert!(
+        w118.iter()
+            .any(|d| d["message"].as_str().unwrap().contains("Identité")),
+        "{v}"
+    );
+    // consolider agrees: the rows are kept, the commune is known.
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("r.xlsx");
+    std::fs::write(&f, &b).unwrap();
+    let out = ctg()
+        .args(["consolider", "--format", "json", "--ctg"])
+        .arg(sample())
+        .arg("-o")
+        .arg(dir.path().join("c.xlsx"))
+        .arg(&f)
+        .output()
+        .unwrap();
+    let c = stdout_json(&out);
+    assert_eq!(c["fichiers"][0]["collectivite"], "29058", "{c}");
+    assert!(
+        c["fichiers"][0]["lignes"]["retenues"].as_u64().unwrap() > 0,
+        "{c}"
+    );
+    assert!(!codes(&c).contains(&"CTG-E204".to_string()), "{c}");
+}
+
+#[test]
+fn valider_ctg_applies_the_membership_check_of_consolider() {
+    let mut other = ctg::io::read_model(&sample()).unwrap();
+    other.territoire.communes.retain(|c| c.insee != "29058");
+    other
+        .fiches
+        .iter_mut()
+        .for_each(|f| f.collectivites.retain(|c| c != "29058"));
+    let dir = tempfile::tempdir().unwrap();
+    let ctg_path = dir.path().join("autre.json");
+    std::fs::write(&ctg_path, ctg::io::model_json(&other)).unwrap();
+    let f = dir.path().join("r.xlsx");
+    std::fs::write(&f, a_form()).unwrap();
+    let out = ctg()
+        .args(["valider", "--format", "json", "--ctg"])
+        .arg(&ctg_path)
+        .arg(&f)
+        .output()
+        .unwrap();
+    let v = stdout_json(&out);
+    let e204: Vec<_> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "CTG-E204")
+        .collect();
+    assert_eq!(e204.len(), 1, "{v}");
+    let out = ctg()
+        .args(["consolider", "--format", "json", "--ctg"])
+        .arg(&ctg_path)
+        .arg("-o")
+        .arg(dir.path().join("c.xlsx"))
+        .arg(&f)
+        .output()
+        .unwrap();
+    let c = stdout_json(&out);
+    let e204 = c["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "CTG-E204")
+        .count();
+    assert_eq!(e204, 1, "{c}");
+    assert_eq!(c["fichiers"][0]["statut"]["code"], "rejete");
+}
