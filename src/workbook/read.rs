@@ -127,11 +127,51 @@ pub fn read(
     let mut asm = Assembler::default();
     let mut sheets = Vec::new();
     let mut counts = Counts::default();
-    for sheet in layout.sheets {
-        let grid = book
-            .sheets
-            .iter()
-            .find(|g| normalize(&g.name) == normalize(sheet.name));
+    // Sheets are found like columns: by name, else by their content (a partner renamed
+    // «Suivi» into «Suivi T2»); what matches nothing is reported with its rows, never skipped.
+    let mut used = vec![false; book.sheets.len()];
+    let by_name: Vec<Option<usize>> = layout
+        .sheets
+        .iter()
+        .map(|s| {
+            let i = book
+                .sheets
+                .iter()
+                .position(|g| normalize(&g.name) == normalize(s.name));
+            if let Some(i) = i {
+                used[i] = true;
+            }
+            i
+        })
+        .collect();
+    for g in book
+        .sheets
+        .iter()
+        .enumerate()
+        .filter(|(_, g)| is_ours(&g.name))
+    {
+        used[g.0] = true;
+    }
+    for (si, sheet) in layout.sheets.iter().enumerate() {
+        let index = by_name[si].or_else(|| {
+            let i = (0..book.sheets.len())
+                .filter(|i| !used[*i])
+                .filter_map(|i| Some((i, content_match(sheet, &book.sheets[i])?)))
+                .max_by_key(|(i, score)| (*score, std::cmp::Reverse(*i)))
+                .map(|(i, _)| i)?;
+            used[i] = true;
+            ctx.push(
+                Code::I135,
+                Location::file(file),
+                format!(
+                    "la feuille « {} » a été retrouvée sous le nom « {} » d'après son contenu",
+                    sheet.name, book.sheets[i].name
+                ),
+                Some(book.sheets[i].name.clone()),
+            );
+            Some(i)
+        });
+        let grid = index.map(|i| &book.sheets[i]);
         let Some(grid) = grid else {
             ctx.push(
                 Code::E103,
@@ -156,6 +196,34 @@ pub fn read(
             found: Some(grid.name.clone()),
             rows,
         });
+    }
+    for (i, g) in book.sheets.iter().enumerate().filter(|(i, _)| !used[*i]) {
+        let rows = g
+            .cells
+            .iter()
+            .enumerate()
+            .filter(|(r, row)| {
+                row.iter().any(|c| !c.is_empty())
+                    || g.formulas
+                        .range((*r as u32, 0)..(*r as u32 + 1, 0))
+                        .next()
+                        .is_some()
+            })
+            .count();
+        if rows > 0 {
+            counts.read += rows;
+            counts.not_read += rows;
+            ctx.push(
+                Code::W136,
+                Location::file(file),
+                format!(
+                    "la feuille « {} » ne correspond à aucune feuille du formulaire : ses {} ne sont pas lues",
+                    g.name,
+                    crate::fr::plural(rows, "ligne", "lignes")
+                ),
+                Some(book.sheets[i].name.clone()),
+            );
+        }
     }
     let model = finish(asm, file)?;
     Ok(Outcome {
@@ -350,6 +418,39 @@ fn parse_cell(
 }
 
 /// Finds the header row: the one among the first rows naming the most layout columns.
+/// Sheets ctg writes for itself, never partners' data.
+fn is_ours(name: &str) -> bool {
+    use super::layout::{LISTS_SHEET, README_SHEET};
+    [META_SHEET, LISTS_SHEET, README_SHEET]
+        .iter()
+        .any(|s| normalize(s) == normalize(name))
+}
+
+/// How well a sheet's content matches a layout sheet: the number of its headers (or record
+/// labels) found, when every required one is; `None` when it is not that sheet.
+fn content_match(sheet: &Sheet, grid: &Grid) -> Option<usize> {
+    let found: Vec<bool> = if sheet.is_record() {
+        let labels: Vec<String> = (0..grid.cells.len().min(200))
+            .map(|r| header_key(&grid.get(r, 0).display()))
+            .collect();
+        sheet
+            .columns
+            .iter()
+            .map(|c| labels.contains(&header_key(c.header)))
+            .collect()
+    } else {
+        let (_, map) = find_header(sheet, grid)?;
+        map.iter().map(Option::is_some).collect()
+    };
+    let all_required = sheet
+        .columns
+        .iter()
+        .zip(&found)
+        .all(|(c, f)| !c.required || *f);
+    let score = found.iter().filter(|f| **f).count();
+    (all_required && score >= 2).then_some(score)
+}
+
 fn find_header(sheet: &Sheet, grid: &Grid) -> Option<(usize, Vec<Option<u32>>)> {
     let keys: Vec<String> = sheet.columns.iter().map(|c| header_key(c.header)).collect();
     let mut best: Option<(usize, Vec<Option<u32>>, usize)> = None;

@@ -216,3 +216,42 @@ fn valider_ctg_applies_the_membership_check_of_consolider() {
     assert_eq!(e204, 1, "{c}");
     assert_eq!(c["fichiers"][0]["statut"]["code"], "rejete");
 }
+
+#[test]
+fn renamed_sheets_are_found_by_their_content_and_unknown_sheets_are_counted_as_not_read() {
+    let b = edit_part(&a_form(), "xl/workbook.xml", |s| {
+        s.replace("name=\"Suivi\"", "name=\"Suivi T2\"")
+            .replace("name=\"Projections\"", "name=\"Projections 2026\"")
+    });
+    let v = valider(&b);
+    let c = codes(&v);
+    assert!(!c.contains(&"CTG-E103".to_string()), "{v}");
+    assert_eq!(c.iter().filter(|c| *c == "CTG-I135").count(), 2, "{v}");
+    let original = valider(&a_form());
+    assert_eq!(
+        v["fichiers"][0]["lignes"], original["fichiers"][0]["lignes"],
+        "{v}"
+    );
+    // A renamed sheet whose headers no longer match is not guessed: its rows are not read,
+    // and said so.
+    let b = edit_part(&b, "xl/workbook.xml", |s| {
+        s.replace("name=\"Équipements\"", "name=\"Mes structures\"")
+    });
+    let b = edit_part(&b, "xl/sharedStrings.xml", |s| {
+        s.replace(">Nom de la structure *<", ">Zorglub<")
+    });
+    let v = valider(&b);
+    let c = codes(&v);
+    assert!(
+        c.contains(&"CTG-E103".to_string()) && c.contains(&"CTG-W136".to_string()),
+        "{v}"
+    );
+    let l = &v["fichiers"][0]["lignes"];
+    assert!(l["non_lues"].as_u64().unwrap() > 0, "{v}");
+    assert_eq!(
+        l["lues"].as_u64().unwrap(),
+        l["retenues"].as_u64().unwrap()
+            + l["rejetees"].as_u64().unwrap()
+            + l["non_lues"].as_u64().unwrap()
+    );
+}
