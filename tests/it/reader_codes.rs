@@ -65,8 +65,12 @@ fn codes(v: &serde_json::Value) -> Vec<String> {
 
 #[test]
 fn a_sheet_renamed_away_is_missing_e103() {
+    // Renamed and with a required header gone: nothing says it is that sheet any more.
     let b = edit_part(&a_form(), "xl/workbook.xml", |s| {
         s.replace("name=\"Équipements\"", "name=\"Mes structures\"")
+    });
+    let b = edit_part(&b, "xl/sharedStrings.xml", |s| {
+        s.replace(">Type de structure *<", ">Genre<")
     });
     let v = valider(&b);
     assert!(codes(&v).contains(&"CTG-E103".into()), "{v}");
