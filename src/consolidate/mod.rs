@@ -43,6 +43,13 @@ pub struct FileInfo {
     pub collectivite: String,
     pub nom: String,
     pub date_formulaire: String,
+    /// When the partner saved the file (document properties), else its modification time:
+    /// what decides between two returns of one collectivité.
+    #[serde(default)]
+    pub date_enregistrement: String,
+    /// `proprietes` (document properties) or `fichier` (modification time).
+    #[serde(default)]
+    pub source_date: String,
     pub statut: Statut,
     pub motif: String,
     pub lignes: crate::workbook::read::Counts,
@@ -99,6 +106,19 @@ pub struct Extract {
     model: Option<Ctg>,
 }
 
+/// A file's modification time, ISO 8601 in UTC (`2026-05-04T09:12:00Z`), empty if unknown.
+fn modified(p: &Path) -> String {
+    std::fs::metadata(p)
+        .and_then(|m| m.modified())
+        .ok()
+        .map(|t| {
+            chrono::DateTime::<chrono::Utc>::from(t)
+                .format("%Y-%m-%dT%H:%M:%SZ")
+                .to_string()
+        })
+        .unwrap_or_default()
+}
+
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -107,11 +127,16 @@ fn hex(bytes: &[u8]) -> String {
 /// process when isolation is on).
 pub fn extract(path: &Path, ctg: Option<&Ctg>, basis: Basis, full_model: bool) -> Extract {
     let name = path.display().to_string();
+    let mut saved: Option<String> = None;
     let (report, sha, size) = match crate::container::read_untrusted(path) {
         Ok(bytes) => {
             let sha = hex(&Sha256::digest(&bytes));
             let size = bytes.len() as u64;
-            (returns::validate(&bytes, &name, ctg, basis), sha, size)
+            let report = returns::validate(&bytes, &name, ctg, basis);
+            if report.readable() {
+                saved = crate::container::saved_date(&bytes);
+            }
+            (report, sha, size)
         }
         Err(r) => (
             ReturnReport::failed(
@@ -153,6 +178,12 @@ pub fn extract(path: &Path, ctg: Option<&Ctg>, basis: Basis, full_model: bool) -
         collectivite: report.collectivite.clone(),
         nom: report.nom.clone(),
         date_formulaire: meta("ctg_date_generation"),
+        source_date: if saved.is_some() {
+            "proprietes".into()
+        } else {
+            "fichier".into()
+        },
+        date_enregistrement: saved.unwrap_or_else(|| modified(path)),
         statut: if report.ignored || full_workbook {
             Statut::Ignore
         } else if !readable {
@@ -237,6 +268,8 @@ fn interrupted(p: &Path, why: &crate::isolation::Interrupted) -> Extract {
             collectivite: String::new(),
             nom: String::new(),
             date_formulaire: String::new(),
+            date_enregistrement: String::new(),
+            source_date: String::new(),
             statut: Statut::Rejete,
             motif: why.to_string(),
             lignes: report.rows.clone(),
@@ -263,6 +296,8 @@ impl Consolidation {
             collectivite: String::new(),
             nom: String::new(),
             date_formulaire: String::new(),
+            date_enregistrement: String::new(),
+            source_date: String::new(),
             statut: Statut::Ignore,
             motif: why.to_string(),
             lignes: Default::default(),
@@ -407,19 +442,30 @@ fn duplicates(extracts: &mut [Extract], priorite: Option<&Path>, diags: &mut Vec
                     || Path::new(&extracts[*i].info.fichier).file_name() == p.file_name()
             })
         });
-        // Latest form date; on a tie, the first file by name.
+        // The one the partner saved last (document properties, else modification time);
+        // on a tie, the first file by name.
         let keep = prio.unwrap_or_else(|| {
             *idx.iter()
                 .max_by_key(|i| {
                     (
-                        extracts[**i].info.date_formulaire.clone(),
+                        extracts[**i].info.date_enregistrement.clone(),
                         std::cmp::Reverse(extracts[**i].info.fichier.clone()),
                     )
                 })
                 .expect("non-empty")
         });
+        let criterion = |f: &FileInfo| {
+            let source = if f.source_date == "proprietes" {
+                "enregistré le"
+            } else {
+                "modifié le"
+            };
+            format!("{source} {}", f.date_enregistrement)
+        };
+        let kept_when = criterion(&extracts[keep].info);
         for i in idx.into_iter().filter(|i| *i != keep) {
             let same = extracts[i].info.sha256 == extracts[keep].info.sha256;
+            let this_when = criterion(&extracts[i].info);
             let kept_name = extracts[keep].info.fichier.clone();
             let info = &mut extracts[i].info;
             let (code_rule, msg) = if same {
@@ -430,14 +476,16 @@ fn duplicates(extracts: &mut [Extract], priorite: Option<&Path>, diags: &mut Vec
             } else {
                 (
                     Code::W203,
-                    format!(
-                        "deuxième retour pour {code} ; celui retenu est {kept_name} ({})",
-                        if prio.is_some() {
-                            "--priorite"
-                        } else {
-                            "formulaire le plus récent"
-                        }
-                    ),
+                    if prio.is_some() {
+                        format!(
+                            "deuxième retour pour {code} ; celui retenu est {kept_name}, désigné par --priorite"
+                        )
+                    } else {
+                        format!(
+                            "deuxième retour pour {code} ; celui retenu est {kept_name}, le plus récent ({kept_when}, celui-ci {})",
+                            this_when
+                        )
+                    },
                 )
             };
             diags.push(

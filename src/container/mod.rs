@@ -116,6 +116,39 @@ pub fn read_untrusted(path: &std::path::Path) -> Result<Vec<u8>, Refusal> {
     Ok(bytes)
 }
 
+/// When the partner last saved the file, from its document properties: `dcterms:modified`
+/// (`docProps/core.xml`, Excel) or `dc:date` (`meta.xml`, LibreOffice), as written (ISO 8601).
+pub fn saved_date(bytes: &[u8]) -> Option<String> {
+    let mut z = zip::ZipArchive::new(Cursor::new(bytes)).ok()?;
+    for (part, tags) in [
+        (
+            "docProps/core.xml",
+            &["dcterms:modified", "dcterms:created"][..],
+        ),
+        ("meta.xml", &["dc:date", "meta:creation-date"][..]),
+    ] {
+        let mut s = String::new();
+        if let Ok(f) = z.by_name(part) {
+            let _ = f.take(256 * 1024).read_to_string(&mut s);
+        }
+        for t in tags {
+            let open = format!("<{t}");
+            if let Some(v) = s
+                .split(&open)
+                .nth(1)
+                .and_then(|x| x.split_once('>'))
+                .map(|x| x.1)
+                .and_then(|x| x.split('<').next())
+                .map(str::trim)
+                .filter(|v| v.len() >= 10 && v.as_bytes()[4] == b'-')
+            {
+                return Some(v.to_string());
+            }
+        }
+    }
+    None
+}
+
 /// Why a zip archive could not be read, in French (the zip crate's text is English).
 pub fn zip_reason(e: &zip::result::ZipError) -> String {
     use zip::result::ZipError as Z;

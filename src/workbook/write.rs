@@ -7,6 +7,7 @@
 
 use std::collections::BTreeMap;
 
+use chrono::Datelike;
 use rust_xlsxwriter::{
     Color, DataValidation, DataValidationRule, DocProperties, ExcelDateTime, Format, FormatAlign,
     FormatBorder, Formula, Note, Url, Workbook, Worksheet, XlsxError,
@@ -649,6 +650,15 @@ fn write_meta(wb: &mut Workbook, layout: &Layout, meta: Option<&Meta>) -> Result
         .set_title(layout.title)
         .set_author("ctg")
         .set_company("Caf");
+    // The form's date, not the clock: the same CTG and settings give the same bytes, and a
+    // partner's save (which updates it) is what tells two returns apart.
+    if let Some(d) = meta
+        .map(|m| m.generated.as_str())
+        .and_then(|g| chrono::NaiveDate::parse_from_str(g.get(..10)?, "%Y-%m-%d").ok())
+        .and_then(|d| ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8).ok())
+    {
+        props = props.set_creation_datetime(&d);
+    }
     for (k, v) in &pairs {
         props = props.set_custom_property(*k, v.as_str());
     }

@@ -487,3 +487,66 @@ fn the_consolidated_workbook_prints_on_a4_and_is_titled_with_the_ctg() {
         format!("Consolidation des retours — {}", c.convention.titre)
     );
 }
+
+#[test]
+fn of_two_returns_the_one_saved_last_is_kept_and_the_message_says_why() {
+    let c = ctg::io::read_model(&sample()).unwrap();
+    let mut c2 = c.clone();
+    c2.equipements.retain(|e| e.collectivite != "29058");
+    let dir = tempfile::tempdir().unwrap();
+    let inp = dir.path().join("r");
+    std::fs::create_dir_all(&inp).unwrap();
+    // Same campaign date; the partner saved «z» after «a».
+    let form_a = form(&c, "29058", &settings("2026-05-04")).unwrap().bytes;
+    let form_z = form(&c2, "29058", &settings("2026-05-04")).unwrap().bytes;
+    let saved = |b: &[u8], when: &str| {
+        crate::reader_codes::edit_part(b, "docProps/core.xml", |s| {
+            let start = s.find("<dcterms:modified").unwrap();
+            let end = s.find("</dcterms:modified>").unwrap();
+            format!(
+                "{}<dcterms:modified xsi:type=\"dcterms:W3CDTF\">{when}{}",
+                &s[..start],
+                &s[end..]
+            )
+        })
+    };
+    std::fs::write(inp.join("a.xlsx"), saved(&form_a, "2026-06-01T09:00:00Z")).unwrap();
+    std::fs::write(inp.join("z.xlsx"), saved(&form_z, "2026-06-10T08:00:00Z")).unwrap();
+    let out = ctg()
+        .args(["consolider", "--format", "json", "-o"])
+        .arg(dir.path().join("c.xlsx"))
+        .arg(&inp)
+        .output()
+        .unwrap();
+    let v = stdout_json(&out);
+    let statut = |n: &str| {
+        v["fichiers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["fichier"].as_str().unwrap().ends_with(n))
+            .unwrap()["statut"]["code"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(statut("z.xlsx"), "accepte", "{v}");
+    assert_eq!(statut("a.xlsx"), "rejete", "{v}");
+    let w203 = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| {
+            d["code"] == "CTG-W203"
+                && d["emplacement"]["fichier"]
+                    .as_str()
+                    .unwrap()
+                    .ends_with("a.xlsx")
+        })
+        .unwrap();
+    let m = w203["message"].as_str().unwrap();
+    assert!(
+        m.contains("enregistré le 2026-06-10") && m.contains("enregistré le 2026-06-01"),
+        "{m}"
+    );
+}
