@@ -155,6 +155,8 @@ pub fn validate(bytes: &[u8], file: &str, ctg: Option<&Ctg>, basis: Basis) -> Re
         context_model(&outcome, ctg)
     };
     let report = crate::rules::verify(&model, basis);
+    let mut outcome = outcome;
+    let mut error_pointers: Vec<String> = Vec::new();
     for mut d in report.diagnostics {
         if !full && !RETURN_RULES.contains(&d.code) {
             continue;
@@ -163,6 +165,9 @@ pub fn validate(bytes: &[u8], file: &str, ctg: Option<&Ctg>, basis: Basis) -> Re
             continue;
         }
         let pointer = d.location.pointer.clone().unwrap_or_default();
+        if d.severity == Severity::Error && !full {
+            error_pointers.push(pointer.clone());
+        }
         if let Some(loc) = outcome.locate(file, &pointer) {
             if let Some(raw) = raw_at(&outcome, &loc) {
                 d.value = Some(raw).filter(|v| !v.is_empty()).or(d.value);
@@ -175,6 +180,7 @@ pub fn validate(bytes: &[u8], file: &str, ctg: Option<&Ctg>, basis: Basis) -> Re
         }
         diags.push(d);
     }
+    set_aside(&mut outcome, file, &error_pointers, &mut diags);
     diagnostic::sort(&mut diags);
     diags.dedup_by(|a, b| a.code == b.code && a.location == b.location && a.message == b.message);
     ReturnReport {
@@ -189,6 +195,92 @@ pub fn validate(bytes: &[u8], file: &str, ctg: Option<&Ctg>, basis: Basis) -> Re
         ignored: false,
         outcome: Some(outcome),
     }
+}
+
+/// One error policy: a table row that a domain rule finds in error (a year outside the
+/// period, 120 % of progress, an unknown fiche…) is rejected like a row that could not be
+/// read: it leaves the return's model (so it enters neither the consolidated model nor the
+/// «Synthèse»), and stays, raw, in the anomalies (`CTG-E126`). Rows that hang from it go with it.
+fn set_aside(o: &mut Outcome, file: &str, error_pointers: &[String], diags: &mut Vec<Diagnostic>) {
+    if error_pointers.is_empty() {
+        return;
+    }
+    let mut removed: Vec<String> = Vec::new();
+    for s in o.sheets.iter_mut().filter(|s| !s.sheet.is_record()) {
+        let Some(name) = s.found.clone() else {
+            continue;
+        };
+        for row in s.rows.iter_mut().filter(|r| !r.rejected) {
+            let Some(p) = row.pointer.clone() else {
+                continue;
+            };
+            let hit = error_pointers
+                .iter()
+                .any(|e| *e == p || e.starts_with(&format!("{p}/")));
+            if !hit {
+                continue;
+            }
+            row.rejected = true;
+            o.counts.kept -= 1;
+            o.counts.rejected += 1;
+            let raw: Vec<String> = row.cells.iter().map(|c| c.display()).collect();
+            diags.push(
+                Diagnostic::new(
+                    Code::E126,
+                    Location::cell(Some(file), &name, format!("{}", row.source_row + 1)),
+                    format!(
+                        "ligne {} de « {} » écartée : elle contient une erreur (voir ses anomalies)",
+                        row.source_row + 1,
+                        name
+                    ),
+                )
+                .value(raw.join(" | ")),
+            );
+            removed.push(p);
+        }
+    }
+    // Rows hanging from a removed element go with it.
+    for s in o.sheets.iter_mut().filter(|s| !s.sheet.is_record()) {
+        for row in s.rows.iter_mut().filter(|r| !r.rejected) {
+            if let Some(p) = &row.pointer
+                && removed.iter().any(|r| p.starts_with(&format!("{r}/")))
+            {
+                row.rejected = true;
+                o.counts.kept -= 1;
+                o.counts.rejected += 1;
+            }
+        }
+    }
+    // Remove from the model, last index first so the others stay valid.
+    let Ok(mut v) = serde_json::to_value(&o.model) else {
+        return;
+    };
+    let mut sorted = removed;
+    sorted.sort_by_key(|p| std::cmp::Reverse(index_key(p)));
+    sorted.dedup();
+    for p in sorted {
+        if let Some((parent, idx)) = p.rsplit_once('/')
+            && let Ok(i) = idx.parse::<usize>()
+            && let Some(serde_json::Value::Array(a)) = v.pointer_mut(parent)
+            && i < a.len()
+        {
+            a.remove(i);
+        }
+    }
+    if let Ok(m) = serde_json::from_value(v) {
+        o.model = m;
+    }
+}
+
+/// Orders pointers so that removing in that order never shifts a later one: by their path
+/// with numbers compared as numbers.
+fn index_key(p: &str) -> Vec<(String, usize)> {
+    p.split('/')
+        .map(|s| match s.parse::<usize>() {
+            Ok(n) => (String::new(), n),
+            Err(_) => (s.to_string(), 0),
+        })
+        .collect()
 }
 
 /// Which collectivité a return is from, one way for `valider` and `consolider`: the form's

@@ -550,3 +550,77 @@ fn of_two_returns_the_one_saved_last_is_kept_and_the_message_says_why() {
         "{m}"
     );
 }
+
+#[test]
+fn rows_with_errors_enter_neither_the_model_nor_the_synthese() {
+    let c = ctg::io::read_model(&sample()).unwrap();
+    // Fouesnant's return: one follow-up line at 120 %, one projection for 2031 (after the CTG).
+    let mut c2 = c.clone();
+    let s = c2
+        .suivi
+        .iter_mut()
+        .find(|s| s.collectivite == "29058")
+        .expect("suivi de Fouesnant");
+    s.avancement = Some(120.0);
+    let p = c2
+        .projections
+        .iter_mut()
+        .find(|p| p.ao == "29058")
+        .expect("projection de Fouesnant");
+    p.lignes[0].annees.push(ctg::model::ValeurAnnee {
+        annee: 2031,
+        valeur: 12.0,
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let inp = dir.path().join("r");
+    std::fs::create_dir_all(&inp).unwrap();
+    write_form(&c2, "29058", "2026-05-04", &inp.join("29058.xlsx"));
+    let out = dir.path().join("c.xlsx");
+    let model = dir.path().join("m.json");
+    let res = ctg()
+        .args(["consolider", "--format", "json", "--ctg"])
+        .arg(sample())
+        .arg("-o")
+        .arg(&out)
+        .arg("--modele")
+        .arg(&model)
+        .arg(&inp)
+        .output()
+        .unwrap();
+    let v = stdout_json(&res);
+    let f = &v["fichiers"][0];
+    assert!(f["lignes"]["rejetees"].as_u64().unwrap() >= 2, "{v}");
+    // The consolidated model passes the verifier with no error the CTG did not have.
+    let errors = |path: &std::path::Path| -> std::collections::BTreeSet<String> {
+        let o = ctg()
+            .args(["verifier", "--format", "json"])
+            .arg(path)
+            .output()
+            .unwrap();
+        stdout_json(&o)["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["gravite"] == "erreur")
+            .map(|d| d["code"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let before = errors(&sample());
+    let after = errors(&model);
+    assert!(
+        after.is_subset(&before),
+        "nouvelles erreurs : {:?}",
+        after.difference(&before)
+    );
+    // No 2031 column in the Synthèse.
+    let book = ctg::workbook::grid::open(&std::fs::read(&out).unwrap(), None).unwrap();
+    let synthese = book.sheets.iter().find(|g| g.name == "Synthèse").unwrap();
+    assert!(
+        !synthese
+            .cells
+            .iter()
+            .flatten()
+            .any(|c| c.display() == "2031"),
+        "2031 dans la Synthèse"
+    );
+}
