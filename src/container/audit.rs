@@ -450,12 +450,58 @@ fn targets_stay_inside(name: &str, data: &[u8]) -> Result<(), Refusal> {
 /// The records of a BIFF workbook stream that make readers allocate: a sheet's DIMENSIONS
 /// (rows × columns reserved at once) and the shared-string table's count.
 pub fn biff(data: &[u8]) -> Result<(), Refusal> {
+    // The cells a sheet really holds: readers build a dense grid from their extent.
+    let mut extent: Option<(u64, u64, u64, u64)> = None;
+    let check = |e: Option<(u64, u64, u64, u64)>| -> Result<(), Refusal> {
+        if let Some((r0, r1, c0, c1)) = e {
+            let cells = (r1 - r0 + 1).saturating_mul(c1 - c0 + 1);
+            if cells > CELL_BUDGET {
+                return Err(refuse(
+                    Code::E132,
+                    format!(
+                        "une feuille a des cellules sur {} lignes et {} colonnes, au-delà des {} cellules qu'un formulaire peut compter",
+                        crate::fr::int(r1 - r0 + 1),
+                        crate::fr::int(c1 - c0 + 1),
+                        crate::fr::int(CELL_BUDGET)
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    };
     let mut i = 0usize;
     while i + 4 <= data.len() {
         let typ = u16::from_le_bytes([data[i], data[i + 1]]);
         let len = u16::from_le_bytes([data[i + 2], data[i + 3]]) as usize;
         let body = &data[(i + 4).min(data.len())..(i + 4 + len).min(data.len())];
         match typ {
+            // BOF: a new substream (sheet); EOF: its end.
+            0x0809 | 0x000A => {
+                check(extent.take())?;
+            }
+            // Cell records: row and column first (MULRK/MULBLANK span columns).
+            0x0006 | 0x00BD | 0x00BE | 0x00D6 | 0x00FD | 0x0201 | 0x0203 | 0x0204 | 0x0205
+            | 0x027E
+                if body.len() >= 4 =>
+            {
+                let row = u64::from(u16::from_le_bytes([body[0], body[1]]));
+                let col = u64::from(u16::from_le_bytes([body[2], body[3]]));
+                let last_col = if matches!(typ, 0x00BD | 0x00BE) && body.len() >= 6 {
+                    u64::from(u16::from_le_bytes([
+                        body[body.len() - 2],
+                        body[body.len() - 1],
+                    ]))
+                    .max(col)
+                } else {
+                    col
+                };
+                extent = Some(match extent {
+                    None => (row, row, col, last_col),
+                    Some((r0, r1, c0, c1)) => {
+                        (r0.min(row), r1.max(row), c0.min(col), c1.max(last_col))
+                    }
+                });
+            }
             0x0200 => {
                 let (rows, cols) = if body.len() >= 14 {
                     let r0 = u32::from_le_bytes([body[0], body[1], body[2], body[3]]);
@@ -507,5 +553,5 @@ pub fn biff(data: &[u8]) -> Result<(), Refusal> {
         }
         i += 4 + len;
     }
-    Ok(())
+    check(extent)
 }
