@@ -104,6 +104,62 @@ pub struct Extract {
     rows: Vec<(usize, EntityRow)>,
     /// The return as a model (accepted forms only).
     model: Option<Ctg>,
+    /// Projected values of rejected rows: a CTG value they would have changed is kept.
+    #[serde(default)]
+    rejected_values: Vec<RejectedValue>,
+}
+
+/// A projected value a return proposed on a row that was rejected.
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+pub struct RejectedValue {
+    pub ao: String,
+    pub zone: String,
+    pub mode: String,
+    pub annee: i32,
+    pub brut: String,
+    pub feuille: String,
+    /// 1-based row in the partner's sheet.
+    pub ligne: u32,
+}
+
+/// The rejected rows of «Projections par année», read from their raw cells.
+fn rejected_values(report: &ReturnReport) -> Vec<RejectedValue> {
+    let Some(o) = &report.outcome else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for s in o
+        .sheets
+        .iter()
+        .filter(|s| s.sheet.name == PROJECTIONS_ANNEES.name)
+    {
+        let col = |field: &str| s.sheet.columns.iter().position(|c| c.field == field);
+        let (Some(ao), Some(zone), Some(mode), Some(annee), Some(valeur)) = (
+            col("ao"),
+            col("zone"),
+            col("mode"),
+            col("annee"),
+            col("valeur"),
+        ) else {
+            continue;
+        };
+        for r in s.rows.iter().filter(|r| r.rejected) {
+            let text = |i: usize| r.cells.get(i).map(|c| c.display()).unwrap_or_default();
+            let Ok(year) = text(annee).trim().parse::<i32>() else {
+                continue;
+            };
+            out.push(RejectedValue {
+                ao: text(ao).trim().to_string(),
+                zone: text(zone).trim().to_string(),
+                mode: text(mode).trim().to_string(),
+                annee: year,
+                brut: text(valeur),
+                feuille: s.found.clone().unwrap_or_default(),
+                ligne: r.source_row + 1,
+            });
+        }
+    }
+    out
 }
 
 /// A file's modification time, ISO 8601 in UTC (`2026-05-04T09:12:00Z`), empty if unknown.
@@ -200,6 +256,11 @@ pub fn extract(path: &Path, ctg: Option<&Ctg>, basis: Basis, full_model: bool) -
     } else {
         Vec::new()
     };
+    let rejected_values = if readable {
+        rejected_values(&report)
+    } else {
+        Vec::new()
+    };
     if info.statut == Statut::Ignore {
         info.lignes.not_read = info.lignes.read;
         info.lignes.kept = 0;
@@ -236,6 +297,7 @@ pub fn extract(path: &Path, ctg: Option<&Ctg>, basis: Basis, full_model: bool) -
         diagnostics,
         rows,
         model,
+        rejected_values,
     }
 }
 
@@ -278,6 +340,7 @@ fn interrupted(p: &Path, why: &crate::isolation::Interrupted) -> Extract {
         diagnostics: report.diagnostics,
         rows: Vec::new(),
         model: None,
+        rejected_values: Vec::new(),
     }
 }
 
@@ -408,6 +471,7 @@ pub fn consolidate(paths: &[PathBuf], s: &Settings) -> Consolidation {
         ent.rows
             .sort_by(|a, b| (&a.commune, &a.file, a.row).cmp(&(&b.commune, &b.file, b.row)));
     }
+    kept_ctg_values(&accepted, s.ctg, &mut diags);
     let model = if s.model {
         merge(&accepted, s.ctg)
     } else {
@@ -783,6 +847,45 @@ fn totals_against_ctg(ctg: &Ctg, entities: &[Entity], diags: &mut Vec<Diagnostic
     }
 }
 
+/// A value of the CTG that a rejected row would have changed stays; the warning names both.
+fn kept_ctg_values(accepted: &[&Extract], ctg: Option<&Ctg>, diags: &mut Vec<Diagnostic>) {
+    let Some(ctg) = ctg else { return };
+    for e in accepted {
+        for r in &e.rejected_values {
+            let mode = crate::referentials::ModeAccueil::all()
+                .iter()
+                .copied()
+                .find(|m| normalize(m.label()) == normalize(&r.mode) || m.code() == r.mode);
+            let Some(mode) = mode else { continue };
+            let value = ctg
+                .projections
+                .iter()
+                .filter(|p| p.ao == r.ao && p.zone.trim() == r.zone)
+                .flat_map(|p| &p.lignes)
+                .filter(|l| l.mode == mode)
+                .flat_map(|l| &l.annees)
+                .find(|a| a.annee == r.annee);
+            if let Some(v) = value {
+                let nom = ctg.collectivite_nom(&r.ao).unwrap_or(&r.ao);
+                diags.push(
+                    Diagnostic::new(
+                        Code::W210,
+                        Location::cell(Some(&e.info.fichier), &r.feuille, r.ligne.to_string()),
+                        format!(
+                            "{nom}, {} {} : la valeur de la CTG ({}) est conservée, le retour proposait « {} » sur une ligne rejetée",
+                            mode.label(),
+                            r.annee,
+                            crate::fr::number(v.valeur),
+                            r.brut
+                        ),
+                    )
+                    .value(&r.brut),
+                );
+            }
+        }
+    }
+}
+
 /// The consolidated model: the CTG (when given) updated with each accepted return, or the
 /// returns alone. Linear in the number of returns (indexes, no repeated scans).
 fn merge(accepted: &[&Extract], ctg: Option<&Ctg>) -> Ctg {
@@ -807,7 +910,7 @@ fn merge(accepted: &[&Extract], ctg: Option<&Ctg>) -> Ctg {
         .collect();
     m.equipements
         .retain(|x| !codes.contains(x.collectivite.as_str()));
-    m.projections.retain(|x| !codes.contains(x.ao.as_str()));
+
     let mut suivi_at: BTreeMap<(String, String, String), usize> = m
         .suivi
         .iter()
@@ -848,7 +951,7 @@ fn merge(accepted: &[&Extract], ctg: Option<&Ctg>) -> Ctg {
             _ => continue,
         }
         m.equipements.extend(r.equipements.iter().cloned());
-        m.projections.extend(r.projections.iter().cloned());
+        merge_projections(&mut m.projections, &r.projections);
         for s in &r.suivi {
             let key = (s.fiche.clone(), s.trimestre.clone(), s.collectivite.clone());
             match suivi_at.get(&key) {
@@ -861,6 +964,37 @@ fn merge(accepted: &[&Extract], ctg: Option<&Ctg>) -> Ctg {
         }
     }
     m
+}
+
+/// A return's projections into the CTG's, value by value: a year the return does not give
+/// (its row was rejected, or left out) keeps the CTG's value; what the return gives wins.
+fn merge_projections(
+    into: &mut Vec<crate::model::Projection>,
+    returned: &[crate::model::Projection],
+) {
+    for rp in returned {
+        let Some(mp) = into.iter_mut().find(|p| p.ao == rp.ao && p.zone == rp.zone) else {
+            into.push(rp.clone());
+            continue;
+        };
+        for rl in &rp.lignes {
+            let Some(ml) = mp.lignes.iter_mut().find(|l| l.mode == rl.mode) else {
+                mp.lignes.push(rl.clone());
+                continue;
+            };
+            ml.actuel = rl.actuel.or(ml.actuel);
+            ml.emplois = rl.emplois.clone();
+            ml.autres_besoins = rl.autres_besoins.clone();
+            ml.investissements = rl.investissements.clone();
+            for a in &rl.annees {
+                match ml.annees.iter_mut().find(|x| x.annee == a.annee) {
+                    Some(x) => x.valeur = a.valeur,
+                    None => ml.annees.push(a.clone()),
+                }
+            }
+            ml.annees.sort_by_key(|a| a.annee);
+        }
+    }
 }
 
 impl Consolidation {

@@ -624,3 +624,67 @@ fn rows_with_errors_enter_neither_the_model_nor_the_synthese() {
         "2031 dans la Synthèse"
     );
 }
+
+#[test]
+fn a_ctg_value_a_rejected_row_would_have_changed_stays_with_a_warning() {
+    let c = ctg::io::read_model(&sample()).unwrap();
+    let form_bytes = form(&c, "29058", &settings("2026-05-04")).unwrap().bytes;
+    // The partner typed words where the first projected value was.
+    let edited = crate::reader_codes::edit_part(&form_bytes, "xl/worksheets/sheet5.xml", |s| {
+        let start = s.find("<c r=\"E2\"").expect("E2");
+        let end = start + s[start..].find("</c>").unwrap() + 4;
+        format!(
+            "{}<c r=\"E2\" t=\"inlineStr\"><is><t>une vingtaine</t></is></c>{}",
+            &s[..start],
+            &s[end..]
+        )
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("29058.xlsx");
+    std::fs::write(&f, &edited).unwrap();
+    let model = dir.path().join("m.json");
+    let out = ctg()
+        .args(["consolider", "--format", "json", "--ctg"])
+        .arg(sample())
+        .arg("-o")
+        .arg(dir.path().join("c.xlsx"))
+        .arg("--modele")
+        .arg(&model)
+        .arg(&f)
+        .output()
+        .unwrap();
+    let v = stdout_json(&out);
+    let w210: Vec<_> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "CTG-W210")
+        .collect();
+    assert_eq!(w210.len(), 1, "{v}");
+    assert!(
+        w210[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("une vingtaine"),
+        "{v}"
+    );
+    // The consolidated model keeps the CTG's figures for Fouesnant: nothing vanished.
+    let merged = ctg::io::read_model(&model).unwrap();
+    let years = |m: &ctg::Ctg| -> Vec<(String, i32, f64)> {
+        let mut v: Vec<_> = m
+            .projections
+            .iter()
+            .filter(|p| p.ao == "29058")
+            .flat_map(|p| {
+                p.lignes.iter().flat_map(|l| {
+                    l.annees
+                        .iter()
+                        .map(|a| (format!("{:?}", l.mode), a.annee, a.valeur))
+                })
+            })
+            .collect();
+        v.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        v
+    };
+    assert_eq!(years(&merged), years(&c));
+}
