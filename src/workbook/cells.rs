@@ -58,7 +58,13 @@ impl Cell {
             Cell::Date(d) => serial_to_date(*d)
                 .map(|d| d.format("%d/%m/%Y").to_string())
                 .unwrap_or_else(|| d.to_string()),
-            Cell::IsoDate(s) => s.clone(),
+            // .ods stores a typed date as ISO; shown as the partner typed it, like from .xlsx.
+            Cell::IsoDate(s) => s
+                .get(..10)
+                .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+                .filter(|_| s.len() == 10 || s[10..].trim_start_matches('T') == "00:00:00")
+                .map(|d| d.format("%d/%m/%Y").to_string())
+                .unwrap_or_else(|| s.clone()),
             Cell::Error(e) => e.clone(),
         }
     }
@@ -367,6 +373,24 @@ mod tests {
 
     fn t(s: &str) -> Cell {
         Cell::Text(s.into())
+    }
+
+    #[test]
+    fn a_date_in_a_text_column_reads_the_same_from_xlsx_and_ods() {
+        let from_xlsx = Cell::Date(date_to_serial(
+            NaiveDate::from_ymd_opt(2026, 10, 1).unwrap(),
+        ));
+        let from_ods = Cell::IsoDate("2026-10-01".into());
+        let from_ods_time = Cell::IsoDate("2026-10-01T00:00:00".into());
+        let a = parse(Kind::LongText, &from_xlsx).unwrap().value;
+        assert_eq!(a, Value::String("01/10/2026".into()));
+        assert_eq!(parse(Kind::LongText, &from_ods).unwrap().value, a);
+        assert_eq!(parse(Kind::LongText, &from_ods_time).unwrap().value, a);
+        // A date with a time of day stays as it was written.
+        assert_eq!(
+            Cell::IsoDate("2026-10-01T14:30:00".into()).display(),
+            "2026-10-01T14:30:00"
+        );
     }
 
     #[test]
