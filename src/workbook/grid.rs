@@ -173,6 +173,11 @@ fn read_all(format: Format, bytes: &[u8], wanted: Option<&[&str]>) -> Result<Vec
         _ => unreachable!("spreadsheets only"),
     };
     let names = wb.sheet_names();
+    let percents = if format == Format::Xlsx {
+        super::percent::xlsx_percent_cells(bytes)
+    } else {
+        Default::default()
+    };
     let mut out = Vec::new();
     let mut skipped: Vec<(String, Refusal)> = Vec::new();
     for name in names {
@@ -188,6 +193,20 @@ fn read_all(format: Format, bytes: &[u8], wanted: Option<&[&str]>) -> Result<Vec
             }
         };
         let mut grid = grid_of(&name, &range)?;
+        // «50 %» is stored as 0.5: read as the partner saw it.
+        for &(r, c) in percents.get(&name).into_iter().flatten() {
+            if let Some(cell) = grid
+                .cells
+                .get_mut(r as usize)
+                .and_then(|row| row.get_mut(c as usize))
+                && let Cell::Number(n) = *cell
+            {
+                *cell = Cell::Text(format!(
+                    "{} %",
+                    crate::fr::plain((n * 100.0 * 1e9).round() / 1e9)
+                ));
+            }
+        }
         if let Ok(f) = wb.worksheet_formula(&name)
             && let Some((r0, c0)) = f.start()
         {

@@ -9,6 +9,7 @@ pub mod grid;
 pub mod layout;
 pub mod layouts;
 pub mod meta;
+pub mod percent;
 pub mod read;
 pub mod write;
 

@@ -545,7 +545,7 @@ fn readme(
     line(
         ws,
         "Comment remplir",
-        "Complétez les cellules blanches de chaque feuille ; les colonnes marquées * sont obligatoires. Choisissez les valeurs dans les listes déroulantes. Les nombres s'écrivent avec une virgule (1,5), les dates jj/mm/aaaa, les trimestres 2026-T1.",
+        "Complétez les cellules blanches de chaque feuille ; les colonnes marquées * sont obligatoires. Choisissez les valeurs dans les listes déroulantes. Les nombres s'écrivent avec une virgule (1,5), les dates jj/mm/aaaa, les trimestres 2026-T1 ; un avancement se saisit de 0 à 100 (« 50 » ou « 50 % » valent tous deux 50 %).",
     )?;
     line(
         ws,

@@ -259,3 +259,67 @@ fn renamed_sheets_are_found_by_their_content_and_unknown_sheets_are_counted_as_n
             + l["non_lues"].as_u64().unwrap()
     );
 }
+
+#[test]
+fn fifty_percent_typed_in_calc_or_excel_reads_as_50() {
+    // «50 %» typed in the progress cell: stored as 0.5 with a percent number format.
+    let b = edit_part(&a_form(), "xl/styles.xml", |s| {
+        let start = s.find("<cellXfs count=\"").unwrap() + "<cellXfs count=\"".len();
+        let end = start + s[start..].find('"').unwrap();
+        let n: usize = s[start..end].parse().unwrap();
+        let s = format!("{}{}{}", &s[..start], n + 1, &s[end..]);
+        s.replace("</cellXfs>", &format!("<xf numFmtId=\"9\" fontId=\"0\" fillId=\"0\" borderId=\"0\" xfId=\"0\" applyNumberFormat=\"1\"/></cellXfs><!--{n}-->"))
+    });
+    let styles = String::from_utf8({
+        use std::io::Read;
+        let mut z = zip::ZipArchive::new(std::io::Cursor::new(&b)).unwrap();
+        let mut v = Vec::new();
+        z.by_name("xl/styles.xml")
+            .unwrap()
+            .read_to_end(&mut v)
+            .unwrap();
+        v
+    })
+    .unwrap();
+    let index: usize = styles
+        .split("<!--")
+        .nth(1)
+        .unwrap()
+        .split("-->")
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let b = edit_part(&b, "xl/worksheets/sheet6.xml", |s| {
+        let start = s.find("<c r=\"E2\"").unwrap();
+        let end = start + s[start..].find("</c>").unwrap() + 4;
+        format!(
+            "{}<c r=\"E2\" s=\"{index}\"><v>0.5</v></c>{}",
+            &s[..start],
+            &s[end..]
+        )
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("r.xlsx");
+    std::fs::write(&f, &b).unwrap();
+    let out = ctg()
+        .args(["valider", "--format", "json"])
+        .arg(&f)
+        .output()
+        .unwrap();
+    let v = stdout_json(&out);
+    assert!(!codes(&v).iter().any(|c| c.starts_with("CTG-E")), "{v}");
+    // The consolidated model holds 50, not 0,5.
+    let model = dir.path().join("m.json");
+    let _ = ctg()
+        .args(["consolider", "-o"])
+        .arg(dir.path().join("c.xlsx"))
+        .arg("--modele")
+        .arg(&model)
+        .arg(&f)
+        .output()
+        .unwrap();
+    let m = ctg::io::read_model(&model).unwrap();
+    let first = m.suivi.iter().find(|s| s.avancement.is_some()).unwrap();
+    assert_eq!(first.avancement, Some(50.0), "{:?}", m.suivi);
+}
