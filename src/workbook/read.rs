@@ -508,11 +508,27 @@ fn read_table(
         }
     }
     let leaf = sheet.levels().len() - 1;
-    let owned_parent = sheet.levels().len() > 1
-        && layout
-            .sheets
-            .iter()
-            .any(|s| s.levels() == &sheet.levels()[..leaf]);
+    let owner = (sheet.levels().len() > 1)
+        .then(|| {
+            layout
+                .sheets
+                .iter()
+                .find(|s| s.levels() == &sheet.levels()[..leaf])
+        })
+        .flatten();
+    let owned_parent = owner.is_some();
+    // A parent created from a child row holds only the child's keys, unless its own sheet
+    // requires more (a follow-up line's «État»): then it would hold values nobody typed.
+    let parent_needs_more = owner.is_some_and(|o| {
+        o.columns.iter().any(|c| {
+            c.required
+                && c.level as usize == leaf - 1
+                && !sheet
+                    .columns
+                    .iter()
+                    .any(|k| k.level == c.level && k.field == c.field)
+        })
+    });
     let mapped: Vec<u32> = map.iter().flatten().copied().collect();
     let mut out = Vec::new();
     let mut seen_blank = false;
@@ -620,17 +636,51 @@ fn read_table(
                     Code::W119,
                     ctx.at(&grid.name, r as u32, map[0].unwrap_or(0)),
                     format!(
-                        "ligne rattachée à « {} », absent de sa feuille principale",
-                        keys.join(" / ")
+                        "ligne rattachée à « {} », absent de sa feuille principale{}",
+                        keys.join(" / "),
+                        if parent_needs_more {
+                            " : non retenue"
+                        } else {
+                            ""
+                        }
                     ),
                     Some(keys.join(" / ")),
                 );
+            }
+            if placed == Placed::CreatedParent && owned_parent && parent_needs_more {
+                // The parent would hold values nobody typed (a follow-up line «non
+                // démarrée» made up for an indicator): the row is not kept.
+                drop_created_parent(&mut asm.root, &pointer);
+                counts.kept -= 1;
+                counts.rejected += 1;
+                rr.rejected = true;
+                out.push(rr);
+                continue;
             }
             rr.pointer = Some(pointer);
         }
         out.push(rr);
     }
     out
+}
+
+/// Removes the parent element a row has just created (`/suivi/3` for the row that became
+/// `/suivi/3/indicateurs/0`): it is the last of its array.
+fn drop_created_parent(root: &mut Value, leaf: &str) {
+    let parts: Vec<&str> = leaf.split('/').collect();
+    if parts.len() < 5 {
+        return;
+    }
+    let parent = parts[..parts.len() - 2].join("/");
+    let Some((array, idx)) = parent.rsplit_once('/') else {
+        return;
+    };
+    let Ok(i) = idx.parse::<usize>() else { return };
+    if let Some(Value::Array(a)) = root.pointer_mut(array)
+        && a.len() == i + 1
+    {
+        a.pop();
+    }
 }
 
 fn header_checks(sheet: &Sheet, grid: &Grid, hr: usize, map: &[Option<u32>], ctx: &mut Ctx) {

@@ -688,3 +688,61 @@ fn a_ctg_value_a_rejected_row_would_have_changed_stays_with_a_warning() {
     };
     assert_eq!(years(&merged), years(&c));
 }
+
+#[test]
+fn an_indicator_row_whose_follow_up_line_was_rejected_invents_no_follow_up_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let made = ctg()
+        .current_dir(dir.path())
+        .args([
+            "exemple",
+            "retours",
+            "-n",
+            "40",
+            "--graine",
+            "4",
+            "--taux-erreurs",
+            "1",
+            "-o",
+            "r",
+        ])
+        .output()
+        .unwrap();
+    assert!(made.status.success());
+    std::fs::remove_file(dir.path().join("r/manifeste.tsv")).unwrap();
+    let out = ctg()
+        .current_dir(dir.path())
+        .args([
+            "consolider",
+            "--format",
+            "json",
+            "r",
+            "-o",
+            "c.xlsx",
+            "--modele",
+            "m.json",
+        ])
+        .output()
+        .unwrap();
+    let v = stdout_json(&out);
+    let orphans: Vec<String> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "CTG-W119")
+        .map(|d| d["valeur"].as_str().unwrap().to_string())
+        .collect();
+    assert!(
+        !orphans.is_empty(),
+        "the sample of returns has no orphan indicator row: {v}"
+    );
+    let m = ctg::io::read_model(&dir.path().join("m.json")).unwrap();
+    for key in &orphans {
+        let parts: Vec<&str> = key.split(" / ").collect();
+        let invented = m
+            .suivi
+            .iter()
+            .any(|s| s.fiche == parts[0] && s.trimestre == parts[1] && s.collectivite == parts[2]);
+        assert!(!invented, "ligne de suivi inventée pour {key}");
+    }
+}
