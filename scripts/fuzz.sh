@@ -44,7 +44,8 @@ run() {
   seed "$t"
   mkdir -p "fuzz/artifacts/$t"
   echo "== $t : ${secs} s"
-  cargo +nightly fuzz run --fuzz-dir fuzz "$t" "fuzz/corpus/$t" -- \
+  # One build folder per target: two targets can run side by side (cargo locks its folder).
+  cargo +nightly fuzz run --fuzz-dir fuzz --target-dir "fuzz/target/$t" "$t" "fuzz/corpus/$t" -- \
     -max_total_time="$secs" -rss_limit_mb=2048 -timeout=20 -print_final_stats=1 \
     -fork=1 -ignore_crashes=1 -ignore_ooms=1 -ignore_timeouts=1 \
     -artifact_prefix="fuzz/artifacts/$t/"

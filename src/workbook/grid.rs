@@ -184,6 +184,19 @@ fn read_all(format: Format, bytes: &[u8], wanted: Option<&[&str]>) -> Result<Vec
         if wanted.is_some_and(|w| !w.iter().any(|x| normalize(x) == normalize(&name))) {
             continue;
         }
+        // ctg's own help and lists sheets hold no partner data: not parsed (a tenth of the
+        // reading time of a return).
+        if wanted.is_none()
+            && [super::layout::README_SHEET, super::layout::LISTS_SHEET]
+                .iter()
+                .any(|s| normalize(s) == normalize(&name))
+        {
+            out.push(Grid {
+                name: name.clone(),
+                ..Default::default()
+            });
+            continue;
+        }
         let range = match wb.worksheet_range(&name) {
             Ok(r) => r,
             // A chart or macro sheet, or one damaged sheet, must not hide the others.
