@@ -182,6 +182,202 @@ impl std::fmt::Display for Quarter {
     }
 }
 
+/// The gender a civilité says: `Some(true)` for «Mme», «Madame», `Some(false)` for «M.»,
+/// «Monsieur», `None` when the name carries none.
+pub fn feminine_of(person: &str) -> Option<bool> {
+    let t = person.trim_start();
+    let word = t.split([' ', '\u{a0}']).next().unwrap_or("");
+    match word {
+        "Mme" | "Mme." | "Madame" | "Mlle" => Some(true),
+        "M." | "M" | "Monsieur" | "Mr" | "Mr." => Some(false),
+        _ => None,
+    }
+}
+
+/// One of two words by gender, both when the gender is unknown: («autorisé», «autorisée»)
+/// → «autorisé(e)».
+pub fn by_gender(feminine: Option<bool>, masc: &str, fem: &str, both: &str) -> String {
+    match feminine {
+        Some(true) => fem.to_string(),
+        Some(false) => masc.to_string(),
+        None => both.to_string(),
+    }
+}
+
+/// What a collectivité is, for its French noun phrase.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Nature {
+    Commune,
+    /// An EPCI, with its kind from the referential (`CC`, `CA`, `CU`, `METRO`, `MET69`).
+    Epci(&'static str),
+}
+
+/// A collectivité as a French noun phrase, with its article, elision and contractions:
+/// «la commune de Fouesnant», «la commune du Havre», «la commune des Sables-d'Olonne»,
+/// «la commune d'Ergué-Gabéric», «la communauté de communes du Pays Fouesnantais».
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NounPhrase {
+    /// «commune de Fouesnant», without the article.
+    core: String,
+    /// Feminine («la communauté…») or masculine («le … »): all supported natures are
+    /// feminine except «établissement».
+    feminine: bool,
+    /// False for a proper name that takes no article («Brest Métropole»).
+    article: bool,
+}
+
+/// Strips a «Commune de » / «CC » / «Communauté de communes » prefix a name may carry.
+fn bare_name(name: &str) -> &str {
+    const PREFIXES: &[&str] = &[
+        "Commune de ",
+        "Commune d'",
+        "Commune d’",
+        "Ville de ",
+        "Communauté de communes ",
+        "Communauté d'agglomération ",
+        "Communauté urbaine ",
+        "CC ",
+        "CA ",
+        "CU ",
+    ];
+    let t = name.trim();
+    for p in PREFIXES {
+        if let Some(rest) = t.strip_prefix(p) {
+            return rest.trim();
+        }
+    }
+    t
+}
+
+fn starts_with_vowel_sound(s: &str) -> bool {
+    let first = s
+        .chars()
+        .next()
+        .map(|c| c.to_lowercase().next().unwrap_or(c));
+    // «h» is taken as mute (Hennebont → d'Hennebont), the common case for place names.
+    matches!(
+        first,
+        Some(
+            'a' | 'e'
+                | 'i'
+                | 'o'
+                | 'u'
+                | 'y'
+                | 'h'
+                | 'à'
+                | 'â'
+                | 'é'
+                | 'è'
+                | 'ê'
+                | 'î'
+                | 'ô'
+                | 'û'
+                | 'œ'
+        )
+    )
+}
+
+/// «de» before a place name: «de Fouesnant», «du Havre», «des Sables-d'Olonne»,
+/// «de La Forêt-Fouesnant», «de L'Épine», «d'Ergué-Gabéric».
+pub fn of_place(name: &str) -> String {
+    let n = name.trim();
+    if let Some(rest) = n.strip_prefix("Le ") {
+        return format!("du {rest}");
+    }
+    if let Some(rest) = n.strip_prefix("Les ") {
+        return format!("des {rest}");
+    }
+    if n.starts_with("du ") || n.starts_with("des ") || n.starts_with("de ") || n.starts_with("d'")
+    {
+        return n.to_string();
+    }
+    if starts_with_vowel_sound(n) && !n.starts_with("L'") && !n.starts_with("L’") {
+        return format!("d'{n}");
+    }
+    format!("de {n}")
+}
+
+impl NounPhrase {
+    pub fn new(nature: Nature, name: &str) -> NounPhrase {
+        let bare = bare_name(name);
+        let core = match nature {
+            Nature::Commune => format!("commune {}", of_place(bare)),
+            Nature::Epci("CC") => format!("communauté de communes {}", of_place_epci(bare)),
+            Nature::Epci("CA") => format!("communauté d'agglomération {}", of_place_epci(bare)),
+            Nature::Epci("CU") => format!("communauté urbaine {}", of_place_epci(bare)),
+            // Metropolises carry their nature in their name: «Brest Métropole».
+            Nature::Epci(_) => {
+                if bare.to_lowercase().contains("métropole") {
+                    bare.to_string()
+                } else {
+                    format!("métropole {}", of_place_epci(bare))
+                }
+            }
+        };
+        // «Brest Métropole» takes no article; «Métropole Rouen Normandie» does.
+        let article =
+            !core.chars().next().is_some_and(char::is_uppercase) || core.starts_with("Métropole ");
+        NounPhrase {
+            core,
+            feminine: true,
+            article,
+        }
+    }
+
+    /// True when the phrase is a proper name without article («Brest Métropole»).
+    fn proper(&self) -> bool {
+        !self.article
+    }
+
+    /// «la commune de Fouesnant» (subject or object).
+    pub fn the(&self) -> String {
+        if self.proper() {
+            self.core.clone()
+        } else if self.feminine {
+            format!("la {}", self.core)
+        } else {
+            format!("le {}", self.core)
+        }
+    }
+
+    /// «de la commune de Fouesnant», «de Brest Métropole».
+    pub fn of(&self) -> String {
+        if self.proper() {
+            of_place(&self.core)
+        } else if self.feminine {
+            format!("de la {}", self.core)
+        } else {
+            format!("du {}", self.core)
+        }
+    }
+
+    /// «à la commune de Fouesnant», «à Brest Métropole».
+    pub fn to(&self) -> String {
+        if self.proper() {
+            format!("à {}", self.core)
+        } else if self.feminine {
+            format!("à la {}", self.core)
+        } else {
+            format!("au {}", self.core)
+        }
+    }
+
+    /// «La commune de Fouesnant», at the start of a sentence or a line.
+    pub fn the_capitalised(&self) -> String {
+        let t = self.the();
+        let mut c = t.chars();
+        c.next()
+            .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+            .unwrap_or_default()
+    }
+}
+
+/// An EPCI name after its nature: «du Pays Fouesnantais» stays, «Quimper Bretagne
+/// Occidentale» stays (a proper name), «d'Arras» stays.
+fn of_place_epci(bare: &str) -> String {
+    bare.to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -202,6 +398,63 @@ mod tests {
         assert_eq!(plural(0, "fichier", "fichiers"), "0 fichier");
         assert_eq!(plural(1, "commune", "communes"), "1 commune");
         assert_eq!(plural(2, "fichier", "fichiers"), "2 fichiers");
+    }
+
+    #[test]
+    fn gender_from_the_civilite() {
+        assert_eq!(feminine_of("Mme Gaëlle Quéré"), Some(true));
+        assert_eq!(feminine_of("M. Yann Le Floc'h"), Some(false));
+        assert_eq!(feminine_of("Gaëlle Quéré"), None);
+        assert_eq!(
+            by_gender(Some(true), "autorisé", "autorisée", "autorisé(e)"),
+            "autorisée"
+        );
+        assert_eq!(
+            by_gender(None, "autorisé", "autorisée", "autorisé(e)"),
+            "autorisé(e)"
+        );
+    }
+
+    #[test]
+    fn noun_phrases_of_collectivites() {
+        let c = |n: &str| NounPhrase::new(Nature::Commune, n);
+        assert_eq!(c("Fouesnant").the(), "la commune de Fouesnant");
+        assert_eq!(c("Commune de Fouesnant").the(), "la commune de Fouesnant");
+        assert_eq!(c("Le Havre").the(), "la commune du Havre");
+        assert_eq!(
+            c("Les Sables-d'Olonne").the(),
+            "la commune des Sables-d'Olonne"
+        );
+        assert_eq!(c("Ergué-Gabéric").the(), "la commune d'Ergué-Gabéric");
+        assert_eq!(
+            c("La Forêt-Fouesnant").the(),
+            "la commune de La Forêt-Fouesnant"
+        );
+        assert_eq!(c("L'Épine").the(), "la commune de L'Épine");
+        assert_eq!(c("Hennebont").of(), "de la commune d'Hennebont");
+        assert_eq!(c("Bénodet").to(), "à la commune de Bénodet");
+        assert_eq!(c("Bénodet").the_capitalised(), "La commune de Bénodet");
+        let e = |k: &'static str, n: &str| NounPhrase::new(Nature::Epci(k), n);
+        assert_eq!(
+            e("CC", "CC du Pays Fouesnantais").the(),
+            "la communauté de communes du Pays Fouesnantais"
+        );
+        assert_eq!(
+            e("CA", "CA Quimper Bretagne Occidentale").the(),
+            "la communauté d'agglomération Quimper Bretagne Occidentale"
+        );
+        assert_eq!(e("CU", "CU d'Arras").the(), "la communauté urbaine d'Arras");
+        assert_eq!(e("METRO", "Brest Métropole").the(), "Brest Métropole");
+        assert_eq!(e("METRO", "Brest Métropole").of(), "de Brest Métropole");
+        assert_eq!(e("METRO", "Brest Métropole").to(), "à Brest Métropole");
+        assert_eq!(
+            e("METRO", "Métropole Rouen Normandie").the(),
+            "la Métropole Rouen Normandie"
+        );
+        assert_eq!(
+            e("METRO", "Métropole Rouen Normandie").of(),
+            "de la Métropole Rouen Normandie"
+        );
     }
 
     #[test]

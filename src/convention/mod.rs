@@ -57,6 +57,23 @@ fn territoire_nom(ctg: &Ctg) -> String {
         .unwrap_or_default()
 }
 
+/// «de la communauté de communes du Pays Fouesnantais», «de la commune d'Ergué-Gabéric».
+fn territoire_de(ctg: &Ctg) -> String {
+    match (&ctg.territoire.epci, ctg.territoire.communes.first()) {
+        (Some(e), _) => fr::NounPhrase::new(
+            fr::Nature::Epci(
+                crate::territory::referentiel()
+                    .epci(&e.siren)
+                    .map_or("CC", |r| r.kind),
+            ),
+            &e.nom,
+        )
+        .of(),
+        (None, Some(c)) => fr::NounPhrase::new(fr::Nature::Commune, &c.nom).of(),
+        _ => String::new(),
+    }
+}
+
 /// The values the template may use.
 pub fn variables(ctg: &Ctg) -> BTreeMap<String, Var> {
     let c = &ctg.convention;
@@ -69,11 +86,12 @@ pub fn variables(ctg: &Ctg) -> BTreeMap<String, Var> {
     v.insert("caf.directeur".into(), t(&c.caf.directeur));
     v.insert("convention.titre".into(), t(&c.titre));
     v.insert("territoire.nom".into(), t(&territoire_nom(ctg)));
+    v.insert("territoire.de".into(), t(&territoire_de(ctg)));
     let names: Vec<String> = c
         .signataires
         .iter()
         .filter(|s| s.kind != SignataireKind::Partenaire)
-        .map(|s| s.nom.clone())
+        .map(the)
         .collect();
     v.insert("collectivites".into(), t(&join_fr(&names)));
     v.insert("periode.debut".into(), d(c.periode.debut));
@@ -242,6 +260,39 @@ fn block(d: &mut Doc, ctg: &Ctg, name: &str) {
     }
 }
 
+/// A signing collectivité as a French noun phrase («la commune de Fouesnant»); a partner
+/// keeps its own name.
+fn phrase(s: &Signataire) -> Option<fr::NounPhrase> {
+    let nature = match s.kind {
+        SignataireKind::Commune => fr::Nature::Commune,
+        SignataireKind::Epci => fr::Nature::Epci(
+            crate::territory::referentiel()
+                .epci(&s.code)
+                .map_or("CC", |e| e.kind),
+        ),
+        SignataireKind::Partenaire => return None,
+    };
+    Some(fr::NounPhrase::new(nature, &s.nom))
+}
+
+/// «la commune de Fouesnant», or the partner's name.
+fn the(s: &Signataire) -> String {
+    phrase(s).map_or_else(|| s.nom.clone(), |p| p.the())
+}
+
+/// A délibération's reference as it reads after its date: its number when it has one
+/// («(n° 2025-118)»); nothing when it only repeats the kind and the date.
+fn reference_note(r: &str) -> String {
+    let r = r.trim();
+    if let Some(i) = r.find("n°") {
+        return format!(" ({})", &r[i..]);
+    }
+    if r.is_empty() || r.to_lowercase().starts_with("délibération") {
+        return String::new();
+    }
+    format!(" ({r})")
+}
+
 fn deliberation_text(s: &Signataire) -> String {
     let organe = match s.kind {
         SignataireKind::Commune => "du conseil municipal",
@@ -253,20 +304,25 @@ fn deliberation_text(s: &Signataire) -> String {
         .date
         .map(fr_date)
         .unwrap_or_else(|| "…".into());
-    let reference = if s.deliberation.reference.is_empty() {
-        String::new()
-    } else {
-        format!(" ({})", s.deliberation.reference)
-    };
+    let reference = reference_note(&s.deliberation.reference);
     format!("par délibération {organe} du {date}{reference}")
 }
 
 fn parties(d: &mut Doc, ctg: &Ctg) {
     let c = &ctg.convention;
     d.para("Entre :");
+    let (pf, df) = (
+        fr::feminine_of(&c.caf.president),
+        fr::feminine_of(&c.caf.directeur),
+    );
     d.bullet(&format!(
-        "la {}, représentée par {}, président(e) de son conseil d'administration, et par {}, son directeur (sa directrice), dûment autorisés à signer la présente convention, ci-après dénommée « la Caf » ;",
-        c.caf.nom, c.caf.president, c.caf.directeur
+        "la {}, représentée par {}, {} de son conseil d'administration, et par {}, {}, dûment {} à signer la présente convention, ci-après dénommée « la Caf » ;",
+        c.caf.nom,
+        c.caf.president,
+        fr::by_gender(pf, "président", "présidente", "président(e)"),
+        c.caf.directeur,
+        fr::by_gender(df, "son directeur", "sa directrice", "son directeur (sa directrice)"),
+        if pf == Some(true) && df == Some(true) { "autorisées" } else { "autorisés" }
     ));
     d.para("et :");
     for s in c
@@ -275,10 +331,16 @@ fn parties(d: &mut Doc, ctg: &Ctg) {
         .filter(|s| s.kind != SignataireKind::Partenaire)
     {
         d.bullet(&format!(
-            "{}, représentée par {}, {}, dûment autorisé(e) à signer la présente convention {} ;",
-            s.nom,
+            "{}, représentée par {}, {}, dûment {} à signer la présente convention {} ;",
+            the(s),
             s.representant,
             s.qualite.to_lowercase(),
+            fr::by_gender(
+                fr::feminine_of(&s.representant),
+                "autorisé",
+                "autorisée",
+                "autorisé(e)"
+            ),
             deliberation_text(s)
         ));
     }
@@ -322,10 +384,22 @@ fn visas(d: &mut Doc, ctg: &Ctg) {
         .iter()
         .filter(|s| s.kind != SignataireKind::Partenaire)
     {
+        // «Vu la délibération du conseil municipal de la commune de Fouesnant du 4 décembre
+        // 2025 ;» — a reference that only repeats the date is not printed twice.
+        let organe = match s.kind {
+            SignataireKind::Commune => "du conseil municipal",
+            SignataireKind::Epci => "du conseil communautaire",
+            SignataireKind::Partenaire => "de l'instance délibérante",
+        };
+        let of = phrase(s).map_or_else(|| fr::of_place(&s.nom), |p| p.of());
+        let date = s
+            .deliberation
+            .date
+            .map(fr_date)
+            .unwrap_or_else(|| "…".into());
+        let reference = reference_note(&s.deliberation.reference);
         d.para(&format!(
-            "Vu la délibération de {} {} ;",
-            s.nom,
-            deliberation_text(s).trim_start_matches("par délibération ")
+            "Vu la délibération {organe} {of} du {date}{reference} ;"
         ));
     }
 }
@@ -387,7 +461,7 @@ fn signatures(d: &mut Doc, ctg: &Ctg) {
     ];
     for s in &c.signataires {
         cells.push(Cell::lines(vec![
-            format!("Pour {}", s.nom),
+            format!("Pour {}", the(s)),
             s.qualite.clone(),
             s.representant.clone(),
             String::new(),

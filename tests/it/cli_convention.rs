@@ -256,3 +256,42 @@ fn libreoffice_pdf_holds_every_article_fiche_signatory_and_landscape_projections
     }
     assert!(landscape_projection >= 1);
 }
+
+#[test]
+fn collectivites_read_as_a_caf_writes_them_with_articles_and_genders() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("c.docx");
+    ctg()
+        .arg("convention")
+        .arg(sample())
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    let text = document_xml(&out)
+        .split('<')
+        .filter_map(|t| t.split_once('>').map(|x| x.1))
+        .collect::<String>();
+    for want in [
+        "la commune de Fouesnant, représentée par Mme Gaëlle Quéré, maire, dûment autorisée à signer",
+        "la communauté de communes du Pays Fouesnantais, représentée par M. Jean-Marc Le Floc'h, président, dûment autorisé à signer",
+        "Vu la délibération du conseil municipal de la commune de Fouesnant du 4 décembre 2025 ;",
+        "Vu la délibération du conseil communautaire de la communauté de communes du Pays Fouesnantais du 20 novembre 2025 (n° 2025-118) ;",
+        "présidente de son conseil d'administration, et par M. Tugdual Le Meur, son directeur, dûment autorisés",
+        "Pour la commune de Fouesnant",
+        "territoire de la communauté de communes du Pays Fouesnantais",
+        "et la commune de Clohars-Fouesnant concluent",
+    ] {
+        assert!(text.contains(want), "« {want} » absent");
+    }
+    for unwanted in [
+        "président(e)",
+        "autorisé(e)",
+        "(sa directrice)",
+        "Vu la délibération de Commune",
+        "Pour Commune de",
+        "territoire de CC ",
+    ] {
+        assert!(!text.contains(unwanted), "« {unwanted} » présent");
+    }
+}
