@@ -176,6 +176,7 @@ registry! {
     W207  Warning CrossFile "Transfert non confirmé par la commune" "Le retour de l'EPCI indique une compétence transférée que la commune déclare exercer elle-même ou ne pas exercer.";
     W208  Warning CrossFile "Population de l'EPCI différente de la somme des communes" "La population déclarée par l'EPCI diffère de la somme des populations des communes qui lui ont transféré des compétences.";
     W210  Warning CrossFile "Valeur de la CTG conservée" "Une ligne rejetée d'un retour aurait changé une valeur du tableau de la CTG : la valeur de la CTG est conservée dans le modèle consolidé, et l'avertissement donne les deux.";
+    W211  Warning CrossFile "Exercice d'une compétence contesté" "La commune et l'EPCI ne disent pas la même chose de l'exercice d'une compétence (« Exercée par la commune » d'un côté, « Non exercée » de l'autre).";
     W209  Warning CrossFile "Total différent du tableau de la CTG" "Une valeur projetée des retours diffère de celle du tableau de projection de la CTG.";
     E127  Error   Reader    "Lecture interrompue" "La lecture du fichier a été interrompue : il demandait plus de mémoire ou de temps que la limite fixée pour un fichier, ou il a fait échouer le lecteur. Il est rejeté ; les autres fichiers sont lus normalement.";
     E128  Error   Reader    "Archive incohérente ou falsifiée" "Les en-têtes de l'archive se contredisent (nom, taille, somme de contrôle), un élément y figure deux fois ou un lien en sort : le fichier est refusé plutôt que lu au hasard.";

@@ -751,10 +751,14 @@ fn cross_checks(
             };
             for comp in CompetenceAo::all() {
                 let (mine, theirs) = (c.competences.get(*comp), view.competences.get(*comp));
+                if mine == theirs {
+                    continue;
+                }
                 let code = match (mine == StatutAo::Transferee, theirs == StatutAo::Transferee) {
                     (true, false) => Code::W206,
                     (false, true) => Code::W207,
-                    _ => continue,
+                    // «Exercée» on one side, «Non exercée» on the other.
+                    _ => Code::W211,
                 };
                 let msg = format!(
                     "{} : « {} » {} selon la commune, {} selon l'EPCI",

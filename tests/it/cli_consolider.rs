@@ -746,3 +746,58 @@ fn an_indicator_row_whose_follow_up_line_was_rejected_invents_no_follow_up_line(
         assert!(!invented, "ligne de suivi inventée pour {key}");
     }
 }
+
+#[test]
+fn commune_and_epci_disagreeing_on_an_exercised_competence_is_a_warning() {
+    let c = ctg::io::read_model(&sample()).unwrap();
+    let mut commune_says = c.clone();
+    commune_says
+        .territoire
+        .communes
+        .iter_mut()
+        .find(|x| x.insee == "29058")
+        .unwrap()
+        .competences
+        .qualite = StatutAo::NonExercee;
+    let mut epci_says = c.clone();
+    epci_says
+        .territoire
+        .communes
+        .iter_mut()
+        .find(|x| x.insee == "29058")
+        .unwrap()
+        .competences
+        .qualite = StatutAo::Exercee;
+    let dir = tempfile::tempdir().unwrap();
+    let inp = dir.path().join("r");
+    std::fs::create_dir_all(&inp).unwrap();
+    write_form(
+        &commune_says,
+        "29058",
+        "2026-05-04",
+        &inp.join("29058.xlsx"),
+    );
+    let siren = c.territoire.epci.as_ref().unwrap().siren.clone();
+    write_form(&epci_says, &siren, "2026-05-04", &inp.join("epci.xlsx"));
+    let out = ctg()
+        .args(["consolider", "--format", "json", "-o"])
+        .arg(dir.path().join("c.xlsx"))
+        .arg(&inp)
+        .output()
+        .unwrap();
+    let v = stdout_json(&out);
+    let w211: Vec<_> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "CTG-W211")
+        .collect();
+    assert_eq!(w211.len(), 1, "{v}");
+    assert!(
+        w211[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("non exercée selon la commune"),
+        "{v}"
+    );
+}
