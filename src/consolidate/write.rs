@@ -451,15 +451,29 @@ fn synthese(
     for (j, e) in EtatSuivi::all().iter().enumerate() {
         ws.write_string_with_format(r, 1 + j as u16, e.label(), &f.header)?;
     }
-    let mut by_axe: BTreeMap<String, [usize; 5]> = BTreeMap::new();
+    // Actions, not follow-up lines: each fiche once, in its état at its latest quarter (the
+    // least advanced when collectivités disagree on that quarter).
+    let mut latest: BTreeMap<String, (String, usize)> = BTreeMap::new();
     for row in &c.entities[5].rows {
-        let axe = crate::model::Ctg::axe_label(ctg, &text(&row.values[0]));
-        let etat = EtatSuivi::all()
+        let fiche = text(&row.values[0]);
+        let quarter = text(&row.values[1]);
+        let Some(k) = EtatSuivi::all()
             .iter()
-            .position(|e| e.label() == text(&row.values[3]));
-        if let Some(k) = etat {
-            by_axe.entry(axe).or_default()[k] += 1;
+            .position(|e| e.label() == text(&row.values[3]))
+        else {
+            continue;
+        };
+        let e = latest.entry(fiche).or_insert((quarter.clone(), k));
+        if quarter > e.0 {
+            *e = (quarter, k);
+        } else if quarter == e.0 {
+            e.1 = e.1.min(k);
         }
+    }
+    let mut by_axe: BTreeMap<String, [usize; 5]> = BTreeMap::new();
+    for (fiche, (_, k)) in &latest {
+        let axe = crate::model::Ctg::axe_label(ctg, fiche);
+        by_axe.entry(axe).or_default()[*k] += 1;
     }
     for (axe, counts) in &by_axe {
         r += 1;

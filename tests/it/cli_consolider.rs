@@ -801,3 +801,53 @@ fn commune_and_epci_disagreeing_on_an_exercised_competence_is_a_warning() {
         "{v}"
     );
 }
+
+#[test]
+fn the_synthese_counts_actions_not_follow_up_lines() {
+    let c = ctg::io::read_model(&sample()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let inp = dir.path().join("r");
+    std::fs::create_dir_all(&inp).unwrap();
+    for f in ctg::returns::forms::all_forms(&c, &settings("2026-05-04")).unwrap() {
+        std::fs::write(inp.join(&f.file_name), &f.bytes).unwrap();
+    }
+    let out = dir.path().join("c.xlsx");
+    let res = ctg()
+        .arg("consolider")
+        .arg("--ctg")
+        .arg(sample())
+        .arg("-o")
+        .arg(&out)
+        .arg(&inp)
+        .output()
+        .unwrap();
+    assert!(res.status.code().is_some_and(|c| c <= 1));
+    let book = ctg::workbook::grid::open(&std::fs::read(&out).unwrap(), None).unwrap();
+    let s = book.sheets.iter().find(|g| g.name == "Synthèse").unwrap();
+    let start = (0..s.cells.len())
+        .find(|r| s.get(*r, 0).display() == "Actions par axe et état d'avancement")
+        .expect("section des actions")
+        + 2;
+    let mut total = 0.0;
+    let mut r = start;
+    while !s.get(r, 0).display().is_empty() {
+        for col in 1..=5 {
+            if let ctg::workbook::cells::Cell::Number(n) = s.get(r, col) {
+                total += n;
+            }
+        }
+        r += 1;
+    }
+    // Every fiche of the returns once, though several collectivités follow the same fiche.
+    let suivi = book.sheets.iter().find(|g| g.name == "Suivi").unwrap();
+    let lines: Vec<String> = (1..suivi.cells.len())
+        .map(|r| suivi.get(r, 4).display())
+        .filter(|f| !f.is_empty())
+        .collect();
+    let fiches: std::collections::BTreeSet<&String> = lines.iter().collect();
+    assert!(
+        fiches.len() < lines.len(),
+        "the returns must have several lines per fiche"
+    );
+    assert_eq!(total as usize, fiches.len());
+}
