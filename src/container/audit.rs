@@ -5,6 +5,7 @@
 //! parts have no DOCTYPE or entity, a bounded depth, cell references inside the grid and
 //! within a cell budget, and shared-string indexes that exist.
 
+use crate::container::xml_local as local;
 use std::collections::BTreeSet;
 use std::io::{Cursor, Read};
 
@@ -197,14 +198,6 @@ fn local_header_agrees(
         }
     }
     Ok(())
-}
-
-fn local<S: AsRef<[u8]> + ?Sized>(name: &S) -> &[u8] {
-    let name = name.as_ref();
-    match name.iter().rposition(|b| *b == b':') {
-        Some(i) => &name[i + 1..],
-        None => name,
-    }
 }
 
 /// What the XML audit learnt: for shared strings, how many there are.

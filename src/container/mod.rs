@@ -62,6 +62,16 @@ fn refuse(code: Code, message: impl Into<String>) -> Refusal {
 pub const PASSWORD: &str =
     "fichier protégé par mot de passe : enregistrez-le sans mot de passe puis renvoyez-le";
 
+/// The local part of an XML name (`w:t` → `t`): readers match elements of any prefix, so
+/// Strict Open XML and odd prefixes read the same.
+pub fn xml_local<S: AsRef<[u8]> + ?Sized>(name: &S) -> &[u8] {
+    let name = name.as_ref();
+    match name.iter().rposition(|b| *b == b':') {
+        Some(i) => &name[i + 1..],
+        None => name,
+    }
+}
+
 /// Reads an untrusted file: a regular file only (not a folder, a pipe or a device), its size
 /// taken from the metadata before anything is read, and never more than the limit.
 pub fn read_untrusted(path: &std::path::Path) -> Result<Vec<u8>, Refusal> {

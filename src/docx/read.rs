@@ -4,6 +4,7 @@
 //! line breaks, ☐/☒ symbols and w14 checkboxes. Element names are matched without their
 //! prefix, so Strict Open XML reads like Transitional. Entities are never expanded.
 
+use crate::container::xml_local as local;
 use std::collections::HashMap;
 use std::io::{Cursor, Read};
 
@@ -50,14 +51,6 @@ pub struct Table {
 pub enum Block {
     Para(Paragraph),
     Table(Table),
-}
-
-fn local<S: AsRef<[u8]> + ?Sized>(name: &S) -> &[u8] {
-    let name = name.as_ref();
-    match name.iter().rposition(|b| *b == b':') {
-        Some(i) => &name[i + 1..],
-        None => name,
-    }
 }
 
 fn attr(e: &BytesStart, key: &[u8]) -> Option<String> {

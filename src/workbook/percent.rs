@@ -3,19 +3,12 @@
 //! package (styles, then each sheet's cell styles) so that the value reads as the partner saw
 //! it: 50 %, not 0,5.
 
+use crate::container::xml_local as local;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{Cursor, Read};
 
 use quick_xml::Reader;
 use quick_xml::events::Event;
-
-fn local<S: AsRef<[u8]> + ?Sized>(name: &S) -> &[u8] {
-    let name = name.as_ref();
-    match name.iter().rposition(|b| *b == b':') {
-        Some(i) => &name[i + 1..],
-        None => name,
-    }
-}
 
 fn part(z: &mut zip::ZipArchive<Cursor<&[u8]>>, name: &str) -> Option<String> {
     let f = z.by_name(name).ok()?;
