@@ -217,11 +217,9 @@ pub enum Nature {
 /// «la commune d'Ergué-Gabéric», «la communauté de communes du Pays Fouesnantais».
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NounPhrase {
-    /// «commune de Fouesnant», without the article.
+    /// «commune de Fouesnant», without the article; every nature (commune, communauté,
+    /// métropole) is feminine.
     core: String,
-    /// Feminine («la communauté…») or masculine («le … »): all supported natures are
-    /// feminine except «établissement».
-    feminine: bool,
     /// False for a proper name that takes no article («Brest Métropole»).
     article: bool,
 }
@@ -302,26 +300,22 @@ impl NounPhrase {
         let bare = bare_name(name);
         let core = match nature {
             Nature::Commune => format!("commune {}", of_place(bare)),
-            Nature::Epci("CC") => format!("communauté de communes {}", of_place_epci(bare)),
-            Nature::Epci("CA") => format!("communauté d'agglomération {}", of_place_epci(bare)),
-            Nature::Epci("CU") => format!("communauté urbaine {}", of_place_epci(bare)),
+            Nature::Epci("CC") => format!("communauté de communes {bare}"),
+            Nature::Epci("CA") => format!("communauté d'agglomération {bare}"),
+            Nature::Epci("CU") => format!("communauté urbaine {bare}"),
             // Metropolises carry their nature in their name: «Brest Métropole».
             Nature::Epci(_) => {
                 if bare.to_lowercase().contains("métropole") {
                     bare.to_string()
                 } else {
-                    format!("métropole {}", of_place_epci(bare))
+                    format!("métropole {bare}")
                 }
             }
         };
         // «Brest Métropole» takes no article; «Métropole Rouen Normandie» does.
         let article =
             !core.chars().next().is_some_and(char::is_uppercase) || core.starts_with("Métropole ");
-        NounPhrase {
-            core,
-            feminine: true,
-            article,
-        }
+        NounPhrase { core, article }
     }
 
     /// True when the phrase is a proper name without article («Brest Métropole»).
@@ -333,10 +327,8 @@ impl NounPhrase {
     pub fn the(&self) -> String {
         if self.proper() {
             self.core.clone()
-        } else if self.feminine {
-            format!("la {}", self.core)
         } else {
-            format!("le {}", self.core)
+            format!("la {}", self.core)
         }
     }
 
@@ -344,10 +336,8 @@ impl NounPhrase {
     pub fn of(&self) -> String {
         if self.proper() {
             of_place(&self.core)
-        } else if self.feminine {
-            format!("de la {}", self.core)
         } else {
-            format!("du {}", self.core)
+            format!("de la {}", self.core)
         }
     }
 
@@ -355,10 +345,8 @@ impl NounPhrase {
     pub fn to(&self) -> String {
         if self.proper() {
             format!("à {}", self.core)
-        } else if self.feminine {
-            format!("à la {}", self.core)
         } else {
-            format!("au {}", self.core)
+            format!("à la {}", self.core)
         }
     }
 
@@ -370,12 +358,6 @@ impl NounPhrase {
             .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
             .unwrap_or_default()
     }
-}
-
-/// An EPCI name after its nature: «du Pays Fouesnantais» stays, «Quimper Bretagne
-/// Occidentale» stays (a proper name), «d'Arras» stays.
-fn of_place_epci(bare: &str) -> String {
-    bare.to_string()
 }
 
 #[cfg(test)]

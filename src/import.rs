@@ -33,8 +33,10 @@ impl Imported {
 
 /// Imports the bytes of `name`.
 pub fn import(bytes: &[u8], name: &str) -> Imported {
-    if matches!(container::sniff(bytes), Ok(Format::Docx | Format::Doc)) {
-        return match crate::docx::import(bytes) {
+    // Recognised and checked once, then handed to the one reader that fits.
+    let sniffed = container::sniff(bytes);
+    if matches!(sniffed, Ok(Format::Docx | Format::Doc)) {
+        return match crate::docx::import_as(sniffed, bytes) {
             Ok((model, report)) => Imported {
                 model: Some(model),
                 diagnostics: report.diagnostics(name),
@@ -44,7 +46,12 @@ pub fn import(bytes: &[u8], name: &str) -> Imported {
             Err((code, m)) => Imported::refused(Diagnostic::new(code, Location::file(name), m)),
         };
     }
-    match crate::workbook::read::read(bytes, name, Some(&crate::workbook::layouts::CTG_COMPLET)) {
+    match crate::workbook::read::read_as(
+        sniffed,
+        bytes,
+        name,
+        Some(&crate::workbook::layouts::CTG_COMPLET),
+    ) {
         Ok(o) => Imported {
             model: Some(o.model),
             diagnostics: o.diagnostics,

@@ -58,7 +58,6 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
             .clone()
             .unwrap_or_else(|| r.fichier.display().to_string());
         simulated_failure(&name);
-        let json = |v: &dyn erased::Json| v.to_line();
         match a.tache.as_str() {
             "consolider" => json(&ctg::consolidate::extract(
                 &r.fichier,
@@ -122,14 +121,7 @@ fn simulated_failure(name: &str) {
     }
 }
 
-mod erased {
-    /// Any answer, as one JSON line.
-    pub trait Json {
-        fn to_line(&self) -> String;
-    }
-    impl<T: serde::Serialize> Json for T {
-        fn to_line(&self) -> String {
-            serde_json::to_string(self).unwrap_or_else(|_| "{}".into())
-        }
-    }
+/// Any answer, as one JSON line.
+fn json<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_string(v).unwrap_or_else(|_| "{}".into())
 }

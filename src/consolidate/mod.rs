@@ -203,13 +203,11 @@ pub fn extract(path: &Path, ctg: Option<&Ctg>, basis: Basis, full_model: bool) -
             std::fs::metadata(path).map(|m| m.len()).unwrap_or(0),
         ),
     };
-    let meta = |k: &str| {
-        report
-            .outcome
-            .as_ref()
-            .and_then(|o| o.meta.get(k))
-            .unwrap_or_default()
-    };
+    let meta = report
+        .outcome
+        .as_ref()
+        .map(|o| o.meta.clone())
+        .unwrap_or_default();
     let full_workbook = report.readable() && report.kind == "ctg-complet";
     let readable = report.readable() && report.kind.starts_with("retour-");
     let motif = if report.ignored || !report.readable() {
@@ -230,10 +228,10 @@ pub fn extract(path: &Path, ctg: Option<&Ctg>, basis: Basis, full_model: bool) -
         sha256: sha,
         taille: size,
         formulaire: report.kind.clone(),
-        version: meta("ctg_version_disposition"),
+        version: meta.version,
         collectivite: report.collectivite.clone(),
         nom: report.nom.clone(),
-        date_formulaire: meta("ctg_date_generation"),
+        date_formulaire: meta.generated,
         source_date: if saved.is_some() {
             "proprietes".into()
         } else {
@@ -317,41 +315,26 @@ fn extract_with(p: &Path, s: &Settings) -> Extract {
 /// A file whose reading was interrupted: rejected, with the cause.
 #[cfg(not(target_arch = "wasm32"))]
 fn interrupted(p: &Path, why: &crate::isolation::Interrupted) -> Extract {
-    let name = p.display().to_string();
-    let d = Diagnostic::new(Code::E127, Location::file(&name), why.to_string());
-    let report = ReturnReport::failed(&name, d);
+    let d = Diagnostic::new(
+        Code::E127,
+        Location::file(p.display().to_string()),
+        why.to_string(),
+    );
     Extract {
-        info: FileInfo {
-            fichier: name,
-            sha256: String::new(),
-            taille: std::fs::metadata(p).map(|m| m.len()).unwrap_or(0),
-            formulaire: String::new(),
-            version: String::new(),
-            collectivite: String::new(),
-            nom: String::new(),
-            date_formulaire: String::new(),
-            date_enregistrement: String::new(),
-            source_date: String::new(),
-            statut: Statut::Rejete,
-            motif: why.to_string(),
-            lignes: report.rows.clone(),
-            compteurs: report.counts,
-        },
-        diagnostics: report.diagnostics,
+        info: FileInfo::not_read(p, Statut::Rejete, &why.to_string(), &d),
+        diagnostics: vec![d],
         rows: Vec::new(),
         model: None,
         rejected_values: Vec::new(),
     }
 }
 
-impl Consolidation {
-    /// A file that was not read (a lock file, a file of another type in a folder): listed as
-    /// ignored with its reason, never dropped in silence.
-    pub fn skip(&mut self, p: &Path, why: &str) {
-        let name = p.display().to_string();
-        let d = Diagnostic::new(Code::I134, Location::file(&name), format!("ignoré : {why}"));
-        self.files.push(FileInfo {
-            fichier: name,
+impl FileInfo {
+    /// The entry of a file that was not read (refused as a whole, or ignored), with its one
+    /// diagnostic.
+    fn not_read(p: &Path, statut: Statut, motif: &str, d: &Diagnostic) -> FileInfo {
+        FileInfo {
+            fichier: p.display().to_string(),
             sha256: String::new(),
             taille: std::fs::symlink_metadata(p).map(|m| m.len()).unwrap_or(0),
             formulaire: String::new(),
@@ -361,11 +344,25 @@ impl Consolidation {
             date_formulaire: String::new(),
             date_enregistrement: String::new(),
             source_date: String::new(),
-            statut: Statut::Ignore,
-            motif: why.to_string(),
+            statut,
+            motif: motif.to_string(),
             lignes: Default::default(),
-            compteurs: crate::diagnostic::Counts::of(std::slice::from_ref(&d)),
-        });
+            compteurs: crate::diagnostic::Counts::of(std::slice::from_ref(d)),
+        }
+    }
+}
+
+impl Consolidation {
+    /// A file that was not read (a lock file, a file of another type in a folder): listed as
+    /// ignored with its reason, never dropped in silence.
+    pub fn skip(&mut self, p: &Path, why: &str) {
+        let d = Diagnostic::new(
+            Code::I134,
+            Location::file(p.display().to_string()),
+            format!("ignoré : {why}"),
+        );
+        self.files
+            .push(FileInfo::not_read(p, Statut::Ignore, why, &d));
         self.diagnostics.push(d);
     }
 }
@@ -856,11 +853,11 @@ fn kept_ctg_values(accepted: &[&Extract], ctg: Option<&Ctg>, diags: &mut Vec<Dia
     let Some(ctg) = ctg else { return };
     for e in accepted {
         for r in &e.rejected_values {
-            let mode = crate::referentials::ModeAccueil::all()
-                .iter()
-                .copied()
-                .find(|m| normalize(m.label()) == normalize(&r.mode) || m.code() == r.mode);
-            let Some(mode) = mode else { continue };
+            // The raw cell, matched as the reader matches it.
+            let mode = match crate::referentials::ModeAccueil::match_label(&r.mode) {
+                crate::referentials::Match::Exact(m) | crate::referentials::Match::Close(m) => m,
+                _ => continue,
+            };
             let value = ctg
                 .projections
                 .iter()

@@ -122,8 +122,10 @@ pub fn write(c: &Consolidation, ctg: Option<&crate::model::Ctg>) -> Result<Vec<u
         .add_worksheet()
         .set_name(crate::workbook::layout::META_SHEET)
         .map_err(xerr)?;
-    ws.write_string(0, 0, "ctg_formulaire").map_err(xerr)?;
-    ws.write_string(0, 1, "consolide").map_err(xerr)?;
+    ws.write_string(0, 0, crate::workbook::meta::KEYS[0])
+        .map_err(xerr)?;
+    ws.write_string(0, 1, crate::workbook::meta::CONSOLIDE)
+        .map_err(xerr)?;
     ws.set_hidden(true);
     wb.save_to_buffer().map_err(xerr)
 }

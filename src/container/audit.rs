@@ -378,15 +378,10 @@ fn dimension(part: &str, value: &str) -> Result<(), Refusal> {
 /// `C7` → (7, 3), 1-based; a reference outside Excel's grid is refused.
 fn cell_ref(part: &str, raw: &[u8]) -> Result<(u64, u64), Refusal> {
     let s = String::from_utf8_lossy(raw);
-    let letters = s.chars().take_while(|c| c.is_ascii_alphabetic()).count();
-    let mut col: u64 = 0;
-    for b in s[..letters].bytes() {
-        col = col
-            .saturating_mul(26)
-            .saturating_add(u64::from(b.to_ascii_uppercase() - b'A' + 1));
-    }
-    let row: u64 = s[letters..].parse().unwrap_or(0);
-    if letters == 0 || row == 0 || row > MAX_ROW || col > MAX_COL {
+    // The reader's own cell-name parser; anything it does not accept is outside the grid.
+    let parsed = crate::workbook::addr::parse_cell(&s.to_ascii_uppercase());
+    let (row, col) = parsed.map_or((0, 0), |(r, c)| (u64::from(r) + 1, u64::from(c) + 1));
+    if parsed.is_none() || row > MAX_ROW || col > MAX_COL {
         return Err(refuse(
             Code::E132,
             format!(

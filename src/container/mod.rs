@@ -72,6 +72,14 @@ pub fn xml_local<S: AsRef<[u8]> + ?Sized>(name: &S) -> &[u8] {
     }
 }
 
+/// The value of an attribute, by its local name.
+pub fn xml_attr(e: &quick_xml::events::BytesStart, key: &[u8]) -> Option<String> {
+    e.attributes()
+        .flatten()
+        .find(|a| xml_local(a.key.as_ref()) == key)
+        .map(|a| a.value.to_string())
+}
+
 /// Reads an untrusted file: a regular file only (not a folder, a pipe or a device), its size
 /// taken from the metadata before anything is read, and never more than the limit.
 pub fn read_untrusted(path: &std::path::Path) -> Result<Vec<u8>, Refusal> {

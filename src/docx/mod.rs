@@ -13,7 +13,15 @@ pub use recognize::Report;
 
 /// Imports a .docx; `Err` is a French message saying why it cannot be read.
 pub fn import(bytes: &[u8]) -> Result<(Ctg, Report), (Code, String)> {
-    match container::sniff(bytes) {
+    import_as(container::sniff(bytes), bytes)
+}
+
+/// [`import`] when the caller already recognised (and checked) the file with `sniff`.
+pub fn import_as(
+    sniffed: Result<Format, crate::container::Refusal>,
+    bytes: &[u8],
+) -> Result<(Ctg, Report), (Code, String)> {
+    match sniffed {
         Ok(Format::Docx) => {}
         Ok(Format::Doc) => {
             return Err((Code::E100, "document Word 97-2003 (.doc) : convertissez-le d'abord avec « soffice --headless --convert-to docx FICHIER.doc » (ou enregistrez-le en .docx dans Word)".into()));

@@ -4,7 +4,7 @@
 //! line breaks, ☐/☒ symbols and w14 checkboxes. Element names are matched without their
 //! prefix, so Strict Open XML reads like Transitional. Entities are never expanded.
 
-use crate::container::xml_local as local;
+use crate::container::{xml_attr as attr, xml_local as local};
 use std::collections::HashMap;
 use std::io::{Cursor, Read};
 
@@ -51,13 +51,6 @@ pub struct Table {
 pub enum Block {
     Para(Paragraph),
     Table(Table),
-}
-
-fn attr(e: &BytesStart, key: &[u8]) -> Option<String> {
-    e.attributes()
-        .flatten()
-        .find(|a| local(a.key.as_ref()) == key)
-        .map(|a| a.value.to_string())
 }
 
 /// Style id → (name, outline level).

@@ -289,72 +289,67 @@ fn identify(o: &Outcome, file: &str, diags: &mut Vec<Diagnostic>) -> (String, St
     if !o.meta.code.is_empty() {
         return (o.meta.code.clone(), o.meta.nom.clone());
     }
-    let typed = match o.layout.kind {
-        "retour-commune" => o
-            .model
-            .territoire
-            .communes
-            .first()
-            .map(|c| (c.insee.clone(), c.nom.clone())),
-        "retour-epci" => o
-            .model
-            .territoire
-            .epci
-            .as_ref()
-            .map(|e| (e.siren.clone(), e.nom.clone())),
-        _ => None,
-    };
-    match typed.filter(|(code, _)| !code.is_empty()) {
-        Some((code, nom)) => {
+    match typed_identity(o).filter(|t| !t.code.is_empty()) {
+        Some(t) => {
             diags.push(
                 Diagnostic::new(
                     Code::W118,
                     Location::file(file),
                     format!(
-                        "feuille « _meta » absente : le retour est attribué à {nom} ({code}) d'après la feuille « Identité »"
+                        "feuille « _meta » absente : le retour est attribué à {} ({}) d'après la feuille « Identité »",
+                        t.nom, t.code
                     ),
                 )
-                .value(&code),
+                .value(&t.code),
             );
-            (code, nom)
+            (t.code, t.nom)
         }
         None => (String::new(), String::new()),
     }
 }
 
+/// What the «Identité» sheet of a return says: code, name, and where the code is.
+struct Typed {
+    code: String,
+    nom: String,
+    pointer: &'static str,
+}
+
+fn typed_identity(o: &Outcome) -> Option<Typed> {
+    match o.layout.kind {
+        "retour-commune" => o.model.territoire.communes.first().map(|c| Typed {
+            code: c.insee.clone(),
+            nom: c.nom.clone(),
+            pointer: "/territoire/communes/0/insee",
+        }),
+        "retour-epci" => o.model.territoire.epci.as_ref().map(|e| Typed {
+            code: e.siren.clone(),
+            nom: e.nom.clone(),
+            pointer: "/territoire/epci/siren",
+        }),
+        _ => None,
+    }
+}
+
 /// The form was issued for one collectivité: the code typed in «Identité» must be it.
 fn identity(o: &Outcome, file: &str, code: &str, diags: &mut Vec<Diagnostic>) {
-    let typed = match o.layout.kind {
-        "retour-commune" => o
-            .model
-            .territoire
-            .communes
-            .first()
-            .map(|c| (c.insee.clone(), "/territoire/communes/0/insee")),
-        "retour-epci" => o
-            .model
-            .territoire
-            .epci
-            .as_ref()
-            .map(|e| (e.siren.clone(), "/territoire/epci/siren")),
-        _ => None,
-    };
-    if let Some((typed, pointer)) = typed
+    if let Some(t) = typed_identity(o)
         && !code.is_empty()
-        && typed != code
+        && t.code != code
     {
         let loc = o
-            .locate(file, pointer)
+            .locate(file, t.pointer)
             .unwrap_or_else(|| Location::file(file));
         diags.push(
             Diagnostic::new(
                 Code::E121,
                 loc,
                 format!(
-                    "le formulaire a été émis pour {code}, la feuille Identité indique {typed}"
+                    "le formulaire a été émis pour {code}, la feuille Identité indique {}",
+                    t.code
                 ),
             )
-            .value(typed),
+            .value(t.code),
         );
     }
 }
@@ -372,7 +367,7 @@ fn context_model(o: &Outcome, ctg: Option<&Ctg>) -> Ctg {
         None => {
             m.convention.periode.debut = o.meta.debut.parse().ok();
             m.convention.periode.fin = o.meta.fin.parse().ok();
-            if let Some(ids) = o.meta.get("ctg_fiches") {
+            if let Some(ids) = Some(&o.meta.fiches).filter(|s| !s.is_empty()) {
                 m.fiches = ids
                     .split(',')
                     .map(|id| crate::model::FicheAction {
@@ -476,7 +471,7 @@ pub fn annotated(report: &ReturnReport) -> crate::Result<Vec<u8>> {
         })
         .collect();
     let mut meta = o.meta.clone();
-    meta.copie = "annotee".into();
+    meta.copie = crate::workbook::meta::COPIE_ANNOTEE.into();
     write::write(
         o.layout,
         &data,

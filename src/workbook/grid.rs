@@ -128,7 +128,16 @@ fn calamine_reason(lower: &str) -> &'static str {
 
 /// Reads every sheet (or only `wanted`, by name) of a spreadsheet.
 pub fn open(bytes: &[u8], wanted: Option<&[&str]>) -> Result<Book, Refusal> {
-    let format = container::sniff(bytes)?;
+    open_as(container::sniff(bytes), bytes, wanted)
+}
+
+/// [`open`] when the caller already recognised (and checked) the file with `sniff`.
+pub fn open_as(
+    sniffed: Result<Format, Refusal>,
+    bytes: &[u8],
+    wanted: Option<&[&str]>,
+) -> Result<Book, Refusal> {
+    let format = sniffed?;
     match format {
         Format::Docx => {
             return Err(Refusal {

@@ -32,6 +32,11 @@ pub struct Meta {
     pub found: bool,
 }
 
+/// `ctg_formulaire` of a consolidated workbook, and `ctg_copie` of an annotated copy: ctg's
+/// own workbooks, never read back as returns.
+pub const CONSOLIDE: &str = "consolide";
+pub const COPIE_ANNOTEE: &str = "annotee";
+
 /// The keys of the `_meta` sheet, in order.
 pub const KEYS: [&str; 11] = [
     "ctg_formulaire",
@@ -94,14 +99,6 @@ impl Meta {
             }
         }
         m
-    }
-
-    /// A value, `None` when empty.
-    pub fn get(&self, key: &str) -> Option<String> {
-        self.clone()
-            .slot(key)
-            .map(|s| s.clone())
-            .filter(|s| !s.is_empty())
     }
 }
 

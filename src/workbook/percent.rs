@@ -3,7 +3,7 @@
 //! package (styles, then each sheet's cell styles) so that the value reads as the partner saw
 //! it: 50 %, not 0,5.
 
-use crate::container::xml_local as local;
+use crate::container::{xml_attr as attr, xml_local as local};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{Cursor, Read};
 
@@ -15,13 +15,6 @@ fn part(z: &mut zip::ZipArchive<Cursor<&[u8]>>, name: &str) -> Option<String> {
     let mut s = String::new();
     f.take(64 << 20).read_to_string(&mut s).ok()?;
     Some(s)
-}
-
-fn attr(e: &quick_xml::events::BytesStart, key: &[u8]) -> Option<String> {
-    e.attributes()
-        .flatten()
-        .find(|a| local(a.key.as_ref()) == key)
-        .map(|a| a.value.to_string())
 }
 
 /// Indexes of the cell styles (`cellXfs`) whose number format shows a percentage.

@@ -12,7 +12,7 @@ use serde_json::Value;
 use super::addr::cell_name;
 use super::cells::{self, Cell};
 use super::flatten::{Assembler, Placed};
-use super::grid::{Book, Grid, open};
+use super::grid::{Book, Grid};
 use super::layout::{Column, Layout, META_SHEET, Sheet};
 use super::layouts;
 use super::meta::Meta;
@@ -97,18 +97,30 @@ pub fn read(
     file: &str,
     expected: Option<&'static Layout>,
 ) -> Result<Outcome, Diagnostic> {
+    read_as(crate::container::sniff(bytes), bytes, file, expected)
+}
+
+/// [`read`] when the caller already recognised (and checked) the file with `sniff`.
+pub fn read_as(
+    sniffed: Result<Format, Refusal>,
+    bytes: &[u8],
+    file: &str,
+    expected: Option<&'static Layout>,
+) -> Result<Outcome, Diagnostic> {
     let fatal = |r: Refusal| Diagnostic::new(r.code, Location::file(file), r.message);
-    let book = open(bytes, None).map_err(fatal)?;
+    let book = super::grid::open_as(sniffed, bytes, None).map_err(fatal)?;
     let mut ctx = Ctx {
         file,
         diags: Vec::new(),
     };
     let meta = read_meta(&book);
     // Workbooks ctg wrote itself are not returns.
-    let own = match (meta.formulaire.as_str(), meta.copie.as_str()) {
-        ("consolide", _) => Some("classeur consolidé écrit par ctg"),
-        (_, "annotee") => Some("copie annotée écrite par ctg"),
-        _ => None,
+    let own = if meta.formulaire == super::meta::CONSOLIDE {
+        Some("classeur consolidé écrit par ctg")
+    } else if meta.copie == super::meta::COPIE_ANNOTEE {
+        Some("copie annotée écrite par ctg")
+    } else {
+        None
     };
     if let Some(what) = own {
         return Err(Diagnostic::new(
@@ -256,8 +268,8 @@ fn pick_layout(
     ctx: &mut Ctx,
 ) -> Option<&'static Layout> {
     let file = ctx.file.to_string();
-    if let Some(kind) = meta.get("ctg_formulaire") {
-        let kind = &kind;
+    if !meta.formulaire.is_empty() {
+        let kind = &meta.formulaire;
         let Some(layout) = layouts::by_kind(kind) else {
             ctx.push(
                 Code::E117,
@@ -278,11 +290,8 @@ fn pick_layout(
                 ),
                 Some(version),
             );
-        } else if meta
-            .get("ctg_empreinte")
-            .is_some_and(|f| f != layout.fingerprint())
-        {
-            ctx.push(Code::W118, Location::file(&file), "formulaire produit avec une disposition différente : régénérez-le avec « ctg formulaires »", meta.get("ctg_empreinte"));
+        } else if !meta.empreinte.is_empty() && meta.empreinte != layout.fingerprint() {
+            ctx.push(Code::W118, Location::file(&file), "formulaire produit avec une disposition différente : régénérez-le avec « ctg formulaires »", Some(meta.empreinte.clone()));
         }
         return Some(layout);
     }
