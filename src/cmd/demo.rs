@@ -85,10 +85,11 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
         validation.push('\n');
         if !r.diagnostics.is_empty() {
             let stem = g.file_name.trim_end_matches(".xlsx");
+            let (bytes, ext, _) = ctg::returns::annotated_copy(&r, &g.bytes)?;
             ctg::io::write_atomic(
                 &dir.join("retours-annotes")
-                    .join(format!("{stem}-annote.xlsx")),
-                &ctg::returns::annotated(&r)?,
+                    .join(format!("{stem}-annote.{ext}")),
+                &bytes,
             )?;
         }
     }

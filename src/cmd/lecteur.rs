@@ -36,12 +36,17 @@ struct Request {
     /// Annotate files without anomaly too.
     #[serde(default)]
     tous: bool,
+    /// Replace an annotated copy that exists.
+    #[serde(default)]
+    force: bool,
 }
 
 /// What `valider`'s worker answers.
 #[derive(serde::Serialize, Deserialize)]
 pub struct Validated {
     pub rapport: ctg::returns::ReturnReport,
+    /// The annotated copy written.
+    pub copie: Option<ctg::returns::Written>,
     /// The annotated copy could not be written: why.
     pub erreur_annotation: Option<String>,
 }
@@ -74,25 +79,23 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
                 )),
             }),
             _ => {
-                let rapport = match ctg::container::read_untrusted(&r.fichier) {
-                    Ok(bytes) => {
-                        ctg::returns::validate(&bytes, &name, ctg_model.as_ref(), a.population)
-                    }
-                    Err(x) => ctg::returns::ReturnReport::failed(
-                        &name,
-                        Diagnostic::new(x.code, Location::file(&name), x.message),
-                    ),
-                };
-                let wanted = r.tous || !rapport.diagnostics.is_empty();
-                let erreur_annotation = match (&r.annoter, rapport.outcome.is_some() && wanted) {
-                    (Some(out), true) => ctg::returns::annotated(&rapport)
-                        .and_then(|b| ctg::io::write_atomic(out, &b))
-                        .err()
-                        .map(|e| e.to_string()),
-                    _ => None,
+                let (rapport, copie) = super::valider::validate_one(
+                    &r.fichier,
+                    &name,
+                    ctg_model.as_ref(),
+                    a.population,
+                    r.annoter.as_deref(),
+                    r.tous,
+                    r.force,
+                );
+                let (copie, erreur_annotation) = match copie {
+                    Some(Ok(w)) => (Some(w), None),
+                    Some(Err(e)) => (None, Some(e.to_string())),
+                    None => (None, None),
                 };
                 json(&Validated {
                     rapport,
+                    copie,
                     erreur_annotation,
                 })
             }

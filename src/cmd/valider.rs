@@ -51,12 +51,13 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
     }
     let isolation = super::isolated::command("valider", a.ctg.as_deref(), a.population, &[]);
     let mut reports: Vec<ReturnReport> = Vec::new();
+    let mut copies: Vec<Option<returns::Written>> = Vec::new();
     for (f, n) in files.iter().zip(&names) {
         let name = f.display().to_string();
         let out = a.annoter.as_ref().map(|d| d.join(n));
         let report = match &isolation {
             Some(cmd) => {
-                let request = serde_json::json!({ "fichier": f, "nom": name, "annoter": out, "tous": a.tous });
+                let request = serde_json::json!({ "fichier": f, "nom": name, "annoter": out, "tous": a.tous, "force": a.force });
                 match ctg::isolation::call(cmd, &request.to_string()) {
                     Ok(answer) => {
                         match serde_json::from_str::<super::lecteur::Validated>(&answer) {
@@ -64,6 +65,7 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
                                 if let Some(e) = v.erreur_annotation {
                                     return Err(ctg::Error::Invalid(e));
                                 }
+                                copies.push(v.copie);
                                 v.rapport
                             }
                             Err(_) => ReturnReport::failed(
@@ -76,24 +78,22 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
                         }
                     }
                     Err(why) => {
+                        copies.push(None);
                         ReturnReport::failed(&name, super::isolated::interrupted(&name, &why))
                     }
                 }
             }
             None => {
-                let report = match ctg::container::read_untrusted(f) {
-                    Ok(bytes) => returns::validate(&bytes, &name, ctg_model.as_ref(), a.population),
-                    Err(r) => ReturnReport::failed(
-                        &name,
-                        ctg::Diagnostic::new(r.code, ctg::Location::file(&name), r.message),
-                    ),
-                };
-                if let Some(out) = &out
-                    && report.readable()
-                    && (a.tous || !report.diagnostics.is_empty())
-                {
-                    ctg::io::write_atomic(out, &returns::annotated(&report)?)?;
-                }
+                let (report, copy) = validate_one(
+                    f,
+                    &name,
+                    ctg_model.as_ref(),
+                    a.population,
+                    out.as_deref(),
+                    a.tous,
+                    a.force,
+                );
+                copies.push(copy.transpose()?);
                 report
             }
         };
@@ -119,7 +119,7 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
             super::print_report("valider", fichiers, &all, serde_json::Value::Null)?
         }
         Format::Texte => {
-            for r in &reports {
+            for (i, r) in reports.iter().enumerate() {
                 let who = if r.nom.is_empty() {
                     String::new()
                 } else {
@@ -130,6 +130,12 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
                     sayln!("  aucune anomalie");
                 } else {
                     say!("{}", ctg::render::diagnostics_text(&r.diagnostics));
+                }
+                if let Some(Some(w)) = copies.get(i) {
+                    sayln!("  copie annotée : {}", w.path.display());
+                    if let Some(n) = &w.note {
+                        sayln!("  remarque : {n}");
+                    }
                 }
                 sayln!(
                     "  {} ; {} ; {}\n",
@@ -148,6 +154,34 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
     Ok(super::findings_code(total.errors))
 }
 
+/// Validates one file and, when asked (`annoter`, and anomalies found or `tous`), writes its
+/// annotated copy: the worker's job, and the command's own when isolation is off.
+pub fn validate_one(
+    file: &std::path::Path,
+    name: &str,
+    ctg_model: Option<&ctg::model::Ctg>,
+    basis: Basis,
+    annoter: Option<&std::path::Path>,
+    tous: bool,
+    force: bool,
+) -> (ReturnReport, Option<ctg::Result<returns::Written>>) {
+    let bytes = match ctg::container::read_untrusted(file) {
+        Ok(b) => b,
+        Err(r) => {
+            let d = ctg::Diagnostic::new(r.code, ctg::Location::file(name), r.message);
+            return (ReturnReport::failed(name, d), None);
+        }
+    };
+    let report = returns::validate(&bytes, name, ctg_model, basis);
+    let copy = match annoter {
+        Some(out) if report.readable() && (tous || !report.diagnostics.is_empty()) => {
+            Some(returns::write_annotated(&report, &bytes, out, force))
+        }
+        _ => None,
+    };
+    (report, copy)
+}
+
 /// Names of the annotated copies, distinct even when two inputs share a name
 /// (`a/x.xlsx` and `b/x.xlsx` give `x-annote.xlsx` and `x-2-annote.xlsx`).
 fn annotated_names(files: &[PathBuf]) -> Vec<String> {
@@ -159,12 +193,21 @@ fn annotated_names(files: &[PathBuf]) -> Vec<String> {
                 .file_stem()
                 .map(|s| s.to_string_lossy().to_string())
                 .unwrap_or_else(|| "retour".into());
+            let ext = match f
+                .extension()
+                .map(|e| e.to_string_lossy().to_lowercase())
+                .as_deref()
+            {
+                Some("ods") => "ods",
+                Some("xlsm") => "xlsm",
+                _ => "xlsx",
+            };
             let n = seen.entry(stem.to_lowercase()).or_insert(0);
             *n += 1;
             if *n == 1 {
-                format!("{stem}-annote.xlsx")
+                format!("{stem}-annote.{ext}")
             } else {
-                format!("{stem}-{n}-annote.xlsx")
+                format!("{stem}-{n}-annote.{ext}")
             }
         })
         .collect()

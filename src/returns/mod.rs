@@ -1,6 +1,7 @@
 //! `ctg valider`: every check of a partner's return, located at its cell, and the annotated
 //! copy the Caf can send back. The partner's file is only read.
 
+pub mod annotate;
 pub mod exemple;
 pub mod forms;
 
@@ -123,6 +124,16 @@ impl ReturnReport {
 /// Validates a return. `ctg` (the CTG it belongs to) is optional: the form carries the
 /// period and the fiche ids in its meta sheet.
 pub fn validate(bytes: &[u8], file: &str, ctg: Option<&Ctg>, basis: Basis) -> ReturnReport {
+    if annotate::untouched_copy(bytes) {
+        return ReturnReport::failed(
+            file,
+            Diagnostic::new(
+                Code::I134,
+                Location::file(file),
+                "copie annotée écrite par ctg et non modifiée depuis : ce n'est pas un retour, elle est ignorée",
+            ),
+        );
+    }
     let outcome = match read::read(bytes, file, None) {
         Ok(o) => o,
         Err(d) => return ReturnReport::failed(file, d),
@@ -401,9 +412,71 @@ fn raw_at(o: &Outcome, loc: &Location) -> Option<String> {
     None
 }
 
-/// The annotated copy: the return rebuilt from its layout with the partner's values, each
-/// faulty cell coloured with a note, and an «Anomalies» sheet linking to every cell.
-pub fn annotated(report: &ReturnReport) -> crate::Result<Vec<u8>> {
+/// Where an annotated copy was written, and why it is not the partner's file itself when it
+/// had to be rebuilt from the form (an `.xls`, a package that could not be edited).
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+pub struct Written {
+    pub path: std::path::PathBuf,
+    pub note: Option<String>,
+}
+
+/// The annotated copy of a validated return, as bytes, with its extension and, when it was
+/// rebuilt from the form, why.
+pub fn annotated_copy(
+    report: &ReturnReport,
+    original: &[u8],
+) -> crate::Result<(Vec<u8>, &'static str, Option<String>)> {
+    let o = report.outcome.as_ref().ok_or_else(|| {
+        crate::Error::Invalid(format!(
+            "{} est illisible : pas de copie annotée possible",
+            report.file
+        ))
+    })?;
+    use crate::container::Format;
+    let why = match annotate::annotate(original, o.format, &report.diagnostics) {
+        Ok(bytes) => {
+            let ext = match o.format {
+                Format::Ods => "ods",
+                _ if annotate::macro_enabled(&bytes) => "xlsm",
+                _ => "xlsx",
+            };
+            return Ok((bytes, ext, None));
+        }
+        Err(why) => why,
+    };
+    let rebuilt = rebuilt_copy(report)?;
+    let bytes = annotate::mark(&rebuilt, Format::Xlsx).map_err(crate::Error::Invalid)?;
+    let note = match o.format {
+        Format::Xls | Format::Xlsb => format!(
+            "le fichier reçu est un {} : la copie annotée est un classeur .xlsx refait à partir du formulaire",
+            o.format.label()
+        ),
+        _ => format!(
+            "la copie annotée a été refaite à partir du formulaire ({why}) : notes et mises en forme du partenaire non reprises"
+        ),
+    };
+    Ok((bytes, "xlsx", Some(note)))
+}
+
+/// Writes the annotated copy at `out`, its extension set by the copy's format.
+pub fn write_annotated(
+    report: &ReturnReport,
+    original: &[u8],
+    out: &std::path::Path,
+    force: bool,
+) -> crate::Result<Written> {
+    let (bytes, ext, note) = annotated_copy(report, original)?;
+    let path = out.with_extension(ext);
+    if path != out {
+        crate::io::check_new(&path, force)?;
+    }
+    crate::io::write_atomic(&path, &bytes)?;
+    Ok(Written { path, note })
+}
+
+/// The copy rebuilt from the layout with the partner's values, each faulty cell coloured
+/// with a note, and an «Anomalies» sheet linking to every cell.
+fn rebuilt_copy(report: &ReturnReport) -> crate::Result<Vec<u8>> {
     let o = report.outcome.as_ref().ok_or_else(|| {
         crate::Error::Invalid(format!(
             "{} est illisible : pas de copie annotée possible",
@@ -470,13 +543,11 @@ pub fn annotated(report: &ReturnReport) -> crate::Result<Vec<u8>> {
             }
         })
         .collect();
-    let mut meta = o.meta.clone();
-    meta.copie = crate::workbook::meta::COPIE_ANNOTEE.into();
     write::write(
         o.layout,
         &data,
         &Options {
-            meta: Some(&meta),
+            meta: Some(&o.meta),
             protect: false,
             annotations: &annotations,
         },

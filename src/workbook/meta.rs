@@ -26,19 +26,16 @@ pub struct Meta {
     pub titre: String,
     pub deadline: String,
     pub contact: String,
-    /// `annotee` in an annotated copy ctg wrote: such a copy is not read as a return.
-    pub copie: String,
     /// True when the file had a `_meta` sheet.
     pub found: bool,
 }
 
-/// `ctg_formulaire` of a consolidated workbook, and `ctg_copie` of an annotated copy: ctg's
-/// own workbooks, never read back as returns.
+/// `ctg_formulaire` of a consolidated workbook: ctg's own workbook, never read back as a
+/// return (annotated copies carry their own mark: `returns::annotate`).
 pub const CONSOLIDE: &str = "consolide";
-pub const COPIE_ANNOTEE: &str = "annotee";
 
 /// The keys of the `_meta` sheet, in order.
-pub const KEYS: [&str; 11] = [
+pub const KEYS: [&str; 10] = [
     "ctg_formulaire",
     "ctg_version_disposition",
     "ctg_empreinte",
@@ -49,7 +46,6 @@ pub const KEYS: [&str; 11] = [
     "ctg_debut",
     "ctg_fin",
     "ctg_fiches",
-    "ctg_copie",
 ];
 
 impl Meta {
@@ -65,7 +61,6 @@ impl Meta {
             "ctg_debut" => &mut self.debut,
             "ctg_fin" => &mut self.fin,
             "ctg_fiches" => &mut self.fiches,
-            "ctg_copie" => &mut self.copie,
             _ => return None,
         })
     }
@@ -76,12 +71,6 @@ impl Meta {
         m.formulaire = layout.kind.to_string();
         m.version = layout.version.to_string();
         m.empreinte = layout.fingerprint();
-        if m.copie.is_empty() {
-            return KEYS[..10]
-                .iter()
-                .map(|k| (*k, m.slot(k).map(|s| s.clone()).unwrap_or_default()))
-                .collect();
-        }
         KEYS.iter()
             .map(|k| (*k, m.slot(k).map(|s| s.clone()).unwrap_or_default()))
             .collect()

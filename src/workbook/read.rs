@@ -115,18 +115,11 @@ pub fn read_as(
     };
     let meta = read_meta(&book);
     // Workbooks ctg wrote itself are not returns.
-    let own = if meta.formulaire == super::meta::CONSOLIDE {
-        Some("classeur consolidé écrit par ctg")
-    } else if meta.copie == super::meta::COPIE_ANNOTEE {
-        Some("copie annotée écrite par ctg")
-    } else {
-        None
-    };
-    if let Some(what) = own {
+    if meta.formulaire == super::meta::CONSOLIDE {
         return Err(Diagnostic::new(
             Code::I134,
             Location::file(file),
-            format!("{what} : ce n'est pas un retour, il est ignoré"),
+            "classeur consolidé écrit par ctg : ce n'est pas un retour, il est ignoré",
         ));
     }
     let layout = pick_layout(&book, &meta, expected, &mut ctx).ok_or_else(|| {
@@ -428,11 +421,15 @@ fn parse_cell(
 
 /// Finds the header row: the one among the first rows naming the most layout columns.
 /// Sheets ctg writes for itself, never partners' data.
+/// Sheets ctg adds to a form or to an annotated copy («Anomalies», «Anomalies 2»…).
 fn is_ours(name: &str) -> bool {
     use super::layout::{LISTS_SHEET, README_SHEET};
+    let n = normalize(name);
     [META_SHEET, LISTS_SHEET, README_SHEET]
         .iter()
-        .any(|s| normalize(s) == normalize(name))
+        .any(|s| normalize(s) == n)
+        || n.strip_prefix(&normalize(crate::returns::annotate::SHEET))
+            .is_some_and(|rest| rest.trim().chars().all(|c| c.is_ascii_digit()))
 }
 
 /// How well a sheet's content matches a layout sheet: the number of its headers (or record

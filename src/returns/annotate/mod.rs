@@ -1,0 +1,376 @@
+//! The annotated copy is the partner's own file: the package received, every part copied
+//! byte for byte (raw zip copy), with only these additions: a fill and a comment on each cell
+//! with an anomaly (a row-level anomaly goes on the row's first cell), an «Anomalies» sheet
+//! listing every diagnostic with a link to its cell, and a document property marking the copy.
+//! OOXML (`.xlsx`, `.xlsm`) stays OOXML, ODF (`.ods`) stays ODF. What cannot be edited in place
+//! (an `.xls`, a package this code cannot follow) is rebuilt from the form by the caller.
+//!
+//! The mark holds a fingerprint of the other parts: a copy nobody touched since ctg wrote it is
+//! not a return (it would double the partner's rows); once the partner has corrected and saved
+//! it, it is their return again and is read as one.
+
+mod ods;
+mod ooxml;
+
+use std::collections::BTreeMap;
+use std::io::{Cursor, Read, Write};
+
+use quick_xml::Reader;
+use quick_xml::events::Event;
+use sha2::{Digest, Sha256};
+use zip::ZipArchive;
+
+use crate::container::{Format, xml_local};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::workbook::addr::parse_cell;
+
+/// Name of the sheet ctg adds, and of the property marking a copy.
+pub const SHEET: &str = "Anomalies";
+pub const PROPERTY: &str = "ctg_copie";
+const MARK_PREFIX: &str = "annotee ";
+
+/// Headers and widths (in characters) of the «Anomalies» sheet.
+const COLUMNS: [(&str, f64); 6] = [
+    ("Gravité", 14.0),
+    ("Code", 11.0),
+    ("Feuille", 22.0),
+    ("Cellule", 10.0),
+    ("Message", 80.0),
+    ("Valeur saisie", 30.0),
+];
+
+/// What one cell of the partner's file receives.
+#[derive(Debug, Clone)]
+pub(crate) struct Note {
+    pub severity: Severity,
+    pub lines: Vec<String>,
+}
+
+impl Note {
+    pub fn text(&self) -> String {
+        self.lines.join("\n")
+    }
+}
+
+/// One line of the «Anomalies» sheet; `link` is the (sheet, row, col) of a cell that exists
+/// in the file.
+#[derive(Debug, Clone)]
+pub(crate) struct Line {
+    pub cells: [String; 6],
+    pub link: Option<(String, u32, u32)>,
+}
+
+/// Everything to add to a file: notes by sheet name and (row, col), 0-based; the list.
+#[derive(Debug, Default)]
+pub(crate) struct Plan {
+    pub notes: BTreeMap<String, BTreeMap<(u32, u32), Note>>,
+    pub lines: Vec<Line>,
+}
+
+/// (row, col) of a diagnostic's cell: `E7` → (6, 4); a row `7` → (6, 0).
+fn target(cell: &str) -> Option<(u32, u32)> {
+    if let Some((r, c)) = parse_cell(cell) {
+        return Some((r, u32::from(c)));
+    }
+    let r: u32 = cell.parse().ok().filter(|r| *r >= 1)?;
+    Some((r - 1, 0))
+}
+
+impl Plan {
+    /// The plan for `diags` on a file whose sheets are `sheets`.
+    pub fn new(diags: &[Diagnostic], sheets: &[String]) -> Plan {
+        let mut plan = Plan::default();
+        for d in diags {
+            let sheet = d.location.sheet.clone().filter(|s| sheets.contains(s));
+            let at = sheet
+                .as_ref()
+                .and_then(|s| Some((s.clone(), target(d.location.cell.as_deref()?)?)));
+            let value = d.value.clone().unwrap_or_default();
+            let mut line = format!(
+                "{} ({}) : {}",
+                d.code.as_str(),
+                d.severity.label(),
+                d.message
+            );
+            if !value.is_empty() && !d.message.contains(&value) {
+                line.push_str(&format!(" — valeur saisie : « {value} »"));
+            }
+            if let Some((s, rc)) = &at {
+                let n = plan
+                    .notes
+                    .entry(s.clone())
+                    .or_default()
+                    .entry(*rc)
+                    .or_insert(Note {
+                        severity: d.severity,
+                        lines: Vec::new(),
+                    });
+                if rank(d.severity) < rank(n.severity) {
+                    n.severity = d.severity;
+                }
+                n.lines.push(line);
+            }
+            plan.lines.push(Line {
+                cells: [
+                    d.severity.label().to_string(),
+                    d.code.as_str().to_string(),
+                    d.location.sheet.clone().unwrap_or_default(),
+                    match d.location.cell.as_deref() {
+                        Some(c) if c.chars().all(|ch| ch.is_ascii_digit()) => format!("ligne {c}"),
+                        c => c.unwrap_or_default().to_string(),
+                    },
+                    d.message.clone(),
+                    value,
+                ],
+                link: at.map(|(s, (r, c))| (s, r, c)),
+            });
+        }
+        plan
+    }
+
+    fn header() -> [String; 6] {
+        COLUMNS.map(|(h, _)| h.to_string())
+    }
+}
+
+fn rank(s: Severity) -> u8 {
+    match s {
+        Severity::Error => 0,
+        Severity::Warning => 1,
+        Severity::Info => 2,
+    }
+}
+
+/// Fill colours by severity (RGB).
+fn fill(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "FFC7CE",
+        Severity::Warning => "FFEB9C",
+        Severity::Info => "DDEBF7",
+    }
+}
+
+/// Annotates the partner's file in place. `Err` says why it could not be done (the caller then
+/// rebuilds the copy from the form).
+pub(crate) fn annotate(
+    original: &[u8],
+    format: Format,
+    diags: &[Diagnostic],
+) -> Result<Vec<u8>, String> {
+    let unmarked = match format {
+        Format::Xlsx => ooxml::annotate(original, diags)?,
+        Format::Ods => ods::annotate(original, diags)?,
+        other => return Err(format!("{} : pas d'annotation en place", other.label())),
+    };
+    mark(&unmarked, format)
+}
+
+/// Sets the copy's mark: its fingerprint over every other part.
+pub(crate) fn mark(bytes: &[u8], format: Format) -> Result<Vec<u8>, String> {
+    let (part, _) = mark_part(format).ok_or("format sans propriétés")?;
+    let mut z = archive(bytes)?;
+    let value = format!("{MARK_PREFIX}{}", fingerprint(&mut z, part));
+    let mut replaced = BTreeMap::new();
+    let mut added = Vec::new();
+    match format {
+        Format::Xlsx => ooxml::set_property(&mut z, &value, &mut replaced, &mut added)?,
+        Format::Ods => ods::set_property(&mut z, &value, &mut replaced)?,
+        _ => unreachable!("mark_part is None for other formats"),
+    }
+    rebuild(bytes, &replaced, &added)
+}
+
+/// True when an OOXML package is a macro-enabled workbook (`.xlsm`).
+pub(crate) fn macro_enabled(bytes: &[u8]) -> bool {
+    archive(bytes)
+        .ok()
+        .and_then(|mut z| read_part(&mut z, "[Content_Types].xml"))
+        .is_some_and(|t| t.contains("macroEnabled"))
+}
+
+/// True for an annotated copy nobody changed since ctg wrote it.
+pub fn untouched_copy(bytes: &[u8]) -> bool {
+    let Ok(format) = crate::container::sniff(bytes) else {
+        return false;
+    };
+    let Some((part, read)) = mark_part(format) else {
+        return false;
+    };
+    let Ok(mut z) = archive(bytes) else {
+        return false;
+    };
+    let Some(xml) = read_part(&mut z, part) else {
+        return false;
+    };
+    match read(&xml) {
+        Some(v) => v
+            .strip_prefix(MARK_PREFIX)
+            .is_some_and(|h| h == fingerprint(&mut z, part)),
+        None => false,
+    }
+}
+
+type ReadMark = fn(&str) -> Option<String>;
+
+fn mark_part(format: Format) -> Option<(&'static str, ReadMark)> {
+    match format {
+        Format::Xlsx => Some(("docProps/custom.xml", ooxml::read_property)),
+        Format::Ods => Some(("meta.xml", ods::read_property)),
+        _ => None,
+    }
+}
+
+/// Parts the mark itself may change (when it makes the properties part).
+const MADE_WITH_MARK: [&str; 2] = ["_rels/.rels", "[Content_Types].xml"];
+
+/// SHA-256 over the names and CRCs of every part but `skip`, in name order.
+fn fingerprint(z: &mut ZipArchive<Cursor<&[u8]>>, skip: &str) -> String {
+    let mut parts: Vec<(String, u32)> = (0..z.len())
+        .filter_map(|i| {
+            let f = z.by_index_raw(i).ok()?;
+            Some((f.name().ok()?.to_string(), f.crc32()))
+        })
+        .filter(|(n, _)| n != skip && !MADE_WITH_MARK.contains(&n.as_str()))
+        .collect();
+    parts.sort();
+    let mut h = Sha256::new();
+    for (n, crc) in parts {
+        h.update(n.as_bytes());
+        h.update([0]);
+        h.update(crc.to_le_bytes());
+    }
+    h.finalize()[..12]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn archive(bytes: &[u8]) -> Result<ZipArchive<Cursor<&[u8]>>, String> {
+    ZipArchive::new(Cursor::new(bytes)).map_err(|e| crate::container::zip_reason(&e))
+}
+
+/// A part as text (bounded: the file already passed the pre-flight).
+fn read_part(z: &mut ZipArchive<Cursor<&[u8]>>, name: &str) -> Option<String> {
+    let f = z.by_name(name).ok()?;
+    let mut s = String::new();
+    f.take(crate::container::MAX_UNCOMPRESSED)
+        .read_to_string(&mut s)
+        .ok()?;
+    Some(s)
+}
+
+/// The package again: replaced parts rewritten, others copied raw (same bytes, same order),
+/// added parts at the end.
+fn rebuild(
+    original: &[u8],
+    replaced: &BTreeMap<String, Vec<u8>>,
+    added: &[(String, Vec<u8>)],
+) -> Result<Vec<u8>, String> {
+    let mut z = archive(original)?;
+    let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .last_modified_time(zip::DateTime::default());
+    let err = |e: zip::result::ZipError| crate::container::zip_reason(&e);
+    for i in 0..z.len() {
+        let f = z.by_index_raw(i).map_err(err)?;
+        let name = f.name().map_err(err)?.to_string();
+        match replaced.get(&name) {
+            Some(bytes) => {
+                drop(f);
+                w.start_file(name, opts).map_err(err)?;
+                w.write_all(bytes).map_err(|e| e.to_string())?;
+            }
+            None => w.raw_copy_file(f).map_err(err)?,
+        }
+    }
+    for (name, bytes) in added {
+        w.start_file(name.clone(), opts).map_err(err)?;
+        w.write_all(bytes).map_err(|e| e.to_string())?;
+    }
+    Ok(w.finish().map_err(err)?.into_inner())
+}
+
+/// Text for XML content and attribute values; characters XML 1.0 forbids are dropped.
+fn esc(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for ch in s.chars() {
+        match ch {
+            '&' => o.push_str("&amp;"),
+            '<' => o.push_str("&lt;"),
+            '>' => o.push_str("&gt;"),
+            '"' => o.push_str("&quot;"),
+            '\t' | '\n' | '\r' => o.push(ch),
+            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
+            c => o.push(c),
+        }
+    }
+    o
+}
+
+/// The prefix (with its colon) of a qualified name: `x:row` → `x:`.
+fn prefix_of(qname: &str) -> String {
+    match qname.find(':') {
+        Some(i) => qname[..=i].to_string(),
+        None => String::new(),
+    }
+}
+
+/// A qualified name as text.
+fn qname(q: quick_xml::name::QName) -> String {
+    let s: &str = q.as_ref();
+    s.to_string()
+}
+
+/// Inserts `text` just before the end tag of the first element named `local`.
+pub(super) fn insert_before_end(xml: &str, local: &[u8], text: &str) -> Result<String, String> {
+    let mut r = Reader::from_str(xml);
+    loop {
+        let before = r.buffer_position() as usize;
+        match r.read_event() {
+            Ok(Event::End(e)) if xml_local(e.name().as_ref()) == local => {
+                return Ok(format!("{}{text}{}", &xml[..before], &xml[before..]));
+            }
+            Ok(Event::Empty(e)) if xml_local(e.name().as_ref()) == local => {
+                let end = r.buffer_position() as usize;
+                let tag = &xml[before..end];
+                let name = qname(e.name());
+                let open = format!(
+                    "{}>",
+                    tag.trim_end_matches('>').trim_end().trim_end_matches('/')
+                );
+                return Ok(format!(
+                    "{}{open}{text}</{name}>{}",
+                    &xml[..before],
+                    &xml[end..]
+                ));
+            }
+            Ok(Event::Eof) => {
+                return Err(format!(
+                    "élément « {} » absent",
+                    String::from_utf8_lossy(local)
+                ));
+            }
+            Err(e) => return Err(e.to_string()),
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn targets_of_cells_and_rows() {
+        assert_eq!(target("E7"), Some((6, 4)));
+        assert_eq!(target("7"), Some((6, 0)));
+        assert_eq!(target("0"), None);
+        assert_eq!(target("feuille"), None);
+    }
+
+    #[test]
+    fn escaping_drops_what_xml_forbids() {
+        assert_eq!(esc("a<b & \"c\"\u{1}\t"), "a&lt;b &amp; &quot;c&quot;\t");
+    }
+}
