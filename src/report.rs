@@ -39,9 +39,19 @@ pub enum Statut {
     Rejete,
     /// Recognised and skipped (a workbook ctg wrote, a lock file).
     Ignore,
+    /// Read, but another return of the same collectivité was kept (a later or identical one).
+    Remplace,
 }
 
 impl Statut {
+    /// The file's rows enter the consolidation.
+    pub fn accepted(self) -> bool {
+        matches!(
+            self,
+            Statut::Accepte | Statut::AccepteAvecAvertissements | Statut::AccepteAvecErreurs
+        )
+    }
+
     pub fn code(self) -> &'static str {
         match self {
             Statut::Accepte => "accepte",
@@ -49,6 +59,7 @@ impl Statut {
             Statut::AccepteAvecErreurs => "accepte_avec_erreurs",
             Statut::Rejete => "rejete",
             Statut::Ignore => "ignore",
+            Statut::Remplace => "remplace",
         }
     }
 
@@ -59,6 +70,7 @@ impl Statut {
             Statut::AccepteAvecErreurs => "accepté avec erreurs",
             Statut::Rejete => "rejeté",
             Statut::Ignore => "ignoré",
+            Statut::Remplace => "remplacé",
         }
     }
 
@@ -97,6 +109,7 @@ impl<'de> serde::Deserialize<'de> for Statut {
             Statut::AccepteAvecErreurs,
             Statut::Rejete,
             Statut::Ignore,
+            Statut::Remplace,
         ]
         .into_iter()
         .find(|s| s.code() == w.code)

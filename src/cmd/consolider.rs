@@ -157,6 +157,13 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
             {
                 sayln!("ignoré : {} — {}", f.fichier, f.motif);
             }
+            for f in c
+                .files
+                .iter()
+                .filter(|f| f.statut == ctg::consolidate::Statut::Remplace)
+            {
+                sayln!("remplacé : {} — {}", f.fichier, f.motif);
+            }
             use ctg::fr::plural;
             sayln!(
                 "{} ({} rejeté{}), {} lue{} = {} retenue{} + {} rejetée{} + {} non lue{} ; {}",

@@ -418,7 +418,7 @@ pub fn consolidate(paths: &[PathBuf], s: &Settings) -> Consolidation {
     for (code, nom) in &expected {
         if !extracts
             .iter()
-            .any(|e| e.info.collectivite == *code && e.info.statut != Statut::Rejete)
+            .any(|e| e.info.collectivite == *code && e.info.statut.accepted())
         {
             diags.push(
                 Diagnostic::new(
@@ -440,13 +440,20 @@ pub fn consolidate(paths: &[PathBuf], s: &Settings) -> Consolidation {
         .collect();
     for e in &mut extracts {
         let rows = std::mem::take(&mut e.rows);
-        if e.info.statut == Statut::Rejete {
-            // Rows of a discarded return go to «Anomalies» with their values.
-            for (_, r) in rows {
+        if !e.info.statut.accepted() {
+            // Rows of a discarded return go to «Anomalies» with their values: errors for a
+            // rejected return, information for one replaced by a later return (identity
+            // records are not rows).
+            let code = if e.info.statut == Statut::Remplace {
+                Code::I137
+            } else {
+                Code::E126
+            };
+            for (_, r) in rows.into_iter().filter(|(_, r)| r.row > 0) {
                 let raw: Vec<String> = r.values.iter().map(text_of).collect();
                 diags.push(
                     Diagnostic::new(
-                        Code::E126,
+                        code,
                         Location::cell(Some(&e.info.fichier), &r.sheet, format!("{}", r.row)),
                         format!("ligne non consolidée : {}", e.info.motif),
                     )
@@ -461,7 +468,7 @@ pub fn consolidate(paths: &[PathBuf], s: &Settings) -> Consolidation {
     }
     let accepted: Vec<&Extract> = extracts
         .iter()
-        .filter(|e| e.info.statut != Statut::Rejete)
+        .filter(|e| e.info.statut.accepted())
         .collect();
     cross_checks(&accepted, s.ctg, &entities, &mut diags);
     for ent in &mut entities {
@@ -489,7 +496,7 @@ pub fn consolidate(paths: &[PathBuf], s: &Settings) -> Consolidation {
 fn duplicates(extracts: &mut [Extract], priorite: Option<&Path>, diags: &mut Vec<Diagnostic>) {
     let mut by_code: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (i, e) in extracts.iter().enumerate() {
-        if e.info.statut != Statut::Rejete && !e.info.collectivite.is_empty() {
+        if e.info.statut.accepted() && !e.info.collectivite.is_empty() {
             by_code
                 .entry(e.info.collectivite.clone())
                 .or_default()
@@ -566,6 +573,7 @@ fn duplicates(extracts: &mut [Extract], priorite: Option<&Path>, diags: &mut Vec
                 );
             }
             discard(info, &msg);
+            info.statut = Statut::Remplace;
         }
     }
 }
@@ -580,10 +588,7 @@ fn discard(info: &mut FileInfo, motif: &str) {
 /// A return from a collectivité the CTG does not cover.
 fn outside(extracts: &mut [Extract], ctg: Option<&Ctg>, diags: &mut Vec<Diagnostic>) {
     let Some(ctg) = ctg else { return };
-    for e in extracts
-        .iter_mut()
-        .filter(|e| e.info.statut != Statut::Rejete)
-    {
+    for e in extracts.iter_mut().filter(|e| e.info.statut.accepted()) {
         if ctg.collectivite_nom(&e.info.collectivite).is_none() {
             let msg = format!(
                 "{} ({}) ne fait pas partie de la CTG {}",
@@ -1010,7 +1015,7 @@ impl Consolidation {
     pub fn received(&self) -> BTreeSet<&str> {
         self.files
             .iter()
-            .filter(|f| f.statut != Statut::Rejete)
+            .filter(|f| f.statut.accepted())
             .map(|f| f.collectivite.as_str())
             .collect()
     }

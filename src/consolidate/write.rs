@@ -7,7 +7,7 @@ use rust_xlsxwriter::{
     Chart, ChartType, Color, Format, FormatBorder, Workbook, Worksheet, XlsxError,
 };
 
-use crate::consolidate::{Consolidation, Statut};
+use crate::consolidate::Consolidation;
 use crate::error::{Error, Result};
 use crate::referentials::{EtatSuivi, ModeAccueil, Referential};
 use crate::workbook::cells::fmt_number;
@@ -303,7 +303,7 @@ fn synthese(
         r += 1;
         let files: Vec<&crate::consolidate::FileInfo> =
             by_code.get(code.as_str()).cloned().unwrap_or_default();
-        let accepted = files.iter().find(|x| x.statut != Statut::Rejete);
+        let accepted = files.iter().find(|x| x.statut.accepted());
         let (status, file, e, w) = match (accepted, files.first()) {
             (Some(a), _) => (
                 if a.compteurs.errors > 0 {

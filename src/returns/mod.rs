@@ -216,52 +216,88 @@ fn set_aside(o: &mut Outcome, file: &str, error_pointers: &[String], diags: &mut
     if error_pointers.is_empty() {
         return;
     }
-    let mut removed: Vec<String> = Vec::new();
+    // Each error takes out the most specific row that holds it: a wrong year in «Projections
+    // par année» takes out that year's row, not the mode's whole line of «Projections».
+    let mut owners: Vec<(usize, usize)> = Vec::new();
+    for e in error_pointers {
+        let mut best: Option<((usize, usize), usize)> = None;
+        for (si, s) in o.sheets.iter().enumerate() {
+            if s.sheet.is_record() || s.found.is_none() {
+                continue;
+            }
+            for (ri, row) in s.rows.iter().enumerate().filter(|(_, r)| !r.rejected) {
+                let Some(p) = &row.pointer else { continue };
+                if (e == p || e.starts_with(&format!("{p}/")))
+                    && best.is_none_or(|(_, len)| p.len() > len)
+                {
+                    best = Some(((si, ri), p.len()));
+                }
+            }
+        }
+        if let Some((at, _)) = best
+            && !owners.contains(&at)
+        {
+            owners.push(at);
+        }
+    }
+    owners.sort();
+    let mut removed: Vec<(String, String, u32)> = Vec::new();
+    for (si, ri) in owners {
+        let s = &mut o.sheets[si];
+        let name = s.found.clone().unwrap_or_default();
+        let row = &mut s.rows[ri];
+        let Some(p) = row.pointer.clone() else {
+            continue;
+        };
+        row.rejected = true;
+        o.counts.kept -= 1;
+        o.counts.rejected += 1;
+        let raw: Vec<String> = row.cells.iter().map(|c| c.display()).collect();
+        diags.push(
+            Diagnostic::new(
+                Code::E126,
+                Location::cell(Some(file), &name, format!("{}", row.source_row + 1)),
+                format!(
+                    "ligne {} de « {} » écartée : elle contient une erreur (voir ses anomalies)",
+                    row.source_row + 1,
+                    name
+                ),
+            )
+            .value(raw.join(" | ")),
+        );
+        removed.push((p, name, row.source_row + 1));
+    }
+    // Rows hanging from a removed element go with it, each said.
     for s in o.sheets.iter_mut().filter(|s| !s.sheet.is_record()) {
         let Some(name) = s.found.clone() else {
             continue;
         };
         for row in s.rows.iter_mut().filter(|r| !r.rejected) {
-            let Some(p) = row.pointer.clone() else {
+            let Some(p) = &row.pointer else { continue };
+            let Some((_, parent_sheet, parent_row)) = removed
+                .iter()
+                .find(|(r, _, _)| p.starts_with(&format!("{r}/")))
+            else {
                 continue;
             };
-            let hit = error_pointers
-                .iter()
-                .any(|e| *e == p || e.starts_with(&format!("{p}/")));
-            if !hit {
-                continue;
-            }
             row.rejected = true;
             o.counts.kept -= 1;
             o.counts.rejected += 1;
             let raw: Vec<String> = row.cells.iter().map(|c| c.display()).collect();
             diags.push(
                 Diagnostic::new(
-                    Code::E126,
+                    Code::W119,
                     Location::cell(Some(file), &name, format!("{}", row.source_row + 1)),
                     format!(
-                        "ligne {} de « {} » écartée : elle contient une erreur (voir ses anomalies)",
-                        row.source_row + 1,
-                        name
+                        "ligne {} de « {name} » non retenue : elle dépend de la ligne {parent_row} de « {parent_sheet} », écartée",
+                        row.source_row + 1
                     ),
                 )
                 .value(raw.join(" | ")),
             );
-            removed.push(p);
         }
     }
-    // Rows hanging from a removed element go with it.
-    for s in o.sheets.iter_mut().filter(|s| !s.sheet.is_record()) {
-        for row in s.rows.iter_mut().filter(|r| !r.rejected) {
-            if let Some(p) = &row.pointer
-                && removed.iter().any(|r| p.starts_with(&format!("{r}/")))
-            {
-                row.rejected = true;
-                o.counts.kept -= 1;
-                o.counts.rejected += 1;
-            }
-        }
-    }
+    let removed: Vec<String> = removed.into_iter().map(|(p, _, _)| p).collect();
     // Remove from the model, last index first so the others stay valid.
     let Ok(mut v) = serde_json::to_value(&o.model) else {
         return;

@@ -182,10 +182,10 @@ fn read_all(format: Format, bytes: &[u8], wanted: Option<&[&str]>) -> Result<Vec
         _ => unreachable!("spreadsheets only"),
     };
     let names = wb.sheet_names();
-    let percents = if format == Format::Xlsx {
-        super::percent::xlsx_percent_cells(bytes)
-    } else {
-        Default::default()
+    let percents = match format {
+        Format::Xlsx => super::percent::xlsx_percent_cells(bytes),
+        Format::Ods => super::percent::ods_percent_cells(bytes),
+        _ => Default::default(),
     };
     let mut out = Vec::new();
     let mut skipped: Vec<(String, Refusal)> = Vec::new();

@@ -1,7 +1,7 @@
-//! Cells formatted as percentages in an .xlsx: Excel and Calc store «50 %» as 0.5 with a
-//! percent number format, which calamine does not report. The cells are found from the
-//! package (styles, then each sheet's cell styles) so that the value reads as the partner saw
-//! it: 50 %, not 0,5.
+//! Cells holding percentages: Excel and Calc store «50 %» as 0.5 — with a percent number
+//! format in an .xlsx, as `office:value-type="percentage"` in an .ods — which calamine does
+//! not report. The cells are found from the package so that the value reads as the partner
+//! saw it: 50 %, not 0,5.
 
 use crate::container::{xml_attr as attr, xml_local as local};
 use std::collections::{BTreeMap, BTreeSet};
@@ -128,6 +128,102 @@ pub fn xlsx_percent_cells(bytes: &[u8]) -> BTreeMap<String, BTreeSet<(u32, u32)>
     out
 }
 
+/// Most percentage cells recorded for one file (a form holds a few hundred cells).
+const MAX_ODS_CELLS: usize = 200_000;
+
+/// Cells of an .ods whose value type is `percentage`, by sheet, 0-based (row, column).
+pub fn ods_percent_cells(bytes: &[u8]) -> BTreeMap<String, BTreeSet<(u32, u32)>> {
+    let mut out: BTreeMap<String, BTreeSet<(u32, u32)>> = BTreeMap::new();
+    let Ok(mut z) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return out;
+    };
+    let Some(xml) = part(&mut z, "content.xml") else {
+        return out;
+    };
+    if !xml.contains("\"percentage\"") {
+        return out;
+    }
+    let repeat = |e: &quick_xml::events::BytesStart, k: &[u8]| {
+        attr(e, k)
+            .and_then(|v| v.parse::<u32>().ok())
+            .unwrap_or(1)
+            .max(1)
+    };
+    let mut r = Reader::from_str(&xml);
+    let mut depth = 0usize;
+    // Depth of the current top-level table, and of a cell whose content is skipped.
+    let (mut table_depth, mut cell_depth) = (None::<usize>, None::<usize>);
+    let (mut table, mut row, mut col, mut row_rep) = (String::new(), 0u32, 0u32, 1u32);
+    let mut total = 0usize;
+    while let Ok(ev) = r.read_event() {
+        match &ev {
+            Event::Start(e) | Event::Empty(e) => {
+                let empty = matches!(ev, Event::Empty(_));
+                if cell_depth.is_none() {
+                    match local(e.name().as_ref()) {
+                        b"table" if table_depth.is_none() => {
+                            table_depth = Some(depth);
+                            table = attr(e, b"name").unwrap_or_default();
+                            row = 0;
+                        }
+                        b"table-row" if table_depth.is_some() => {
+                            row_rep = repeat(e, b"number-rows-repeated");
+                            col = 0;
+                            if empty {
+                                row = row.saturating_add(row_rep);
+                            }
+                        }
+                        b"table-cell" | b"covered-table-cell" if table_depth.is_some() => {
+                            let n = repeat(e, b"number-columns-repeated");
+                            if attr(e, b"value-type").as_deref() == Some("percentage") {
+                                let set = out.entry(table.clone()).or_default();
+                                'cells: for dr in 0..row_rep {
+                                    for dc in 0..n {
+                                        if total >= MAX_ODS_CELLS {
+                                            break 'cells;
+                                        }
+                                        set.insert((
+                                            row.saturating_add(dr),
+                                            col.saturating_add(dc),
+                                        ));
+                                        total += 1;
+                                    }
+                                }
+                            }
+                            col = col.saturating_add(n);
+                            if !empty {
+                                cell_depth = Some(depth);
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                if !empty {
+                    depth += 1;
+                }
+            }
+            Event::End(e) => {
+                depth = depth.saturating_sub(1);
+                if cell_depth == Some(depth) {
+                    cell_depth = None;
+                } else if cell_depth.is_none() {
+                    match local(e.name().as_ref()) {
+                        b"table-row" if table_depth.is_some() => {
+                            row = row.saturating_add(row_rep);
+                        }
+                        b"table" if table_depth == Some(depth) => table_depth = None,
+                        _ => {}
+                    }
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    out.retain(|_, v| !v.is_empty());
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -142,5 +238,16 @@ mod tests {
         let bytes = wb.save_to_buffer().unwrap();
         let found = xlsx_percent_cells(&bytes);
         assert_eq!(found["Suivi"], BTreeSet::from([(1, 4)]));
+    }
+
+    #[test]
+    fn ods_percentage_cells_are_found_through_repeats() {
+        let content = r#"<office:document-content xmlns:office="o" xmlns:table="t" xmlns:text="x"><office:body><office:spreadsheet><table:table table:name="Suivi"><table:table-row table:number-rows-repeated="2"><table:table-cell table:number-columns-repeated="3"/></table:table-row><table:table-row><table:table-cell table:number-columns-repeated="2"/><table:table-cell office:value-type="percentage" office:value="0.5"><text:p>50 %</text:p></table:table-cell><table:table-cell office:value-type="float" office:value="3"/></table:table-row></table:table></office:spreadsheet></office:body></office:document-content>"#;
+        let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        w.start_file("content.xml", zip::write::SimpleFileOptions::default())
+            .unwrap();
+        std::io::Write::write_all(&mut w, content.as_bytes()).unwrap();
+        let bytes = w.finish().unwrap().into_inner();
+        assert_eq!(ods_percent_cells(&bytes)["Suivi"], BTreeSet::from([(2, 2)]));
     }
 }

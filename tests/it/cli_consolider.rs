@@ -182,7 +182,7 @@ fn cross_file_checks_on_the_sample_territory() {
             .unwrap()
             .to_string()
     };
-    assert_eq!(status("29161-ancien.xlsx"), "rejeté");
+    assert_eq!(status("29161-ancien.xlsx"), "remplacé");
     assert_ne!(status("29161-nouveau.xlsx"), "rejeté");
     assert_eq!(status("illisible.xlsx"), "rejeté");
     assert_eq!(status("29019-brest.xlsx"), "rejeté");
@@ -531,7 +531,7 @@ fn of_two_returns_the_one_saved_last_is_kept_and_the_message_says_why() {
             .to_string()
     };
     assert_eq!(statut("z.xlsx"), "accepte", "{v}");
-    assert_eq!(statut("a.xlsx"), "rejete", "{v}");
+    assert_eq!(statut("a.xlsx"), "remplace", "{v}");
     let w203 = v["diagnostics"]
         .as_array()
         .unwrap()
@@ -556,12 +556,9 @@ fn rows_with_errors_enter_neither_the_model_nor_the_synthese() {
     let c = ctg::io::read_model(&sample()).unwrap();
     // Fouesnant's return: one follow-up line at 120 %, one projection for 2031 (after the CTG).
     let mut c2 = c.clone();
-    let s = c2
-        .suivi
-        .iter_mut()
-        .find(|s| s.collectivite == "29058")
-        .expect("suivi de Fouesnant");
-    s.avancement = Some(120.0);
+    for s in c2.suivi.iter_mut().filter(|s| s.collectivite == "29058") {
+        s.avancement = Some(120.0);
+    }
     let p = c2
         .projections
         .iter_mut()

@@ -174,3 +174,45 @@ fn returns_resaved_by_libreoffice_validate_the_same() {
         }
     }
 }
+
+#[test]
+#[ignore = "needs LibreOffice (apt-get install libreoffice-calc)"]
+fn an_annotated_copy_opens_in_calc_and_once_saved_by_the_partner_is_a_return_again() {
+    let soffice = soffice();
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["29006-benodet.xlsx", "29060-gouesnach.ods"] {
+        let input = root().join("tests/fixtures/calc").join(name);
+        let annot = dir.path().join(format!("annot-{name}"));
+        ctg()
+            .args(["valider", "--annoter"])
+            .arg(&annot)
+            .arg(&input)
+            .assert()
+            .code(1);
+        let copy = std::fs::read_dir(&annot)
+            .unwrap()
+            .next()
+            .unwrap()
+            .unwrap()
+            .path();
+        let ext = copy.extension().unwrap().to_string_lossy().to_string();
+        // The partner opens the copy in Calc and saves it (same format).
+        let saved_dir = dir.path().join(format!("saved-{name}"));
+        std::fs::create_dir(&saved_dir).unwrap();
+        let saved = resave(&soffice, &copy, &ext, &saved_dir);
+        let book = ctg::workbook::grid::open(&std::fs::read(&saved).unwrap(), None).unwrap();
+        let list = book
+            .sheets
+            .iter()
+            .find(|g| g.name == "Anomalies")
+            .expect("« Anomalies » kept by Calc");
+        assert!(list.cells.len() > 1, "{name}");
+        // Saved by the partner, it is their return again: read, with the same findings.
+        let a = findings(&input);
+        let b = findings(&saved);
+        assert!(!b.is_empty(), "{name} : le retour corrigé est lu");
+        let codes =
+            |v: &[(String, String, String)]| v.iter().map(|x| x.0.clone()).collect::<Vec<_>>();
+        assert_eq!(codes(&a), codes(&b), "{name}");
+    }
+}

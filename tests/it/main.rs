@@ -2,6 +2,7 @@
 //! on checked-in inputs. Tests that need LibreOffice, pdftotext or the shared corpus are
 //! `#[ignore]` with their reason; `.ci/run` runs them with `--include-ignored`.
 
+mod calc_returns;
 mod cli_consolider;
 mod cli_convention;
 mod cli_french;
