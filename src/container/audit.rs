@@ -25,6 +25,17 @@ const MAX_COL: u64 = 16_384;
 
 /// Audits the package; `Ok` when it may be handed to a reader.
 pub fn zip(bytes: &[u8]) -> Result<(), Refusal> {
+    audit(bytes, false).map(|_| ())
+}
+
+/// [`zip`], and the package again with every entry stored (not compressed): the parts were
+/// just inflated and checked, so the reader that follows reads them without inflating them
+/// a second time.
+pub fn zip_repacked(bytes: &[u8]) -> Result<Vec<u8>, Refusal> {
+    audit(bytes, true).map(|r| r.unwrap_or_default())
+}
+
+fn audit(bytes: &[u8], repack: bool) -> Result<Option<Vec<u8>>, Refusal> {
     let mut z = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| {
         refuse(
             Code::E100,
@@ -80,13 +91,18 @@ pub fn zip(bytes: &[u8]) -> Result<(), Refusal> {
             f.compressed_size(),
             f.size(),
         )?;
-        entries.push((i, name, f.size()));
+        let raw = f
+            .name()
+            .map(|n| n.to_string())
+            .unwrap_or_else(|_| name.clone());
+        entries.push((i, name, f.size(), raw));
     }
     // Shared strings first: sheets are checked against their count.
-    entries.sort_by_key(|(_, n, _)| !n.ends_with("sharedStrings.xml"));
+    let mut inflated: Vec<Option<(String, Vec<u8>)>> = vec![None; if repack { z.len() } else { 0 }];
+    entries.sort_by_key(|(_, n, _, _)| !n.ends_with("sharedStrings.xml"));
     let mut total: u64 = 0;
     let mut shared: Option<u64> = None;
-    for (i, name, declared) in entries {
+    for (i, name, declared, raw_name) in entries {
         let mut f = z.by_index(i).map_err(|e| {
             refuse(
                 Code::E100,
@@ -140,8 +156,33 @@ pub fn zip(bytes: &[u8]) -> Result<(), Refusal> {
                 targets_stay_inside(&name, &data)?;
             }
         }
+        if repack {
+            inflated[i] = Some((raw_name, data));
+        }
     }
-    Ok(())
+    if !repack {
+        return Ok(None);
+    }
+    let mut w = zip::ZipWriter::new(Cursor::new(Vec::with_capacity(total as usize + 4096)));
+    let stored = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Stored)
+        .large_file(total > u64::from(u32::MAX / 2));
+    for (name, data) in inflated.into_iter().flatten() {
+        w.start_file(name, stored)
+            .and_then(|_| std::io::Write::write_all(&mut w, &data).map_err(Into::into))
+            .map_err(|e| {
+                refuse(
+                    Code::E100,
+                    format!("archive illisible : {}", super::zip_reason(&e)),
+                )
+            })?;
+    }
+    w.finish().map(|c| Some(c.into_inner())).map_err(|e| {
+        refuse(
+            Code::E100,
+            format!("archive illisible : {}", super::zip_reason(&e)),
+        )
+    })
 }
 
 /// Number of entries the end-of-central-directory record declares (`None` for ZIP64).
@@ -206,9 +247,14 @@ struct Facts {
 }
 
 fn xml(name: &str, data: &[u8], shared: Option<u64>) -> Result<Facts, Refusal> {
-    let mut r = Reader::from_reader(data);
+    // Parsed in place (no copy of each event); a part that is not UTF-8 is scanned as its
+    // lossy text, which keeps its structure.
+    let text = match std::str::from_utf8(data) {
+        Ok(t) => std::borrow::Cow::Borrowed(t),
+        Err(_) => String::from_utf8_lossy(data),
+    };
+    let mut r = Reader::from_str(&text);
     r.config_mut().check_end_names = false;
-    let mut buf = Vec::new();
     let mut depth = 0usize;
     let (mut max_row, mut max_col, mut min_row, mut min_col) = (0u64, 0u64, u64::MAX, u64::MAX);
     let mut strings = 0u64;
@@ -217,7 +263,7 @@ fn xml(name: &str, data: &[u8], shared: Option<u64>) -> Result<Facts, Refusal> {
     let mut in_v = false;
     let sheet = name.contains("worksheets/");
     loop {
-        let ev = r.read_event_into(&mut buf).map_err(|_| {
+        let ev = r.read_event().map_err(|_| {
             refuse(
                 Code::E100,
                 format!(
@@ -317,7 +363,6 @@ fn xml(name: &str, data: &[u8], shared: Option<u64>) -> Result<Facts, Refusal> {
             Event::Eof => break,
             _ => {}
         }
-        buf.clear();
     }
     if sheet && max_row > 0 {
         let cells = (max_row - min_row + 1) * (max_col - min_col + 1);

@@ -214,6 +214,27 @@ pub fn io_reason(e: &std::io::Error) -> String {
 /// Recognises the format and checks the container. Returns the format when the bytes may
 /// be handed to a parser.
 pub fn sniff(bytes: &[u8]) -> Result<Format, Refusal> {
+    sniff_with(bytes, false).0
+}
+
+/// [`sniff`], and for a zip package the same package with its entries stored: a reader reads
+/// it without inflating the parts a second time (`None` for other files).
+pub fn sniff_repacked(bytes: &[u8]) -> (Result<Format, Refusal>, Option<Vec<u8>>) {
+    sniff_with(bytes, true)
+}
+
+fn sniff_with(bytes: &[u8], repack: bool) -> (Result<Format, Refusal>, Option<Vec<u8>>) {
+    if (bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06"))
+        && bytes.len() as u64 <= MAX_FILE
+    {
+        let mut repacked = None;
+        let format = zip_format(bytes, repack.then_some(&mut repacked));
+        return (format, repacked);
+    }
+    (sniff_other(bytes), None)
+}
+
+fn sniff_other(bytes: &[u8]) -> Result<Format, Refusal> {
     if bytes.len() as u64 > MAX_FILE {
         return Err(refuse(
             Code::E102,
@@ -223,9 +244,6 @@ pub fn sniff(bytes: &[u8]) -> Result<Format, Refusal> {
                 MAX_FILE / 1_048_576
             ),
         ));
-    }
-    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
-        return zip_format(bytes);
     }
     if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
         return ole_format(bytes);
@@ -260,7 +278,7 @@ pub fn sniff(bytes: &[u8]) -> Result<Format, Refusal> {
     ))
 }
 
-fn zip_format(bytes: &[u8]) -> Result<Format, Refusal> {
+fn zip_format(bytes: &[u8], repacked: Option<&mut Option<Vec<u8>>>) -> Result<Format, Refusal> {
     let corrupt =
         |e: &dyn std::fmt::Display| refuse(Code::E100, format!("archive illisible : {e}"));
     let mut z = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| corrupt(&zip_reason(&e)))?;
@@ -305,7 +323,10 @@ fn zip_format(bytes: &[u8]) -> Result<Format, Refusal> {
             ),
         ));
     }
-    audit::zip(bytes)?;
+    match repacked {
+        Some(out) => *out = Some(audit::zip_repacked(bytes)?),
+        None => audit::zip(bytes)?,
+    }
     let has = |n: &str| names.iter().any(|x| x.eq_ignore_ascii_case(n));
     // The package relationships name the main part, whatever its file name.
     let mut rels = String::new();

@@ -85,6 +85,66 @@ fn grid_of(name: &str, range: &calamine::Range<Data>) -> Result<Grid, Refusal> {
     })
 }
 
+fn ref_of(d: calamine::DataRef) -> Cell {
+    use calamine::DataRef;
+    match d {
+        DataRef::Empty => Cell::Empty,
+        DataRef::Int(i) => Cell::Number(i as f64),
+        DataRef::Float(f) => Cell::Number(f),
+        DataRef::String(s) => Cell::Text(s),
+        DataRef::SharedString(s) => Cell::Text(s.to_string()),
+        DataRef::Bool(b) => Cell::Bool(b),
+        DataRef::DateTime(dt) => Cell::Date(dt.as_f64()),
+        DataRef::DateTimeIso(s) => Cell::IsoDate(s),
+        DataRef::DurationIso(s) => Cell::Text(s),
+        DataRef::Error(e) => Cell::Error(format!("{e}")),
+    }
+}
+
+/// One pass over an .xlsx sheet: cached values and formulas together (the sheet is inflated
+/// and parsed once, not once per kind).
+fn xlsx_grid(
+    x: &mut calamine::Xlsx<Cursor<&[u8]>>,
+    name: &str,
+) -> Result<Result<Grid, Refusal>, Refusal> {
+    let mut reader = x.worksheet_cells_reader(name).map_err(calamine_message)?;
+    let mut cells: Vec<Vec<Cell>> = Vec::new();
+    let mut formulas = BTreeMap::new();
+    let mut count = 0usize;
+    while let Some(c) = reader.next_cell_with_formula().map_err(calamine_message)? {
+        let (r, col) = (c.pos.0 as usize, c.pos.1 as usize);
+        if let Some(f) = c.formula.filter(|f| !f.is_empty()) {
+            formulas.insert(c.pos, f);
+        }
+        let value = ref_of(c.value);
+        if value.is_empty() {
+            continue;
+        }
+        count += 1;
+        if count > MAX_CELLS || r.saturating_mul(col) > MAX_CELLS.saturating_mul(64) {
+            return Ok(Err(Refusal {
+                code: Code::E102,
+                message: format!(
+                    "feuille « {name} » : plus de {MAX_CELLS} cellules, trop grande pour un formulaire"
+                ),
+            }));
+        }
+        if cells.len() <= r {
+            cells.resize_with(r + 1, Vec::new);
+        }
+        let row = &mut cells[r];
+        if row.len() <= col {
+            row.resize(col + 1, Cell::Empty);
+        }
+        row[col] = value;
+    }
+    Ok(Ok(Grid {
+        name: name.to_string(),
+        cells,
+        formulas,
+    }))
+}
+
 fn calamine_message(e: impl std::fmt::Display) -> Refusal {
     let m = e.to_string();
     let lower = m.to_lowercase();
@@ -206,15 +266,23 @@ fn read_all(format: Format, bytes: &[u8], wanted: Option<&[&str]>) -> Result<Vec
             });
             continue;
         }
-        let range = match wb.worksheet_range(&name) {
-            Ok(r) => r,
+        // An .xlsx sheet is read once for values and formulas together; the other formats
+        // through calamine's ranges.
+        let read = match &mut wb {
+            calamine::Sheets::Xlsx(x) => xlsx_grid(x, &name),
+            other => other
+                .worksheet_range(&name)
+                .map_err(calamine_message)
+                .map(|range| grid_of(&name, &range)),
+        };
+        let mut grid = match read {
+            Ok(g) => g?,
             // A chart or macro sheet, or one damaged sheet, must not hide the others.
-            Err(e) => {
-                skipped.push((name.clone(), calamine_message(e)));
+            Err(r) => {
+                skipped.push((name.clone(), r));
                 continue;
             }
         };
-        let mut grid = grid_of(&name, &range)?;
         // «50 %» is stored as 0.5: read as the partner saw it.
         for &(r, c) in percents.get(&name).into_iter().flatten() {
             if let Some(cell) = grid
@@ -229,7 +297,8 @@ fn read_all(format: Format, bytes: &[u8], wanted: Option<&[&str]>) -> Result<Vec
                 ));
             }
         }
-        if let Ok(f) = wb.worksheet_formula(&name)
+        if !matches!(wb, calamine::Sheets::Xlsx(_))
+            && let Ok(f) = wb.worksheet_formula(&name)
             && let Some((r0, c0)) = f.start()
         {
             for (r, row) in f.rows().enumerate() {

@@ -97,7 +97,13 @@ pub fn read(
     file: &str,
     expected: Option<&'static Layout>,
 ) -> Result<Outcome, Diagnostic> {
-    read_as(crate::container::sniff(bytes), bytes, file, expected)
+    let (sniffed, repacked) = crate::container::sniff_repacked(bytes);
+    read_as(
+        sniffed,
+        repacked.as_deref().unwrap_or(bytes),
+        file,
+        expected,
+    )
 }
 
 /// [`read`] when the caller already recognised (and checked) the file with `sniff`.
