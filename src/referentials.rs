@@ -26,6 +26,24 @@ pub fn normalize(s: &str) -> String {
     out
 }
 
+/// [`normalize`] of a label of the referentials, computed once per label: every cell of
+/// every return is matched against the same few hundred labels.
+pub fn normalized(s: &'static str) -> &'static str {
+    use std::collections::HashMap;
+    use std::sync::{LazyLock, RwLock};
+    static MEMO: LazyLock<RwLock<HashMap<(usize, usize), &'static str>>> =
+        LazyLock::new(Default::default);
+    let key = (s.as_ptr() as usize, s.len());
+    if let Some(n) = MEMO.read().ok().and_then(|m| m.get(&key).copied()) {
+        return n;
+    }
+    let n: &'static str = Box::leak(normalize(s).into_boxed_str());
+    if let Ok(mut m) = MEMO.write() {
+        m.insert(key, n);
+    }
+    n
+}
+
 /// Outcome of matching free text against a referential.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Match<T> {
@@ -64,11 +82,11 @@ pub trait Referential: Sized + Copy + PartialEq + 'static {
             return Match::None;
         }
         let names = |v: &Self| {
-            let mut all = vec![normalize(v.code()), normalize(v.label())];
-            all.extend(v.synonyms().iter().map(|s| normalize(s)));
+            let mut all = vec![normalized(v.code()), normalized(v.label())];
+            all.extend(v.synonyms().iter().map(|s| normalized(s)));
             all
         };
-        if let Some(v) = Self::all().iter().find(|v| names(v).contains(&n)) {
+        if let Some(v) = Self::all().iter().find(|v| names(v).contains(&n.as_str())) {
             return Match::Exact(*v);
         }
         let close: Vec<Self> = Self::all()
@@ -78,7 +96,7 @@ pub trait Referential: Sized + Copy + PartialEq + 'static {
                 names(v).iter().any(|name| {
                     name.len() >= 3
                         && n.len() >= 3
-                        && (name.contains(&n) || n.contains(name.as_str()))
+                        && (name.contains(n.as_str()) || n.contains(*name))
                 })
             })
             .collect();

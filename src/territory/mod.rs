@@ -62,7 +62,14 @@ pub enum Found<'a> {
 #[derive(Debug)]
 pub struct Referentiel {
     pub millesime: &'static str,
-    communes: Vec<CommuneRef>,
+    /// The text of the table: communes are parsed from it on first need; until then a lookup
+    /// by INSEE code is a binary search over its sorted lines (`valider` on one file needs
+    /// two or three communes, not 35 000).
+    data: &'static str,
+    /// Where the commune lines start in `data`.
+    communes_at: usize,
+    parsed: OnceLock<Vec<CommuneRef>>,
+    found: std::sync::Mutex<Vec<&'static CommuneRef>>,
     epcis: Vec<EpciRef>,
     /// Normalised names (EPCI, then communes), built on the first search by name.
     names: OnceLock<(Vec<String>, Vec<String>)>,
@@ -70,7 +77,7 @@ pub struct Referentiel {
 
 /// The embedded referential, parsed on first use.
 pub fn referentiel() -> &'static Referentiel {
-    REFERENTIEL.get_or_init(|| Referentiel::parse(DATA))
+    REFERENTIEL.get_or_init(|| Referentiel::lazy(DATA))
 }
 
 fn pop(s: &str) -> Option<u32> {
@@ -80,27 +87,25 @@ fn pop(s: &str) -> Option<u32> {
 impl Referentiel {
     /// Parses the compact TSV; malformed lines are skipped (the file is ours and tested).
     pub fn parse(data: &'static str) -> Self {
+        let r = Self::lazy(data);
+        let _ = r.list();
+        r
+    }
+
+    /// The referential with its EPCIs parsed and its communes left as text until needed.
+    pub fn lazy(data: &'static str) -> Self {
+        let communes_at = data.find("\nC\t").map(|i| i + 1).unwrap_or(data.len());
         let mut r = Referentiel {
             millesime: "",
-            communes: Vec::with_capacity(36_000),
+            data,
+            communes_at,
+            parsed: OnceLock::new(),
+            found: Default::default(),
             epcis: Vec::with_capacity(1_300),
             names: OnceLock::new(),
         };
-        // Fields in a stack array: no allocation per line (a third of `valider` on one file
-        // went to parsing this table).
-        let mut f: [&'static str; 9] = [""; 9];
-        for line in data.lines() {
-            let mut n = 0;
-            for part in line.split('\t') {
-                if n == f.len() {
-                    n += 1;
-                    break;
-                }
-                f[n] = part;
-                n += 1;
-            }
-            let f = &f[..n.min(9)];
-            match *f {
+        for line in data[..communes_at].lines() {
+            match *fields(line) {
                 ["#", "millesime", v] => r.millesime = v,
                 ["E", siren, nom, kind, pm, pt] => r.epcis.push(EpciRef {
                     siren,
@@ -109,21 +114,8 @@ impl Referentiel {
                     population_municipale: pop(pm),
                     population_totale: pop(pt),
                 }),
-                ["C", insee, siren, nom, dep, pm, pt, epci] => r.communes.push(CommuneRef {
-                    insee,
-                    siren,
-                    nom,
-                    departement: dep,
-                    population_municipale: pop(pm),
-                    population_totale: pop(pt),
-                    epci,
-                }),
                 _ => {}
             }
-        }
-        // The generator writes them sorted: sorting again is then a cheap check.
-        if !r.communes.is_sorted_by(|a, b| a.insee <= b.insee) {
-            r.communes.sort_by(|a, b| a.insee.cmp(b.insee));
         }
         if !r.epcis.is_sorted_by(|a, b| a.siren <= b.siren) {
             r.epcis.sort_by(|a, b| a.siren.cmp(b.siren));
@@ -131,8 +123,83 @@ impl Referentiel {
         r
     }
 
+    /// Every commune, parsed on first use.
+    fn list(&self) -> &Vec<CommuneRef> {
+        self.parsed.get_or_init(|| {
+            let mut communes = Vec::with_capacity(36_000);
+            for line in self.data[self.communes_at..].lines() {
+                if let Some(c) = commune_of(line) {
+                    communes.push(c);
+                }
+            }
+            // The generator writes them sorted: sorting again is then a cheap check.
+            if !communes.is_sorted_by(|a: &CommuneRef, b| a.insee <= b.insee) {
+                communes.sort_by(|a, b| a.insee.cmp(b.insee));
+            }
+            communes
+        })
+    }
+
+    /// A commune by INSEE code from the text, without parsing the table: binary search over
+    /// the sorted commune lines.
+    fn search_text(&self, insee: &str) -> Option<CommuneRef> {
+        let text = &self.data[self.communes_at..];
+        let bytes = text.as_bytes();
+        let (mut lo, mut hi) = (0usize, text.len());
+        while lo < hi {
+            // Byte positions: a line break is always a character boundary.
+            let mid = lo + (hi - lo) / 2;
+            let start = bytes[..mid]
+                .iter()
+                .rposition(|b| *b == b'\n')
+                .map(|i| i + 1)
+                .unwrap_or(0)
+                .max(lo);
+            let end = bytes[start..]
+                .iter()
+                .position(|b| *b == b'\n')
+                .map(|i| start + i)
+                .unwrap_or(text.len());
+            let line = &text[start..end];
+            let code = line.split('\t').nth(1).unwrap_or("");
+            match code.cmp(insee) {
+                std::cmp::Ordering::Equal => return commune_of(line),
+                std::cmp::Ordering::Less => lo = end + 1,
+                std::cmp::Ordering::Greater => hi = start,
+            }
+        }
+        None
+    }
+}
+
+/// The tab-separated fields of a line (at most 9).
+fn fields(line: &'static str) -> Vec<&'static str> {
+    line.split('\t').take(9).collect()
+}
+
+fn commune_of(line: &'static str) -> Option<CommuneRef> {
+    let mut it = line.split('\t');
+    let mut f: [&'static str; 8] = [""; 8];
+    for slot in f.iter_mut() {
+        *slot = it.next()?;
+    }
+    if it.next().is_some() || f[0] != "C" {
+        return None;
+    }
+    Some(CommuneRef {
+        insee: f[1],
+        siren: f[2],
+        nom: f[3],
+        departement: f[4],
+        population_municipale: pop(f[5]),
+        population_totale: pop(f[6]),
+        epci: f[7],
+    })
+}
+
+impl Referentiel {
     pub fn commune_count(&self) -> usize {
-        self.communes.len()
+        self.list().len()
     }
 
     pub fn epci_count(&self) -> usize {
@@ -140,14 +207,24 @@ impl Referentiel {
     }
 
     pub fn communes(&self) -> &[CommuneRef] {
-        &self.communes
+        self.list()
     }
 
     pub fn commune(&self, insee: &str) -> Option<&CommuneRef> {
-        self.communes
-            .binary_search_by(|c| c.insee.cmp(insee))
-            .ok()
-            .map(|i| &self.communes[i])
+        if let Some(all) = self.parsed.get() {
+            return all
+                .binary_search_by(|c| c.insee.cmp(insee))
+                .ok()
+                .map(|i| &all[i]);
+        }
+        // Before the table is parsed: found in the text, kept for the process.
+        let mut found = self.found.lock().ok()?;
+        if let Some(c) = found.iter().find(|c| c.insee == insee) {
+            return Some(*c);
+        }
+        let c: &'static CommuneRef = Box::leak(Box::new(self.search_text(insee)?));
+        found.push(c);
+        Some(c)
     }
 
     pub fn epci(&self, siren: &str) -> Option<&EpciRef> {
@@ -159,7 +236,7 @@ impl Referentiel {
 
     /// Member communes of an EPCI, by INSEE code.
     pub fn membres(&self, siren: &str) -> Vec<&CommuneRef> {
-        self.communes.iter().filter(|c| c.epci == siren).collect()
+        self.list().iter().filter(|c| c.epci == siren).collect()
     }
 
     /// Looks up a SIREN, an INSEE code, or a name (accent- and case-insensitive). A name
@@ -170,7 +247,7 @@ impl Referentiel {
             if let Some(e) = self.epci(q) {
                 return vec![Found::Epci(e)];
             }
-            if let Some(c) = self.communes.iter().find(|c| c.siren == q) {
+            if let Some(c) = self.list().iter().find(|c| c.siren == q) {
                 return vec![Found::Commune(c)];
             }
             return vec![];
@@ -185,7 +262,7 @@ impl Referentiel {
         let (en, cn) = self.names.get_or_init(|| {
             (
                 self.epcis.iter().map(|e| normalize(e.nom)).collect(),
-                self.communes.iter().map(|c| normalize(c.nom)).collect(),
+                self.list().iter().map(|c| normalize(c.nom)).collect(),
             )
         });
         let all = || {
@@ -194,7 +271,7 @@ impl Referentiel {
                 .zip(en)
                 .map(|(e, name)| (name, Found::Epci(e)))
                 .chain(
-                    self.communes
+                    self.list()
                         .iter()
                         .zip(cn)
                         .map(|(c, name)| (name, Found::Commune(c))),
@@ -278,6 +355,22 @@ fn luhn(digits: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn lookups_in_the_text_agree_with_the_parsed_table() {
+        let parsed = super::Referentiel::parse(super::DATA);
+        let lazy = super::Referentiel::lazy(super::DATA);
+        for c in parsed.communes().iter().step_by(97) {
+            assert_eq!(lazy.search_text(c.insee).as_ref(), Some(c), "{}", c.insee);
+        }
+        for code in ["00000", "99999", "2A004", "97411", ""] {
+            assert_eq!(
+                lazy.search_text(code).as_ref(),
+                parsed.commune(code),
+                "{code}"
+            );
+        }
+    }
+
     use super::*;
 
     #[test]
