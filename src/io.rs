@@ -100,6 +100,36 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     write_atomic_all(&[(path, bytes)])
 }
 
+/// What writes one output into its (temporary) file.
+pub type Writer<'a> = Box<dyn FnOnce(&mut std::fs::File) -> std::io::Result<()> + 'a>;
+
+/// [`write_atomic_all`] with each output written by a function straight into its temporary
+/// file, so a large output never needs a copy in memory.
+pub fn write_atomic_with(outputs: Vec<(&Path, Writer<'_>)>) -> Result<()> {
+    let mut temps = Vec::with_capacity(outputs.len());
+    for (path, write) in outputs {
+        let (mut tmp, slot) = temp_with(path, &[])?;
+        let written = write(tmp.as_file_mut()).and_then(|_| tmp.as_file_mut().flush());
+        if let Err(e) = written {
+            cleanup::forget(slot);
+            return Err(Error::Write {
+                path: path.into(),
+                source: e,
+            });
+        }
+        temps.push((path, (tmp, slot)));
+    }
+    for (path, (tmp, slot)) in temps {
+        let r = tmp.persist(path);
+        cleanup::forget(slot);
+        r.map_err(|e| Error::Write {
+            path: path.to_path_buf(),
+            source: e.error,
+        })?;
+    }
+    Ok(())
+}
+
 /// Writes several outputs of one run: every file is written to its temporary first, and only
 /// then are they renamed, one right after the other, so a failure while writing leaves every
 /// old file in place. Temporary files are removed on SIGINT and SIGTERM (see

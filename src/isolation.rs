@@ -79,8 +79,15 @@ fn human_bytes(n: u64) -> String {
 pub struct Command {
     pub program: std::path::PathBuf,
     pub args: Vec<std::ffi::OsString>,
+    /// Environment of the worker (e.g. allocator options read at process start).
+    pub envs: Vec<(std::ffi::OsString, std::ffi::OsString)>,
     pub limits: Limits,
 }
+
+/// The environment variable that carries the worker's address-space limit: the worker sets
+/// it on itself before it reads anything ([`serve`]), so that the parent can start it with
+/// `posix_spawn` (a `fork` with a pre-exec hook copies the parent's page tables: slow).
+pub const LIMIT_VAR: &str = "CTG_LIMITE_MEMOIRE_OCTETS";
 
 /// One worker process and the thread that reads its answers.
 pub struct Worker {
@@ -94,27 +101,11 @@ impl Worker {
     pub fn spawn(cmd: &Command) -> Result<Worker, Interrupted> {
         let mut c = std::process::Command::new(&cmd.program);
         c.args(&cmd.args)
+            .envs(cmd.envs.iter().map(|(k, v)| (k, v)))
+            .env(LIMIT_VAR, cmd.limits.memory.to_string())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::null());
-        #[cfg(unix)]
-        {
-            use std::os::unix::process::CommandExt;
-            let memory = cmd.limits.memory;
-            // SAFETY: only async-signal-safe calls (setrlimit) between fork and exec.
-            unsafe {
-                c.pre_exec(move || {
-                    let lim = libc::rlimit {
-                        rlim_cur: memory as libc::rlim_t,
-                        rlim_max: memory as libc::rlim_t,
-                    };
-                    if libc::setrlimit(libc::RLIMIT_AS, &lim) != 0 {
-                        return Err(std::io::Error::last_os_error());
-                    }
-                    Ok(())
-                });
-            }
-        }
         let mut child = c
             .spawn()
             .map_err(|e| Interrupted::Spawn(crate::error::io_message(&e)))?;
@@ -205,12 +196,13 @@ fn describe(s: std::process::ExitStatus) -> String {
     }
 }
 
+thread_local! {
+    static WORKER: std::cell::RefCell<Option<Worker>> = const { std::cell::RefCell::new(None) };
+}
+
 /// Runs a request on this thread's worker, starting (or restarting) it as needed. The
 /// answer is `Err` only when the worker could not answer; then the file is to be rejected.
 pub fn call(cmd: &Command, request: &str) -> Result<String, Interrupted> {
-    thread_local! {
-        static WORKER: std::cell::RefCell<Option<Worker>> = const { std::cell::RefCell::new(None) };
-    }
     WORKER.with(|w| {
         let mut w = w.borrow_mut();
         if w.is_none() {
@@ -226,11 +218,31 @@ pub fn call(cmd: &Command, request: &str) -> Result<String, Interrupted> {
 
 /// The worker side: answers each request line with `handle`'s line. A panic while handling
 /// a request is answered by `on_panic`, without any panic text.
+/// Puts the address-space limit the parent asked for ([`LIMIT_VAR`]) on this process.
+fn limit_self() -> std::io::Result<()> {
+    #[cfg(unix)]
+    if let Some(memory) = std::env::var(LIMIT_VAR)
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+    {
+        let lim = libc::rlimit {
+            rlim_cur: memory as libc::rlim_t,
+            rlim_max: memory as libc::rlim_t,
+        };
+        // SAFETY: setrlimit with a valid struct.
+        if unsafe { libc::setrlimit(libc::RLIMIT_AS, &lim) } != 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+    }
+    Ok(())
+}
+
 pub fn serve(
     handle: impl Fn(&str) -> String,
     on_panic: impl Fn(&str) -> String,
 ) -> std::io::Result<()> {
     std::panic::set_hook(Box::new(|_| {}));
+    limit_self()?;
     let stdin = std::io::stdin();
     let mut out = std::io::stdout().lock();
     for line in stdin.lock().lines() {

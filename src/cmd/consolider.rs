@@ -43,6 +43,9 @@ pub struct Args {
 }
 
 pub fn run(a: Args) -> ctg::Result<ExitCode> {
+    // Freed memory goes back to the system at once instead of after 10 ms: a national
+    // consolidation peaks at about 415 MB instead of 535 MB, for the same time.
+    unsafe { libmimalloc_sys::mi_option_set(crate::MI_OPTION_PURGE_DELAY, 0) };
     let inputs = super::expand_inputs(&a.entrees)?;
     let files = inputs.files;
     if let Some(m) = &a.modele
@@ -101,17 +104,46 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
-    let bytes = ctg::consolidate::write::write(&c, ctg_model.as_ref())?;
-    // The workbook and the model of one run are both new or both old.
+    // CTG_PHASES=1: when reading ended and when the outputs were written (benchmarks).
+    let phases = std::env::var_os("CTG_PHASES").is_some();
+    if phases {
+        eprintln!("lecture : {:.2} s", started.elapsed().as_secs_f64());
+    }
+    // The workbook and the model of one run are both new or both old; both are written
+    // straight into their files, the model first so that its memory is given back before
+    // the workbook is built (a national run holds neither twice).
     let model = a
         .modele
         .as_ref()
-        .map(|m| (m, ctg::io::model_json(&c.model)));
-    let mut outputs: Vec<(&std::path::Path, &[u8])> = vec![(&a.sortie, &bytes)];
-    if let Some((m, json)) = &model {
-        outputs.push((m, json.as_bytes()));
+        .map(|_| std::mem::replace(&mut c.model, ctg::model::Ctg::empty()));
+    let mut outputs: Vec<(&std::path::Path, ctg::io::Writer)> = Vec::new();
+    if let (Some(m), Some(model)) = (&a.modele, model) {
+        outputs.push((
+            m,
+            Box::new(move |f: &mut std::fs::File| {
+                let mut w = std::io::BufWriter::new(f);
+                serde_json::to_writer_pretty(&mut w, &model)?;
+                drop(model);
+                std::io::Write::write_all(&mut w, b"\n")?;
+                std::io::Write::flush(&mut w)
+            }),
+        ));
     }
-    ctg::io::write_atomic_all(&outputs)?;
+    let c_ref = &c;
+    let ctg_ref = ctg_model.as_ref();
+    outputs.push((
+        &a.sortie,
+        Box::new(move |f: &mut std::fs::File| {
+            let mut book = ctg::consolidate::write::workbook(c_ref, ctg_ref)
+                .map_err(|e| std::io::Error::other(e.to_string()))?;
+            book.save_to_writer(std::io::BufWriter::new(f))
+                .map_err(std::io::Error::other)
+        }),
+    ));
+    ctg::io::write_atomic_with(outputs)?;
+    if phases {
+        eprintln!("écrit : {:.2} s", started.elapsed().as_secs_f64());
+    }
     let secs = started.elapsed().as_secs_f64();
     let mb: f64 = c.files.iter().map(|f| f.taille as f64).sum::<f64>() / 1_048_576.0;
     let counts = ctg::diagnostic::Counts::of(&c.diagnostics);

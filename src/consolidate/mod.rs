@@ -267,16 +267,18 @@ pub fn extract(path: &Path, ctg: Option<&Ctg>, basis: Basis, full_model: bool) -
         info.lignes.rejected = info.lignes.read;
         info.lignes.kept = 0;
     }
-    // Without --modele only the territory part is kept (for the cross-file checks).
+    // Only what the merge and the cross-file checks use is kept (a national run holds one
+    // per file): the territory, and with --modele the returned tables.
     let model = if readable {
         report.outcome.map(|o| {
+            let mut light = Ctg::empty();
+            light.territoire = o.model.territoire;
             if full_model {
-                o.model
-            } else {
-                let mut light = Ctg::empty();
-                light.territoire = o.model.territoire;
-                light
+                light.equipements = o.model.equipements;
+                light.projections = o.model.projections;
+                light.suivi = o.model.suivi;
             }
+            light
         })
     } else {
         None
@@ -305,11 +307,29 @@ fn extract_with(p: &Path, s: &Settings) -> Extract {
         let request = serde_json::json!({ "fichier": p }).to_string();
         return match crate::isolation::call(cmd, &request) {
             Ok(answer) => serde_json::from_str(&answer)
+                .map(shared)
                 .unwrap_or_else(|_| interrupted(p, &crate::isolation::Interrupted::Garbled)),
             Err(why) => interrupted(p, &why),
         };
     }
     extract(p, s.ctg, s.basis, s.model)
+}
+
+/// The rows of an answer share their commune, file and sheet names again (JSON gives each
+/// row its own copies: a third of the memory of a national run).
+#[cfg(not(target_arch = "wasm32"))]
+fn shared(mut e: Extract) -> Extract {
+    let mut seen: Vec<Arc<str>> = Vec::new();
+    let mut intern = |s: &mut Arc<str>| match seen.iter().find(|x| ***x == **s) {
+        Some(x) => *s = x.clone(),
+        None => seen.push(s.clone()),
+    };
+    for (_, r) in &mut e.rows {
+        intern(&mut r.commune);
+        intern(&mut r.file);
+        intern(&mut r.sheet);
+    }
+    e
 }
 
 /// A file whose reading was interrupted: rejected, with the cause.
@@ -477,7 +497,19 @@ pub fn consolidate(paths: &[PathBuf], s: &Settings) -> Consolidation {
     }
     kept_ctg_values(&accepted, s.ctg, &mut diags);
     let model = if s.model {
-        merge(&accepted, s.ctg)
+        // Each return's model is moved into the merge and freed there.
+        let returned = extracts
+            .iter_mut()
+            .filter(|e| e.info.statut.accepted())
+            .filter_map(|e| {
+                Some((
+                    e.info.collectivite.clone(),
+                    e.model.take()?,
+                    e.info.formulaire.clone(),
+                ))
+            })
+            .collect();
+        merge(returned, s.ctg)
     } else {
         Ctg::empty()
     };
@@ -894,18 +926,8 @@ fn kept_ctg_values(accepted: &[&Extract], ctg: Option<&Ctg>, diags: &mut Vec<Dia
 
 /// The consolidated model: the CTG (when given) updated with each accepted return, or the
 /// returns alone. Linear in the number of returns (indexes, no repeated scans).
-fn merge(accepted: &[&Extract], ctg: Option<&Ctg>) -> Ctg {
+fn merge(returned: Vec<(String, Ctg, String)>, ctg: Option<&Ctg>) -> Ctg {
     let mut m = ctg.cloned().unwrap_or_else(Ctg::empty);
-    let returned: Vec<(&String, &Ctg, &str)> = accepted
-        .iter()
-        .filter_map(|e| {
-            Some((
-                &e.info.collectivite,
-                e.model.as_ref()?,
-                e.info.formulaire.as_str(),
-            ))
-        })
-        .collect();
     let codes: BTreeSet<&str> = returned.iter().map(|(c, _, _)| c.as_str()).collect();
     let mut commune_at: BTreeMap<String, usize> = m
         .territoire
@@ -928,8 +950,8 @@ fn merge(accepted: &[&Extract], ctg: Option<&Ctg>) -> Ctg {
             )
         })
         .collect();
-    for (_, r, kind) in returned {
-        match kind {
+    for (_, mut r, kind) in returned {
+        match kind.as_str() {
             "retour-commune" => {
                 if let Some(c) = r.territoire.communes.first() {
                     match commune_at.get(&c.insee) {
@@ -956,15 +978,15 @@ fn merge(accepted: &[&Extract], ctg: Option<&Ctg>) -> Ctg {
             }
             _ => continue,
         }
-        m.equipements.extend(r.equipements.iter().cloned());
+        m.equipements.append(&mut r.equipements);
         merge_projections(&mut m.projections, &r.projections);
-        for s in &r.suivi {
+        for s in std::mem::take(&mut r.suivi) {
             let key = (s.fiche.clone(), s.trimestre.clone(), s.collectivite.clone());
             match suivi_at.get(&key) {
-                Some(&i) => m.suivi[i] = s.clone(),
+                Some(&i) => m.suivi[i] = s,
                 None => {
                     suivi_at.insert(key, m.suivi.len());
-                    m.suivi.push(s.clone());
+                    m.suivi.push(s);
                 }
             }
         }

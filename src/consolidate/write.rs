@@ -65,6 +65,12 @@ fn headers(
 
 /// `ctg` (when given) names the axe of each fiche in «Synthèse».
 pub fn write(c: &Consolidation, ctg: Option<&crate::model::Ctg>) -> Result<Vec<u8>> {
+    workbook(c, ctg)?.save_to_buffer().map_err(xerr)
+}
+
+/// The consolidated workbook, to save into a buffer ([`write`]) or straight into a file
+/// (a national run: no 50 MB copy in memory).
+pub fn workbook(c: &Consolidation, ctg: Option<&crate::model::Ctg>) -> Result<Workbook> {
     let f = F {
         title: Format::new().set_bold().set_font_size(14),
         header: Format::new()
@@ -130,7 +136,7 @@ pub fn write(c: &Consolidation, ctg: Option<&crate::model::Ctg>) -> Result<Vec<u
     ws.write_string(0, 1, crate::workbook::meta::CONSOLIDE)
         .map_err(xerr)?;
     ws.set_hidden(true);
-    wb.save_to_buffer().map_err(xerr)
+    Ok(wb)
 }
 
 fn anomalies(ws: &mut Worksheet, c: &Consolidation, f: &F) -> std::result::Result<(), XlsxError> {

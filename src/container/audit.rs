@@ -147,7 +147,14 @@ fn audit(bytes: &[u8], repack: bool) -> Result<Option<Vec<u8>>, Refusal> {
             ));
         }
         let lower = name.to_lowercase();
-        if lower.ends_with(".xml") || lower.ends_with(".rels") {
+        if (lower.ends_with(".xml") || lower.ends_with(".rels")) && !holds_data(&lower) {
+            // Parts no reader walks cell by cell (styles, theme, properties, relationships):
+            // only what could make a parser expand entities is looked for.
+            doctype_free(&name, &data)?;
+            if lower.ends_with(".rels") {
+                targets_stay_inside(&name, &data)?;
+            }
+        } else if lower.ends_with(".xml") {
             let facts = xml(&name, &data, shared)?;
             if lower.ends_with("sharedstrings.xml") {
                 shared = Some(facts.strings);
@@ -183,6 +190,31 @@ fn audit(bytes: &[u8], repack: bool) -> Result<Option<Vec<u8>>, Refusal> {
             format!("archive illisible : {}", super::zip_reason(&e)),
         )
     })
+}
+
+/// Parts whose every element is parsed (cells, shared strings, the Word body): the others
+/// only need to be free of DOCTYPE.
+fn holds_data(lower: &str) -> bool {
+    lower.contains("worksheets/")
+        || lower.ends_with("sharedstrings.xml")
+        || lower == "content.xml"
+        || lower.starts_with("word/")
+        || lower.ends_with("workbook.xml")
+}
+
+fn doctype_free(name: &str, data: &[u8]) -> Result<(), Refusal> {
+    let found = [b"<!DOCTYPE".as_slice(), b"<!doctype", b"<!ENTITY"]
+        .iter()
+        .any(|needle| memchr::memmem::find(data, needle).is_some());
+    if found {
+        return Err(refuse(
+            Code::E131,
+            format!(
+                "« {name} » déclare un DOCTYPE (entités XML) : refusé, un fichier Office n'en contient jamais"
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// Number of entries the end-of-central-directory record declares (`None` for ZIP64).
@@ -247,13 +279,8 @@ struct Facts {
 }
 
 fn xml(name: &str, data: &[u8], shared: Option<u64>) -> Result<Facts, Refusal> {
-    // Parsed in place (no copy of each event); a part that is not UTF-8 is scanned as its
-    // lossy text, which keeps its structure.
-    let text = match std::str::from_utf8(data) {
-        Ok(t) => std::borrow::Cow::Borrowed(t),
-        Err(_) => String::from_utf8_lossy(data),
-    };
-    let mut r = Reader::from_str(&text);
+    // Parsed in place: no copy of each event.
+    let mut r = Reader::from_reader(data);
     r.config_mut().check_end_names = false;
     let mut depth = 0usize;
     let (mut max_row, mut max_col, mut min_row, mut min_col) = (0u64, 0u64, u64::MAX, u64::MAX);

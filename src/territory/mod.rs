@@ -217,10 +217,19 @@ impl Referentiel {
                 .ok()
                 .map(|i| &all[i]);
         }
-        // Before the table is parsed: found in the text, kept for the process.
+        // Before the table is parsed: found in the text, kept for the process; past a few
+        // dozen lookups (a batch), parsing the table once is cheaper.
         let mut found = self.found.lock().ok()?;
         if let Some(c) = found.iter().find(|c| c.insee == insee) {
             return Some(*c);
+        }
+        if found.len() >= 32 {
+            drop(found);
+            let all = self.list();
+            return all
+                .binary_search_by(|c| c.insee.cmp(insee))
+                .ok()
+                .map(|i| &all[i]);
         }
         let c: &'static CommuneRef = Box::leak(Box::new(self.search_text(insee)?));
         found.push(c);
