@@ -89,6 +89,7 @@ fn main() {
                 text: ctg::convention::DEFAULT_TEXT,
                 logos: vec![],
                 date: date.clone(),
+                toc_pages: Vec::new(),
             },
         )
         .unwrap();
@@ -99,6 +100,7 @@ fn main() {
             text: ctg::convention::DEFAULT_TEXT,
             logos: vec![],
             date: date.clone(),
+            toc_pages: Vec::new(),
         },
     )
     .unwrap();

@@ -24,8 +24,15 @@ T="/usr/bin/time"
 FMT="%e s, %M Kio"
 echo "$N retours ($(du -sh "$WORK/retours" | cut -f1)), 2 cœurs"
 printf '%-42s' "plancher (décompression seule)"; $T -f "$FMT" "$INFLATE" "$WORK/retours" 2>&1 >/dev/null | tail -1
-printf '%-42s' "ctg consolider (isolation)"; $T -f "$FMT" "$BIN" consolider "$WORK/retours" -o "$WORK/a.xlsx" "${EXTRA[@]}" 2>&1 >/dev/null | tail -1
-printf '%-42s' "ctg consolider (CTG_ISOLATION=0)"; CTG_ISOLATION=0 $T -f "$FMT" "$BIN" consolider --force "$WORK/retours" -o "$WORK/a.xlsx" "${EXTRA[@]}" 2>&1 >/dev/null | tail -1
+# ctg: median of 5 runs each (the first run of a series warms the page cache).
+median() { sort -n | awk '{a[NR]=$0} END {print a[int((NR+1)/2)]}'; }
+for mode in 1 0; do
+  label="ctg consolider (isolation)"; [ "$mode" = 0 ] && label="ctg consolider (CTG_ISOLATION=0)"
+  printf '%-42s' "$label"
+  for _ in 1 2 3 4 5; do
+    CTG_ISOLATION=$mode $T -f "%e %M" "$BIN" consolider --force "$WORK/retours" -o "$WORK/a.xlsx" "${EXTRA[@]}" 2>&1 >/dev/null | tail -1
+  done | median | awk '{printf "%s s, %s Kio (médiane de 5)\n", $1, $2}'
+done
 if python3 -c "import pandas, openpyxl, python_calamine" 2>/dev/null || python3 -m pip install --quiet pandas openpyxl python-calamine >/dev/null 2>&1; then
   cat > "$WORK/peer.py" <<'PY'
 import sys, glob, pandas as pd
@@ -44,6 +51,6 @@ else
 fi
 ONE="$(ls "$WORK/retours"/*.xlsx | head -1)"
 START=$(date +%s%N)
-for _ in $(seq 20); do "$BIN" valider "$ONE" >/dev/null || true; done
+for _ in $(seq 100); do "$BIN" valider "$ONE" >/dev/null || true; done
 END=$(date +%s%N)
-printf '%-42s%s ms par exécution\n' "ctg valider d'un fichier (processus entier)" "$(( (END - START) / 20000000 ))"
+printf '%-42s%s µs par exécution (moyenne de 100)\n' "ctg valider d'un fichier (processus entier)" "$(( (END - START) / 100000 ))"

@@ -360,8 +360,79 @@ impl NounPhrase {
     }
 }
 
+/// French typography for generated text: a non-breaking space (U+00A0) before «:», «»»,
+/// «%», «€» and after «« », between a number and the word that follows it (units, months:
+/// «12 places», «4 décembre»), between a month and its year, after «M.», «Mme», «n°» and a
+/// name particle before a capital («Le Floc'h»); a narrow one (U+202F) before «;», «!», «?»
+/// and between groups of thousands («3 500»). Other spaces are left as they are.
+pub fn typo(s: &str) -> String {
+    const NBSP: char = '\u{a0}';
+    const NNBSP: char = '\u{202f}';
+    const BEFORE_NAME: [&str; 12] = [
+        "M.", "Mme", "Mlle", "MM.", "Mmes", "Dr", "n°", "N°", "Le", "La", "Du", "Des",
+    ];
+    let chars: Vec<char> = s.chars().collect();
+    let mut out = String::with_capacity(s.len() + 16);
+    let mut word_start = 0usize;
+    for (i, &c) in chars.iter().enumerate() {
+        if c != ' ' {
+            if c.is_whitespace() {
+                word_start = i + 1;
+            }
+            out.push(c);
+            continue;
+        }
+        let prev: String = chars[word_start..i].iter().collect();
+        word_start = i + 1;
+        let next = chars.get(i + 1).copied();
+        let next_word: String = chars[i + 1..]
+            .iter()
+            .take_while(|c| !c.is_whitespace())
+            .collect();
+        let prev_digit = prev.chars().last().is_some_and(|c| c.is_ascii_digit());
+        let thousands = prev_digit
+            && prev.chars().all(|c| c.is_ascii_digit() || c == NNBSP)
+            && next_word.len() >= 3
+            && next_word.chars().take(3).all(|c| c.is_ascii_digit())
+            && !next_word.chars().nth(3).is_some_and(|c| c.is_ascii_digit());
+        let space = if matches!(next, Some(';' | '!' | '?')) || thousands {
+            NNBSP
+        } else if matches!(next, Some(':' | '»' | '%' | '€'))
+            || prev.ends_with('«')
+            || (prev_digit && next.is_some_and(char::is_alphabetic))
+            || prev == "1er"
+            || (MONTHS.contains(&prev.as_str()) && next.is_some_and(|c| c.is_ascii_digit()))
+            || (BEFORE_NAME.contains(&prev.as_str()) && next.is_some_and(char::is_uppercase))
+            || (matches!(prev.as_str(), "M." | "Mme" | "n°" | "N°")
+                && next.is_some_and(|c| c.is_alphanumeric()))
+        {
+            NBSP
+        } else {
+            ' '
+        };
+        out.push(space);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn typography_binds_what_french_keeps_together() {
+        let t = super::typo(
+            "Vu la délibération du 4 décembre 2025 : « 70 % » ; M. Le Floc'h, 3 500 habitants ? 12 places, n° 3",
+        );
+        assert_eq!(
+            t,
+            "Vu la délibération du 4\u{a0}décembre\u{a0}2025\u{a0}: «\u{a0}70\u{a0}%\u{a0}»\u{202f}; M.\u{a0}Le\u{a0}Floc'h, 3\u{202f}500\u{a0}habitants\u{202f}? 12\u{a0}places, n°\u{a0}3"
+        );
+        assert_eq!(
+            super::typo("http://x.fr et 1er janvier"),
+            "http://x.fr et 1er\u{a0}janvier"
+        );
+        assert_eq!(super::typo("le 2026-T2"), "le 2026-T2");
+    }
+
     use super::*;
 
     #[test]

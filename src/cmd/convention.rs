@@ -45,20 +45,34 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
         .or(ctg.convention.periode.debut)
         .map(|d| format!("{d}T00:00:00Z"))
         .unwrap_or_else(|| "2000-01-01T00:00:00Z".into());
-    let bytes = ctg::convention::build(
-        &ctg,
-        &ctg::convention::Options {
-            text: &text,
-            logos,
-            date,
-        },
-    )?;
+    let mut opts = ctg::convention::Options {
+        text: &text,
+        logos,
+        date,
+        toc_pages: Vec::new(),
+    };
+    let (bytes, entries) = ctg::convention::build_with_entries(&ctg, &opts)?;
     super::refuse_overwrite_input(&a.fichier, &a.sortie)?;
     ctg::io::write_new(&a.sortie, &bytes, a.force)?;
-    note!("{} écrit", a.sortie.display());
     if a.pdf {
+        // A first rendering gives each Sommaire entry its page; the document is then written
+        // again with the numbers (the Sommaire keeps its length, so pages do not move).
         let pdf = ctg::convention::pdf::to_pdf(&a.sortie)?;
+        match ctg::convention::pdf::heading_pages(&pdf, &entries) {
+            Some(pages) => {
+                opts.toc_pages = pages;
+                let bytes = ctg::convention::build(&ctg, &opts)?;
+                ctg::io::write_new(&a.sortie, &bytes, true)?;
+                ctg::convention::pdf::to_pdf(&a.sortie)?;
+            }
+            None => note!(
+                "numéros de page du sommaire non calculés (pdftotext, du paquet poppler-utils, est nécessaire)"
+            ),
+        }
+        note!("{} écrit", a.sortie.display());
         note!("{} écrit", pdf.display());
+    } else {
+        note!("{} écrit", a.sortie.display());
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -165,6 +165,7 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
                 text: ctg::convention::DEFAULT_TEXT,
                 logos: vec![],
                 date,
+                toc_pages: Vec::new(),
             },
         )?,
     )?;

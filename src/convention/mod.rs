@@ -39,6 +39,9 @@ pub struct Options<'a> {
     pub logos: Vec<(String, Vec<u8>)>,
     /// ISO date-time written in the document properties (fixed: reproducible output).
     pub date: String,
+    /// Page of each Sommaire entry, from a first rendering ([`pdf::heading_pages`]); empty
+    /// when unknown (the Sommaire then lists the entries without numbers).
+    pub toc_pages: Vec<u32>,
 }
 
 fn need<'a>(v: &'a str, what: &str, missing: &mut Vec<String>) -> &'a str {
@@ -139,6 +142,11 @@ fn join_fr(items: &[String]) -> String {
 
 /// The whole document.
 pub fn build(ctg: &Ctg, opts: &Options) -> Result<Vec<u8>> {
+    build_with_entries(ctg, opts).map(|(b, _)| b)
+}
+
+/// [`build`], and the Sommaire's entries in order (to find their pages in a rendering).
+pub fn build_with_entries(ctg: &Ctg, opts: &Options) -> Result<(Vec<u8>, Vec<String>)> {
     let vars = variables(ctg);
     let pieces =
         template::render(opts.text, &vars, BLOCKS).map_err(|e| Error::Invalid(e.to_string()))?;
@@ -176,10 +184,15 @@ pub fn build(ctg: &Ctg, opts: &Options) -> Result<Vec<u8>> {
         author: c.caf.nom.clone(),
         date: opts.date.clone(),
     };
-    d.finish(&props)
+    let entries = d.toc_entries();
+    if opts.toc_pages.len() == entries.len() {
+        d.set_toc_pages(&opts.toc_pages);
+    }
+    Ok((d.finish(&props)?, entries))
 }
 
 fn title_page(d: &mut Doc, ctg: &Ctg, opts: &Options) -> Result<()> {
+    let mut logos = Vec::new();
     for (i, (name, bytes)) in opts.logos.iter().enumerate() {
         let (w, h) = crate::docx::write::image_size(bytes).ok_or_else(|| {
             Error::Invalid(format!(
@@ -194,34 +207,31 @@ fn title_page(d: &mut Doc, ctg: &Ctg, opts: &Options) -> Result<()> {
         } else {
             "png"
         };
-        d.image(Image {
+        logos.push(Image {
             name: format!("logo{}.{ext}", i + 1),
             bytes: bytes.clone(),
             cx,
             cy,
         });
     }
+    // The partners' logos side by side, not stacked.
+    d.images_row(logos);
     let c = &ctg.convention;
     d.styled("Title", "Convention territoriale globale");
     d.centered(&territoire_nom(ctg), 32, true);
     if let (Some(a), Some(b)) = (c.periode.debut, c.periode.fin) {
         d.centered(&format!("Du {} au {}", fr_date(a), fr_date(b)), 26, false);
     }
-    d.centered(
-        &format!(
-            "Entre la {} et {}",
-            c.caf.nom,
-            join_fr(
-                &c.signataires
-                    .iter()
-                    .filter(|s| s.kind != SignataireKind::Partenaire)
-                    .map(|s| s.nom.clone())
-                    .collect::<Vec<_>>()
-            )
-        ),
-        22,
-        false,
+    // «Entre la Caisse d'allocations familiales du Finistère, la communauté de communes du
+    // Pays Fouesnantais, la commune de Fouesnant… et la commune de Gouesnach».
+    let mut parties = vec![format!("la {}", c.caf.nom)];
+    parties.extend(
+        c.signataires
+            .iter()
+            .filter(|s| s.kind != SignataireKind::Partenaire)
+            .map(the),
     );
+    d.centered(&format!("Entre {}", join_fr(&parties)), 22, false);
     d.page_break();
     Ok(())
 }
@@ -417,22 +427,53 @@ fn competences_text(d: &mut Doc, ctg: &Ctg) {
         }
         let mut parts = Vec::new();
         if !own.is_empty() {
-            parts.push(format!("exercée par {}", join_fr(&own)));
+            parts.push(format!("exercée par {}", communes_phrase(&own)));
         }
         if !transferred.is_empty() {
             let epci = ctg
                 .territoire
                 .epci
                 .as_ref()
-                .map(|e| e.nom.as_str())
-                .unwrap_or("l'EPCI");
-            parts.push(format!("transférée à {epci} par {}", join_fr(&transferred)));
+                .map_or("à l'EPCI".to_string(), |e| {
+                    let kind = crate::territory::referentiel()
+                        .epci(&e.siren)
+                        .map_or("CC", |r| r.kind);
+                    fr::NounPhrase::new(fr::Nature::Epci(kind), &e.nom).to()
+                });
+            parts.push(format!(
+                "transférée {epci} par {}",
+                communes_phrase(&transferred)
+            ));
         }
         if parts.is_empty() {
             parts.push("non exercée".into());
         }
         d.bullet(&format!("{} : {}.", comp.label(), parts.join(" ; ")));
     }
+}
+
+/// «la commune de Fouesnant»; «les communes de Fouesnant, de Bénodet et d'Ergué-Gabéric».
+fn communes_phrase(names: &[String]) -> String {
+    match names {
+        [one] => fr::NounPhrase::new(fr::Nature::Commune, one).the(),
+        _ => {
+            let each: Vec<String> = names.iter().map(|n| fr::of_place(n)).collect();
+            format!("les communes {}", join_fr(&each))
+        }
+    }
+}
+
+/// A representative's office as it heads a signature: «Le maire», «La présidente»; an
+/// office of several words is kept as written.
+fn qualite_title(q: &str, feminine: Option<bool>) -> String {
+    let (masc, fem) = match q.trim().to_lowercase().as_str() {
+        "maire" => ("Le maire", "La maire"),
+        "président" | "présidente" => ("Le président", "La présidente"),
+        "vice-président" | "vice-présidente" => ("Le vice-président", "La vice-présidente"),
+        "adjoint" | "adjointe" => ("L'adjoint au maire", "L'adjointe au maire"),
+        _ => return q.to_string(),
+    };
+    fr::by_gender(feminine, masc, fem, masc)
 }
 
 fn signatures(d: &mut Doc, ctg: &Ctg) {
@@ -446,26 +487,30 @@ fn signatures(d: &mut Doc, ctg: &Ctg) {
     let mut cells = vec![
         Cell::lines(vec![
             format!("Pour la {}", c.caf.nom),
-            "Le président (la présidente) du conseil d'administration".into(),
+            fr::by_gender(
+                fr::feminine_of(&c.caf.president),
+                "Le président du conseil d'administration",
+                "La présidente du conseil d'administration",
+                "Le président (la présidente) du conseil d'administration",
+            ),
             c.caf.president.clone(),
-            String::new(),
-            String::new(),
         ]),
         Cell::lines(vec![
             format!("Pour la {}", c.caf.nom),
-            "Le directeur (la directrice)".into(),
+            fr::by_gender(
+                fr::feminine_of(&c.caf.directeur),
+                "Le directeur",
+                "La directrice",
+                "Le directeur (la directrice)",
+            ),
             c.caf.directeur.clone(),
-            String::new(),
-            String::new(),
         ]),
     ];
     for s in &c.signataires {
         cells.push(Cell::lines(vec![
             format!("Pour {}", the(s)),
-            s.qualite.clone(),
+            qualite_title(&s.qualite, fr::feminine_of(&s.representant)),
             s.representant.clone(),
-            String::new(),
-            String::new(),
         ]));
     }
     if cells.len() % 2 == 1 {
@@ -473,14 +518,60 @@ fn signatures(d: &mut Doc, ctg: &Ctg) {
     }
     let half = d.text_width() / 2;
     let rows: Vec<Vec<Cell>> = cells.chunks(2).map(|p| p.to_vec()).collect();
-    d.table(&[half, half], &rows);
+    // One page for all signatures, with room to sign: 3,5 cm a row (a signature needs 3).
+    d.table_with(
+        &[half, half],
+        &rows,
+        &crate::docx::write::TableOptions {
+            keep_together: true,
+            min_row_height: Some(1985),
+        },
+    );
 }
 
 fn annexes(d: &mut Doc, ctg: &Ctg) {
     d.page_break();
     d.heading(1, "Annexe 1 – Diagnostic partagé");
+    // The model's hierarchy: «II. Données socio-démographiques…» above «a. Population
+    // générale»; a part the diagnostic does not title takes the model's title.
+    const PARTS: [(&str, &str); 3] = [
+        ("I", "Présentation du territoire"),
+        ("II", "Données socio-démographiques sur le territoire"),
+        ("III", "Analyses par thématique"),
+    ];
+    let mut shown: Vec<String> = Vec::new();
     for s in &ctg.diagnostic {
-        d.heading(2, format!("{} {}", s.code, s.titre).trim());
+        let code = s.code.trim().trim_end_matches('.');
+        let (major, minor) = match code.split_once('.') {
+            Some((a, b)) => (a.trim(), Some(b.trim())),
+            None => (code, None),
+        };
+        match minor {
+            Some(minor) => {
+                if !shown.iter().any(|x| x == major) {
+                    let title = ctg
+                        .diagnostic
+                        .iter()
+                        .find(|x| x.code.trim().trim_end_matches('.') == major)
+                        .map(|x| x.titre.clone())
+                        .or_else(|| {
+                            PARTS
+                                .iter()
+                                .find(|(c, _)| *c == major)
+                                .map(|(_, t)| t.to_string())
+                        })
+                        .unwrap_or_default();
+                    d.heading(2, format!("{major}. {title}").trim());
+                    shown.push(major.to_string());
+                }
+                d.heading(3, format!("{minor}. {}", s.titre).trim());
+            }
+            None if code.is_empty() => d.heading(2, &s.titre),
+            None => {
+                shown.push(major.to_string());
+                d.heading(2, format!("{major}. {}", s.titre).trim());
+            }
+        }
         for line in s.texte.lines().filter(|l| !l.trim().is_empty()) {
             d.para(line);
         }
@@ -546,7 +637,7 @@ fn annexes(d: &mut Doc, ctg: &Ctg) {
         let n = axe.id.trim_start_matches("axe-");
         d.heading(2, &format!("Axe {n} : {}", axe.titre));
         for f in fiches {
-            fiche(d, f);
+            fiche(d, ctg, f);
         }
     }
     projections(d, ctg);
@@ -686,8 +777,11 @@ fn indicator_text(i: &crate::model::Indicateur) -> String {
     }
 }
 
-fn fiche(d: &mut Doc, f: &FicheAction) {
+fn fiche(d: &mut Doc, ctg: &Ctg, f: &FicheAction) {
     d.heading(3, &format!("Action {} : {}", f.id, f.titre));
+    // Names, not codes: «Fouesnant», not «29058».
+    let name = |code: &str| ctg.collectivite_nom(code).unwrap_or(code).to_string();
+    let collectivites: Vec<String> = f.collectivites.iter().map(|c| name(c)).collect();
     let w = d.text_width();
     let (a, b) = (w * 3 / 10, w * 7 / 10);
     match f.disposition {
@@ -732,12 +826,12 @@ fn fiche(d: &mut Doc, f: &FicheAction) {
                 row(
                     &format!(
                         "Spécificités par autorité organisatrice signataire ({})",
-                        s.ao
+                        name(&s.ao)
                     ),
                     vec![s.texte.clone()],
                 );
             }
-            row("Collectivités concernées", f.collectivites.clone());
+            row("Collectivités concernées", collectivites.clone());
             for x in &f.autres {
                 row(&x.libelle, lines(&x.texte));
             }
@@ -812,7 +906,7 @@ fn fiche(d: &mut Doc, f: &FicheAction) {
             }
             if !f.collectivites.is_empty() {
                 rows.push(vec![
-                    labelled("Collectivités concernées :", f.collectivites.clone()).span(2),
+                    labelled("Collectivités concernées :", collectivites.clone()).span(2),
                 ]);
             }
             for x in &f.autres {
@@ -823,7 +917,7 @@ fn fiche(d: &mut Doc, f: &FicheAction) {
             let spec: Vec<String> = f
                 .specificites
                 .iter()
-                .map(|s| format!("{} : {}", s.ao, s.texte))
+                .map(|s| format!("{} : {}", name(&s.ao), s.texte))
                 .collect();
             rows.push(vec![
                 labelled("Spécificités par autorité organisatrice signataire :", spec).span(2),
@@ -949,7 +1043,8 @@ mod tests {
         let mut s = String::new();
         std::io::Read::read_to_string(&mut z.by_name("word/document.xml").unwrap(), &mut s)
             .unwrap();
-        s
+        // Non-breaking spaces read as spaces: these tests are about words.
+        s.replace(['\u{a0}', '\u{202f}'], " ")
     }
 
     fn opts(text: &str) -> Options<'_> {
@@ -957,6 +1052,7 @@ mod tests {
             text,
             logos: vec![],
             date: "2026-01-01T00:00:00Z".into(),
+            toc_pages: Vec::new(),
         }
     }
 

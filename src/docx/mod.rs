@@ -37,5 +37,84 @@ pub fn import_as(
             )
         })?
         .map_err(|m| (Code::E100, m))?;
-    Ok(recognize::recognise(&blocks))
+    let (mut ctg, report) = recognize::recognise(&blocks);
+    codes_for_names(&mut ctg);
+    Ok((plain_spaces(ctg), report))
+}
+
+/// Non-breaking spaces are typography (ctg writes them before «:», in dates, in numbers):
+/// the model holds plain text, so they are read as spaces.
+fn plain_spaces(ctg: Ctg) -> Ctg {
+    fn walk(v: &mut serde_json::Value) {
+        match v {
+            serde_json::Value::String(s) if s.contains(['\u{a0}', '\u{202f}']) => {
+                *s = s.replace(['\u{a0}', '\u{202f}'], " ");
+            }
+            serde_json::Value::Array(a) => a.iter_mut().for_each(walk),
+            serde_json::Value::Object(o) => o.values_mut().for_each(walk),
+            _ => {}
+        }
+    }
+    let Ok(mut v) = serde_json::to_value(&ctg) else {
+        return ctg;
+    };
+    walk(&mut v);
+    serde_json::from_value(v).unwrap_or(ctg)
+}
+
+/// A convention names collectivités («Fouesnant», «CC du Pays Fouesnantais»); the model
+/// holds their codes. A name of the imported territory, else one the referential knows
+/// without ambiguity, is replaced by its code; anything else is kept as written.
+fn codes_for_names(ctg: &mut Ctg) {
+    use crate::referentials::normalize;
+    let mut known: Vec<(String, String)> = ctg
+        .territoire
+        .communes
+        .iter()
+        .filter(|c| !c.insee.is_empty())
+        .map(|c| (normalize(&c.nom), c.insee.clone()))
+        .collect();
+    if let Some(e) = &ctg.territoire.epci
+        && !e.siren.is_empty()
+    {
+        known.push((normalize(&e.nom), e.siren.clone()));
+    }
+    let code_of = |name: &str| -> Option<String> {
+        let n = normalize(name);
+        // A code already (INSEE «29058», «2A004»; SIREN).
+        let code_like = name.chars().filter(char::is_ascii_digit).count() >= 3
+            && name.chars().all(|c| c.is_ascii_alphanumeric());
+        if n.is_empty() || code_like {
+            return None;
+        }
+        if let Some((_, code)) = known.iter().find(|(k, _)| *k == n) {
+            return Some(code.clone());
+        }
+        use crate::territory::Found;
+        let found = crate::territory::referentiel().search(name);
+        let exact: Vec<&Found> = found
+            .iter()
+            .filter(|f| match f {
+                Found::Commune(c) => normalize(c.nom) == n,
+                Found::Epci(e) => normalize(e.nom) == n,
+            })
+            .collect();
+        match exact.as_slice() {
+            [Found::Commune(c)] => Some(c.insee.to_string()),
+            [Found::Epci(e)] => Some(e.siren.to_string()),
+            _ => None,
+        }
+    };
+    for f in &mut ctg.fiches {
+        for c in &mut f.collectivites {
+            if let Some(code) = code_of(c) {
+                *c = code;
+            }
+        }
+        for s in &mut f.specificites {
+            if let Some(code) = code_of(&s.ao) {
+                s.ao = code;
+            }
+        }
+    }
 }

@@ -334,3 +334,46 @@ fn the_annotated_copy_is_the_partners_file_plus_the_annotations() {
         );
     }
 }
+
+/// Number of violations the OOXML/ODF validator reports for a file.
+fn violations(audit: &Path, file: &Path) -> usize {
+    let run = std::process::Command::new(audit)
+        .arg(file)
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&run.stdout);
+    out.lines()
+        .find_map(|l| l.trim().strip_prefix("Errors: "))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or_else(|| panic!("{}: {out}", file.display()))
+}
+
+#[test]
+#[ignore = "needs the OOXML/ODF schema validator (pip install openxml-audit)"]
+fn an_annotated_copy_is_no_less_valid_than_the_file_received() {
+    let audit = crate::common::require_tool("openxml-audit", "pip install openxml-audit");
+    let t = truth();
+    let out = tempfile::tempdir().unwrap();
+    for f in files(&t) {
+        let name = f["fichier"].as_str().unwrap();
+        let input = dir().join(name);
+        let annot = out.path().join(name);
+        ctg()
+            .args(["valider", "--tous", "--annoter"])
+            .arg(&annot)
+            .arg(&input)
+            .output()
+            .unwrap();
+        let copy = std::fs::read_dir(&annot)
+            .unwrap()
+            .next()
+            .unwrap()
+            .unwrap()
+            .path();
+        let (before, after) = (violations(&audit, &input), violations(&audit, &copy));
+        assert!(
+            after <= before,
+            "{name} : {before} violations reçues, {after} dans la copie"
+        );
+    }
+}

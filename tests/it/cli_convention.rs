@@ -12,6 +12,231 @@ fn document_xml(docx: &Path) -> String {
     s
 }
 
+/// The text of a document part, its non-breaking spaces read as spaces.
+fn plain(xml: &str) -> String {
+    xml.split('<')
+        .filter_map(|t| t.split_once('>').map(|x| x.1))
+        .collect::<String>()
+        .replace(['\u{a0}', '\u{202f}'], " ")
+}
+
+fn part(docx: &Path, name: &str) -> String {
+    let mut z = zip::ZipArchive::new(std::fs::File::open(docx).unwrap()).unwrap();
+    let mut s = String::new();
+    std::io::Read::read_to_string(&mut z.by_name(name).unwrap(), &mut s).unwrap();
+    s
+}
+
+fn convention_of(sample: &Path, dir: &Path, pdf: bool) -> std::path::PathBuf {
+    let out = dir.join(format!(
+        "{}.docx",
+        sample.file_stem().unwrap().to_string_lossy()
+    ));
+    let mut cmd = ctg();
+    cmd.arg("convention").arg(sample).arg("-o").arg(&out);
+    if pdf {
+        cmd.arg("--pdf");
+    }
+    cmd.assert().success();
+    out
+}
+
+fn second_sample() -> std::path::PathBuf {
+    root().join("samples/ctg-ergue-gaberic.json")
+}
+
+#[test]
+fn french_typography_names_genders_lists_and_pages_that_hold_in_the_docx() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = convention_of(&sample(), dir.path(), false);
+    let xml = document_xml(&out);
+    let raw: String = xml
+        .split('<')
+        .filter_map(|t| t.split_once('>').map(|x| x.1))
+        .collect();
+    // Non-breaking spaces where French needs them, none of the plain ones.
+    for want in ["4\u{a0}décembre\u{a0}2025", "Mme\u{a0}Gaëlle", "\u{a0}:"] {
+        assert!(raw.contains(want), "{want:?} absent");
+    }
+    for (what, bad) in [
+        (
+            "espace simple avant « : »",
+            regex_like(&raw, |a, b| a == ' ' && b == ':'),
+        ),
+        (
+            "espace simple avant « % »",
+            regex_like(&raw, |a, b| a == ' ' && b == '%'),
+        ),
+        (
+            "espace simple avant « ; »",
+            regex_like(&raw, |a, b| a == ' ' && b == ';'),
+        ),
+    ] {
+        assert!(bad.is_empty(), "{what} : {bad:?}");
+    }
+    let text = plain(&xml);
+    // Names, not codes; the Caf's officials in their gender; the cover with articles.
+    for code in ["29058", "242900660", "29006"] {
+        assert!(!text.contains(code), "code {code} dans le texte");
+    }
+    for want in [
+        "La présidente du conseil d'administration",
+        "Le directeur",
+        "Le président",
+        "Entre la Caisse d'allocations familiales du Finistère, la communauté de communes du Pays Fouesnantais, la commune de Fouesnant",
+        "transférée à la communauté de communes du Pays Fouesnantais par les communes de",
+        "II. Données socio-démographiques sur le territoire",
+        "a. Population générale",
+    ] {
+        assert!(text.contains(want), "« {want} » absent");
+    }
+    assert!(!text.contains("(la présidente)") && !text.contains("(la directrice)"));
+    // Real lists: Word numbering, no dash typed in the text.
+    assert!(part(&out, "word/numbering.xml").contains("w:numFmt w:val=\"bullet\""));
+    for p in xml.split("<w:p>").filter(|p| p.contains("ListBullet")) {
+        assert!(
+            !plain(p).trim_start().starts_with('–'),
+            "tiret tapé : {}",
+            plain(p)
+        );
+    }
+    // Fonts with metric-compatible substitutes; no field-update prompt at opening.
+    assert!(part(&out, "word/fontTable.xml").contains("Carlito"));
+    assert!(!part(&out, "word/settings.xml").contains("updateFields"));
+    // Table headers repeat; the signature table holds together with room to sign; the
+    // cover has its own (empty) footer.
+    assert!(xml.contains("<w:tblHeader/>"));
+    let signatures = xml
+        .split("<w:tbl>")
+        .find(|t| t.contains("Pour la Caisse"))
+        .unwrap();
+    assert!(signatures.contains("w:trHeight w:val=\"1985\" w:hRule=\"atLeast\""));
+    assert!(signatures.contains("<w:keepNext/>"));
+    assert!(xml.contains("<w:titlePg/>") && xml.contains("w:type=\"first\""));
+}
+
+/// Pairs of adjacent characters matching `f`, with some context.
+fn regex_like(s: &str, f: impl Fn(char, char) -> bool) -> Vec<String> {
+    let c: Vec<char> = s.chars().collect();
+    c.windows(2)
+        .enumerate()
+        .filter(|(_, w)| f(w[0], w[1]))
+        .map(|(i, _)| {
+            c[i.saturating_sub(20)..(i + 5).min(c.len())]
+                .iter()
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn a_single_commune_ctg_elides_and_gives_the_maire_her_gender() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = convention_of(&second_sample(), dir.path(), false);
+    let text = plain(&document_xml(&out));
+    for want in [
+        "Entre la Caisse d'allocations familiales du Finistère et la commune d'Ergué-Gabéric",
+        "la commune d'Ergué-Gabéric, représentée par Mme Annaïg Le Berre, maire, dûment autorisée",
+        "Pour la commune d'Ergué-Gabéric",
+        "La maire",
+        "exercée par la commune d'Ergué-Gabéric",
+    ] {
+        assert!(text.contains(want), "« {want} » absent");
+    }
+    assert!(!text.contains("de Ergué") && !text.contains("29051"));
+}
+
+#[test]
+#[ignore = "needs the OOXML schema validator (pip install openxml-audit)"]
+fn the_schema_validator_finds_no_violation_in_either_convention() {
+    let audit = require_tool("openxml-audit", "pip install openxml-audit");
+    let dir = tempfile::tempdir().unwrap();
+    for s in [sample(), second_sample()] {
+        let out = convention_of(&s, dir.path(), false);
+        let run = Command::new(&audit).arg(&out).output().unwrap();
+        let report = String::from_utf8_lossy(&run.stdout);
+        assert!(report.contains("Errors: 0"), "{}: {report}", s.display());
+    }
+}
+
+#[test]
+#[ignore = "needs LibreOffice and pdftotext (apt-get install libreoffice-writer poppler-utils)"]
+fn the_pdf_sommaire_has_true_page_numbers_and_the_signatures_share_one_page() {
+    require_tool("soffice", "apt-get install libreoffice-writer");
+    require_tool("pdftotext", "apt-get install poppler-utils");
+    let dir = tempfile::tempdir().unwrap();
+    for s in [sample(), second_sample()] {
+        let out = convention_of(&s, dir.path(), true);
+        let pdf = out.with_extension("pdf");
+        let text = String::from_utf8(
+            Command::new("pdftotext")
+                .arg(&pdf)
+                .arg("-")
+                .output()
+                .unwrap()
+                .stdout,
+        )
+        .unwrap();
+        let pages: Vec<String> = text
+            .split('\u{c}')
+            .map(|p| p.replace(['\u{a0}', '\u{202f}'], " "))
+            .collect();
+        // No footer on the cover; page 2 onwards numbered.
+        assert!(!pages[0].contains("Page 1 sur"), "{}", s.display());
+        assert!(pages[1].contains("Page 2 sur"));
+        // Every Sommaire line «Titre ….. N» points to the page where the heading is.
+        let sommaire = pages.iter().position(|p| p.contains("Sommaire")).unwrap();
+        let mut checked = 0;
+        for line in pages[sommaire].lines().chain(pages[sommaire + 1].lines()) {
+            let Some((title, n)) = line.rsplit_once("..") else {
+                continue;
+            };
+            let Ok(n) = n.trim_start_matches('.').trim().parse::<usize>() else {
+                continue;
+            };
+            let title = title.trim_end_matches('.').trim();
+            if title.len() < 8 {
+                continue;
+            }
+            let head: String = title.chars().take(25).collect();
+            assert!(
+                pages[n - 1].contains(&head),
+                "{} : « {title} » annoncé page {n}",
+                s.display()
+            );
+            checked += 1;
+        }
+        assert!(
+            checked >= 15,
+            "{} : {checked} entrées vérifiées",
+            s.display()
+        );
+        // All signatures on one page.
+        let with: Vec<usize> = pages
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.contains("Pour la Caisse") || p.contains("Pour la commune"))
+            .filter(|(_, p)| !p.contains("Sommaire"))
+            .map(|(i, _)| i)
+            .collect();
+        let sign_page = pages
+            .iter()
+            .position(|p| p.contains("Pour la Caisse"))
+            .unwrap();
+        let count = |p: &str| p.matches("Pour la ").count();
+        let signatories = match s == sample() {
+            true => 10,
+            false => 3,
+        };
+        assert_eq!(
+            count(&pages[sign_page]),
+            signatories,
+            "{} {with:?}",
+            s.display()
+        );
+    }
+}
+
 /// One tag per line, so that a golden diff reads.
 fn normalise(xml: &str) -> String {
     xml.replace("><", ">\n<") + "\n"
@@ -204,7 +429,8 @@ fn libreoffice_pdf_holds_every_article_fiche_signatory_and_landscape_projections
             && flat.contains(&ctg_model.convention.caf.directeur)
     );
     assert!(flat.contains("du 1er janvier 2026 au 31 décembre 2030"));
-    assert!(flat.contains("Page 1 sur"));
+    // The cover has no footer; the next pages are numbered.
+    assert!(!flat.contains("Page 1 sur") && flat.contains("Page 2 sur"));
     // The projection pages are landscape, the others portrait.
     let pages: usize =
         String::from_utf8(Command::new("pdfinfo").arg(&pdf).output().unwrap().stdout)
@@ -268,10 +494,7 @@ fn collectivites_read_as_a_caf_writes_them_with_articles_and_genders() {
         .arg(&out)
         .assert()
         .success();
-    let text = document_xml(&out)
-        .split('<')
-        .filter_map(|t| t.split_once('>').map(|x| x.1))
-        .collect::<String>();
+    let text = plain(&document_xml(&out));
     for want in [
         "la commune de Fouesnant, représentée par Mme Gaëlle Quéré, maire, dûment autorisée à signer",
         "la communauté de communes du Pays Fouesnantais, représentée par M. Jean-Marc Le Floc'h, président, dûment autorisé à signer",
