@@ -111,6 +111,7 @@ registry! {
     I016  Info    Model     "Population proche d'un seuil" "Une population à moins de 2 % d'un seuil (3 500 ou 10 000 habitants) mérite une vérification du millésime et de la base retenus.";
     E017  Error   Model     "Compétence transférée sans EPCI" "Une commune ne peut transférer une compétence à l'EPCI que si la CTG désigne cet EPCI.";
     W018  Warning Model     "Population inconnue" "Sans population, les seuils de 3 500 et 10 000 habitants ne peuvent être appliqués.";
+    W019  Warning Model     "Autorité organisatrice sans tableau de projection" "Une autorité organisatrice qui exerce la planification de l'offre (sous 10 000 habitants) présente, comme le modèle de convention le prévoit, son tableau de projection par mode d'accueil.";
     E020  Error   Model     "Code INSEE mal formé" "Un code INSEE de commune compte 5 caractères, zéros initiaux compris ; la Corse s'écrit 2A/2B, l'outre-mer 97x.";
     E021  Error   Model     "Code INSEE inconnu" "Le code INSEE doit désigner une commune actuelle du référentiel.";
     E022  Error   Model     "SIREN invalide" "Un SIREN compte 9 chiffres dont le dernier est une clé de Luhn.";

@@ -388,6 +388,11 @@ fn visas(d: &mut Doc, ctg: &Ctg) {
     for v in VISAS {
         d.para(v);
     }
+    // The Caf board's délibération on its strategy for renewing CTGs (the model's visa).
+    d.para(&format!(
+        "Vu la délibération du conseil d'administration de la {} relative à la stratégie pluriannuelle de renouvellement des conventions territoriales globales ;",
+        ctg.convention.caf.nom
+    ));
     for s in ctg
         .convention
         .signataires
@@ -525,6 +530,7 @@ fn signatures(d: &mut Doc, ctg: &Ctg) {
         &crate::docx::write::TableOptions {
             keep_together: true,
             min_row_height: Some(1985),
+            font_size: None,
         },
     );
 }
@@ -596,10 +602,17 @@ fn annexes(d: &mut Doc, ctg: &Ctg) {
             .iter()
             .filter(|e| e.collectivite == code)
             .collect();
+        // One list per signing collectivité, under the name the parties give it.
+        let signer = ctg.convention.signataires.iter().find(|s| s.code == code);
+        let title = match signer.and_then(phrase) {
+            Some(p) => p.the_capitalised(),
+            None => ctg.collectivite_nom(&code).unwrap_or(&code).to_string(),
+        };
+        d.heading(2, &title);
         if list.is_empty() {
+            d.para("Aucun équipement déclaré.");
             continue;
         }
-        d.heading(2, ctg.collectivite_nom(&code).unwrap_or(&code));
         let mut rows = vec![vec![
             Cell::head("Type de structure"),
             Cell::head("Nom et adresse de la structure"),
@@ -670,6 +683,8 @@ fn annexes(d: &mut Doc, ctg: &Ctg) {
 }
 
 fn competence_table(d: &mut Doc, ctg: &Ctg) {
+    // A wide table: on a landscape page, so that no header breaks mid-word.
+    d.section(Orientation::Landscape);
     d.heading(
         2,
         "Compétences des autorités organisatrices de l'accueil du jeune enfant",
@@ -684,7 +699,12 @@ fn competence_table(d: &mut Doc, ctg: &Ctg) {
         h
     }];
     let mut transferred: Vec<(u64, usize)> = vec![(0, 0); 4];
-    for c in &ctg.territoire.communes {
+    // Only communes that exercise or transfer a competence.
+    for c in ctg.territoire.communes.iter().filter(|c| {
+        CompetenceAo::all()
+            .iter()
+            .any(|k| c.competences.get(*k) != StatutAo::NonExercee)
+    }) {
         let p = ao::population(c, ao::Basis::Totale);
         let mandatory = ao::obligations(p).mandatory;
         let mut row = vec![
@@ -693,18 +713,15 @@ fn competence_table(d: &mut Doc, ctg: &Ctg) {
         ];
         for (k, comp) in CompetenceAo::all().iter().enumerate() {
             let s = c.competences.get(*comp);
-            let opt = if mandatory.contains(comp) {
-                ""
+            // Below the thresholds the law sets, a competence is exercised by choice.
+            let exercised = if mandatory.contains(comp) {
+                "Exercée par la commune"
             } else {
-                " (à titre facultatif)"
+                "Exercée à titre facultatif par la commune"
             };
             let mark = |on: bool| if on { "☒" } else { "☐" };
             row.push(Cell::lines(vec![
-                format!(
-                    "{} Exercée par la commune{}",
-                    mark(s == StatutAo::Exercee),
-                    if s == StatutAo::Exercee { opt } else { "" }
-                ),
+                format!("{} {exercised}", mark(s == StatutAo::Exercee)),
                 format!(
                     "{} Transférée par la commune à l'EPCI",
                     mark(s == StatutAo::Transferee)
@@ -731,15 +748,20 @@ fn competence_table(d: &mut Doc, ctg: &Ctg) {
                     "{} Transférée par certaines communes",
                     if *count > 0 && !all { "☒" } else { "☐" }
                 ),
-                format!(
-                    "Population totale des communes ayant transféré : {} habitants",
-                    fr::int(*pop)
-                ),
+                if *count > 0 {
+                    format!(
+                        "Population totale des communes ayant transféré : {} habitants",
+                        fr::int(*pop)
+                    )
+                } else {
+                    "Aucune commune n'a transféré cette compétence".into()
+                },
             ]));
         }
         rows.push(row);
     }
     d.table(&[first, pop, rest, rest, rest, rest], &rows);
+    d.section(Orientation::Portrait);
 }
 
 fn labelled(label: &str, values: Vec<String>) -> Cell {
@@ -927,8 +949,22 @@ fn fiche(d: &mut Doc, ctg: &Ctg, f: &FicheAction) {
     }
 }
 
+/// Annexe 3's projection tables, as the model lays them out: grouped headers («Projection sur
+/// la durée de la CTG», «Projets d'investissement»), every mode of care (empty where the AO
+/// gave nothing), and a table for every AO that plans the offer, even without figures yet.
 fn projections(d: &mut Doc, ctg: &Ctg) {
-    if ctg.projections.is_empty() {
+    let mut aos: Vec<(String, String)> = Vec::new();
+    for p in &ctg.projections {
+        if !aos.iter().any(|(a, z)| *a == p.ao && *z == p.zone) {
+            aos.push((p.ao.clone(), p.zone.clone()));
+        }
+    }
+    for h in ao::holders(ctg, CompetenceAo::Planification, ao::Basis::Totale) {
+        if !aos.iter().any(|(a, _)| *a == h.code) {
+            aos.push((h.code.clone(), String::new()));
+        }
+    }
+    if aos.is_empty() {
         return;
     }
     d.section(Orientation::Landscape);
@@ -936,44 +972,65 @@ fn projections(d: &mut Doc, ctg: &Ctg) {
         (Some(a), Some(b)) => (a.year()..=b.year()).collect(),
         _ => vec![],
     };
-    for p in &ctg.projections {
-        let nom = ctg.collectivite_nom(&p.ao).unwrap_or(&p.ao).to_string();
-        let zone = if p.zone.is_empty() {
+    let empty = crate::model::Projection::default();
+    for (code, zone) in &aos {
+        let p = ctg
+            .projections
+            .iter()
+            .find(|p| p.ao == *code && p.zone == *zone)
+            .unwrap_or(&empty);
+        let nom = ctg.collectivite_nom(code).unwrap_or(code).to_string();
+        let zone_txt = if zone.is_empty() {
             String::new()
         } else {
-            format!(" – zone {}", p.zone)
+            format!(" – zone {zone}")
         };
         d.heading(
             2,
-            &format!("Projection de l'offre d'accueil du jeune enfant – {nom}{zone}"),
+            &format!("Projection de l'offre d'accueil du jeune enfant – {nom}{zone_txt}"),
         );
         let w = d.text_width();
         let n = years.len() as u32;
-        let fixed = w * 14 / 100 + w * 7 / 100;
-        let year_w = w * 6 / 100;
-        let rest = (w - fixed - year_w * n) / 5;
-        let mut widths = vec![w * 14 / 100, w * 7 / 100];
+        let (mode_w, now_w, year_w) = (w * 12 / 100, w * 6 / 100, w * 55 / 1000);
+        let rest = (w - mode_w - now_w - year_w * n) / 5;
+        let mut widths = vec![mode_w, now_w];
         widths.extend(std::iter::repeat_n(year_w, n as usize));
         widths.extend(std::iter::repeat_n(rest, 5));
-        let mut head = vec![
-            Cell::head("Mode d'accueil / dispositif"),
-            Cell::head("Actuel"),
-        ];
-        head.extend(years.iter().map(|y| Cell::head(y.to_string())));
+        let merged = |t: &str| {
+            let mut c = Cell::head(t);
+            c.vmerge = Some(true);
+            c
+        };
+        let continued = || {
+            let mut c = Cell::head("");
+            c.vmerge = Some(false);
+            c
+        };
+        let mut top = vec![merged("Mode d'accueil / dispositif"), merged("Actuel")];
+        if n > 0 {
+            top.push(Cell::head("Projection sur la durée de la CTG").span(n));
+        }
+        top.push(merged("Besoins en emplois et compétences"));
+        top.push(merged("Autres besoins identifiés"));
+        top.push(Cell::head("Projets d'investissement").span(3));
+        let mut second = vec![continued(), continued()];
+        second.extend(years.iter().map(|y| Cell::head(y.to_string())));
+        second.push(continued());
+        second.push(continued());
         for h in [
-            "Besoins en emplois et compétences",
-            "Autres besoins identifiés",
-            "Type de projet d'investissement",
+            "Type de projet",
             "Coûts et calendrier prévisionnels",
             "Ingénierie et moyens humains",
         ] {
-            head.push(Cell::head(h));
+            second.push(Cell::head(h));
         }
-        let mut rows = vec![head];
-        for l in &p.lignes {
+        let mut rows = vec![top, second];
+        let blank = crate::model::LigneProjection::default();
+        for mode in crate::referentials::ModeAccueil::all() {
+            let l = p.lignes.iter().find(|l| l.mode == *mode).unwrap_or(&blank);
             let num = |v: Option<f64>| v.map(fr::plain).unwrap_or_default();
             let mut r = vec![
-                Cell::text(format!("{} ({})", l.mode.label(), l.mode.unite().label())),
+                Cell::text(format!("{} ({})", mode.label(), mode.unite().label())),
                 Cell::text(num(l.actuel)),
             ];
             for y in &years {
@@ -1021,7 +1078,15 @@ fn projections(d: &mut Doc, ctg: &Ctg) {
             ));
             rows.push(r);
         }
-        d.table(&widths, &rows);
+        // Dense: 9 pt, so that no header breaks mid-word.
+        d.table_with(
+            &widths,
+            &rows,
+            &crate::docx::write::TableOptions {
+                font_size: Some(18),
+                ..Default::default()
+            },
+        );
     }
     d.section(Orientation::Portrait);
 }

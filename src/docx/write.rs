@@ -26,7 +26,20 @@ pub fn esc(s: &str) -> String {
 /// Text runs with line breaks (`\n` → `<w:br/>`) and tabs kept, in French typography
 /// (non-breaking spaces: [`crate::fr::typo`]).
 fn runs(text: &str, bold: bool) -> String {
-    let rpr = if bold { "<w:rPr><w:b/></w:rPr>" } else { "" };
+    runs_sized(text, bold, None)
+}
+
+/// [`runs`] in a given size (half-points).
+fn runs_sized(text: &str, bold: bool, size: Option<u32>) -> String {
+    let b = if bold { "<w:b/>" } else { "" };
+    let sz = size.map_or(String::new(), |s| {
+        format!("<w:sz w:val=\"{s}\"/><w:szCs w:val=\"{s}\"/>")
+    });
+    let rpr = if bold || size.is_some() {
+        format!("<w:rPr>{b}{sz}</w:rPr>")
+    } else {
+        String::new()
+    };
     let mut out = String::new();
     let text = crate::fr::typo(text);
     for (i, line) in text.split('\n').enumerate() {
@@ -142,6 +155,8 @@ pub struct TableOptions {
     pub keep_together: bool,
     /// Minimum row height, in twips (567 a centimetre).
     pub min_row_height: Option<u32>,
+    /// Text size in half-points (18 = 9 pt) for dense tables.
+    pub font_size: Option<u32>,
 }
 const MARGIN: u32 = 1_134;
 
@@ -285,15 +300,17 @@ impl Doc {
             t.push_str(&format!("<w:gridCol w:w=\"{w}\"/>"));
         }
         t.push_str("</w:tblGrid>");
-        let header = rows
-            .first()
-            .is_some_and(|r| !r.is_empty() && r.iter().all(|c| c.bold && c.shade.is_some()));
+        // Leading rows of header cells (a grouped header takes two) repeat on each page.
+        let header_rows = rows
+            .iter()
+            .take_while(|r| !r.is_empty() && r.iter().all(|c| c.bold && c.shade.is_some()))
+            .count();
         for (ri, row) in rows.iter().enumerate() {
             let height = match o.min_row_height {
                 Some(h) => format!("<w:trHeight w:val=\"{h}\" w:hRule=\"atLeast\"/>"),
                 None => String::new(),
             };
-            let repeat = if ri == 0 && header {
+            let repeat = if ri < header_rows {
                 "<w:tblHeader/>"
             } else {
                 ""
@@ -303,7 +320,7 @@ impl Doc {
             ));
             // Paragraphs kept with the next row: a header row never ends a page alone, a
             // table kept together never splits.
-            let keep = (ri == 0 && header) || (o.keep_together && ri + 1 < rows.len());
+            let keep = ri < header_rows || (o.keep_together && ri + 1 < rows.len());
             let mut col = 0usize;
             for c in row {
                 let span = c.span.max(1) as usize;
@@ -330,7 +347,7 @@ impl Doc {
                 for p in &c.paragraphs {
                     t.push_str(&format!(
                         "<w:p><w:pPr>{keep_next}<w:spacing w:after=\"40\"/></w:pPr>{}</w:p>",
-                        runs(p, c.bold)
+                        runs_sized(p, c.bold, o.font_size)
                     ));
                 }
                 t.push_str("</w:tc>");

@@ -31,6 +31,21 @@ pub fn check(ctx: &Ctx, d: &mut Vec<Diagnostic>) {
         }
     }
     for h in ao::holders(ctx.ctg, CompetenceAo::Planification, ctx.basis) {
+        let has_table = ctx
+            .ctg
+            .projections
+            .iter()
+            .any(|p| p.ao == h.code && !p.lignes.is_empty());
+        if h.population <= SEUIL_SCHEMA_RPE as u64 && !has_table {
+            d.push(
+                Diagnostic::new(
+                    Code::W019,
+                    Location::pointer(h.pointer.clone()),
+                    format!("{} exerce la planification de l'offre d'accueil : son tableau de projection par mode d'accueil manque (annexe 3)", h.nom),
+                )
+                .value(&h.code),
+            );
+        }
         if h.population > SEUIL_SCHEMA_RPE as u64 {
             for missing in schema_gaps(ctx.ctg, &h) {
                 d.push(
@@ -344,6 +359,21 @@ mod tests {
             .find(|d| d.code == Code::E014)
             .expect("E014");
         assert!(e.message.contains("tableau de projection"), "{}", e.message);
+    }
+
+    #[test]
+    fn a_small_ao_planning_the_offer_without_a_projection_table_is_warned() {
+        let ctg = sample();
+        let v = verify(&ctg, Basis::Totale);
+        let w: Vec<&str> = v
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == Code::W019)
+            .map(|d| d.message.as_str())
+            .collect();
+        // Saint-Évarzec plans its offer and has no table; Bénodet has one.
+        assert!(w.iter().any(|m| m.starts_with("Saint-Évarzec")), "{w:?}");
+        assert!(!w.iter().any(|m| m.starts_with("Bénodet")), "{w:?}");
     }
 
     #[test]

@@ -87,6 +87,20 @@ fn french_typography_names_genders_lists_and_pages_that_hold_in_the_docx() {
         "transférée à la communauté de communes du Pays Fouesnantais par les communes de",
         "II. Données socio-démographiques sur le territoire",
         "a. Population générale",
+        // The model's content: the Caf board's visa, full articles 5, 7 and 12.
+        "Vu la délibération du conseil d'administration de la Caisse d'allocations familiales du Finistère relative à la stratégie pluriannuelle de renouvellement",
+        "bonus trajectoire de développement",
+        "registre des activités de traitement",
+        "Résiliation de plein droit sans mise en demeure",
+        // Annexe 2 for every signing collectivité, under its full name.
+        "La communauté de communes du Pays Fouesnantais",
+        "Aucun équipement déclaré.",
+        // The AO table as the model lays it out.
+        "Exercée à titre facultatif par la commune",
+        // Projection tables with grouped headers, for every AO planning the offer.
+        "Projection sur la durée de la CTG",
+        "Projets d'investissement",
+        "Projection de l'offre d'accueil du jeune enfant – Saint-Évarzec",
     ] {
         assert!(text.contains(want), "« {want} » absent");
     }
