@@ -483,12 +483,13 @@ fn qualite_title(q: &str, feminine: Option<bool>) -> String {
 
 fn signatures(d: &mut Doc, ctg: &Ctg) {
     let c = &ctg.convention;
-    d.para(&format!(
+    // «Fait à …» stays on the page of the signatures.
+    d.para_kept_with_next(&format!(
         "Fait à {}, le {}.",
         c.signature.lieu,
         c.signature.date.map(fr_date).unwrap_or_else(|| "…".into())
     ));
-    d.para("En autant d'exemplaires originaux que de signataires.");
+    d.para_kept_with_next("En autant d'exemplaires originaux que de signataires.");
     let mut cells = vec![
         Cell::lines(vec![
             format!("Pour la {}", c.caf.nom),

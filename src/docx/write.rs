@@ -213,6 +213,14 @@ impl Doc {
             .push_str(&format!("<w:p>{}</w:p>", runs(text, false)));
     }
 
+    /// A paragraph kept on the page of what follows («Fait à …» above the signatures).
+    pub fn para_kept_with_next(&mut self, text: &str) {
+        self.body.push_str(&format!(
+            "<w:p><w:pPr><w:keepNext/></w:pPr>{}</w:p>",
+            runs(text, false)
+        ));
+    }
+
     pub fn bold_para(&mut self, text: &str) {
         self.body
             .push_str(&format!("<w:p>{}</w:p>", runs(text, true)));

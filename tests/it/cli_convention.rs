@@ -117,6 +117,14 @@ fn french_typography_names_genders_lists_and_pages_that_hold_in_the_docx() {
     // Fonts with metric-compatible substitutes; no field-update prompt at opening.
     assert!(part(&out, "word/fontTable.xml").contains("Carlito"));
     assert!(!part(&out, "word/settings.xml").contains("updateFields"));
+    // Header rows are kept with what follows (no header alone at the foot of a page).
+    for t in xml.split("<w:tbl>").skip(1) {
+        if let Some(first) = t.split("</w:tr>").next()
+            && first.contains("<w:tblHeader/>")
+        {
+            assert!(first.contains("<w:keepNext/>"), "en-tête sans keepNext");
+        }
+    }
     // Table headers repeat; the signature table holds together with room to sign; the
     // cover has its own (empty) footer.
     assert!(xml.contains("<w:tblHeader/>"));
@@ -225,6 +233,23 @@ fn the_pdf_sommaire_has_true_page_numbers_and_the_signatures_share_one_page() {
             "{} : {checked} entrées vérifiées",
             s.display()
         );
+        // No header broken mid-word in the wide tables.
+        let flat: String = pages
+            .join(" ")
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        for word in [
+            "Habitants",
+            "Recensement",
+            "compétences",
+            "prévisionnels",
+            "Actuel",
+        ] {
+            if s == sample() || word != "Habitants" {
+                assert!(flat.contains(word), "{} : « {word} » coupé", s.display());
+            }
+        }
         // All signatures on one page.
         let with: Vec<usize> = pages
             .iter()
@@ -341,6 +366,25 @@ fn logos_go_on_the_title_page_and_properties_name_the_caf() {
         .success();
     let mut z = zip::ZipArchive::new(std::fs::File::open(&out).unwrap()).unwrap();
     assert!(z.by_name("word/media/logo1.png").is_ok());
+    // Two logos (the Caf's and the collectivité's) sit side by side in one paragraph.
+    let two = dir.path().join("deux.docx");
+    ctg()
+        .arg("convention")
+        .arg(sample())
+        .arg("--logo")
+        .arg(input("logo-caf.png"))
+        .arg("--logo")
+        .arg(input("logo-caf.png"))
+        .arg("-o")
+        .arg(&two)
+        .assert()
+        .success();
+    let xml2 = document_xml(&two);
+    let para = xml2
+        .split("</w:p>")
+        .find(|p| p.contains("rIdImg1"))
+        .unwrap();
+    assert!(para.contains("rIdImg2"), "logos empilés");
     let mut core = String::new();
     std::io::Read::read_to_string(&mut z.by_name("docProps/core.xml").unwrap(), &mut core).unwrap();
     assert!(
