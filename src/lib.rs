@@ -23,6 +23,7 @@ pub mod io;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod isolation;
 pub mod model;
+pub mod profile;
 pub mod referentials;
 pub mod render;
 pub mod report;

@@ -27,15 +27,35 @@ pub struct Args {
 }
 
 pub fn run(a: Args) -> ctg::Result<ExitCode> {
-    let ctg = ctg::io::read_model(&a.fichier)?;
+    let mut ctg = ctg::io::read_model(&a.fichier)?;
+    // The Caf's profile (ctg.toml): its logos when none is given, its officials where the
+    // CTG leaves them blank.
+    let profile = ctg::profile::find(Some(&a.fichier))?;
+    let mut logo_paths = a.logos.clone();
+    if let Some(p) = &profile {
+        if logo_paths.is_empty() {
+            logo_paths = p.logos();
+        }
+        let caf = &mut ctg.convention.caf;
+        for (slot, value) in [
+            (&mut caf.nom, &p.profile.caf.nom),
+            (&mut caf.departement, &p.profile.caf.departement),
+            (&mut caf.president, &p.profile.caf.president),
+            (&mut caf.directeur, &p.profile.caf.directeur),
+        ] {
+            if slot.trim().is_empty() {
+                *slot = value.clone();
+            }
+        }
+        note!("profil de la Caf : {}", p.path.display());
+    }
     let text = match &a.texte {
         Some(p) => String::from_utf8(super::read_input(p)?).map_err(|_| {
             ctg::Error::Invalid(format!("{} n'est pas un texte UTF-8", p.display()))
         })?,
         None => ctg::convention::DEFAULT_TEXT.to_string(),
     };
-    let logos = a
-        .logos
+    let logos = logo_paths
         .iter()
         .map(|p| Ok((p.display().to_string(), super::read_input(p)?)))
         .collect::<ctg::Result<Vec<_>>>()?;

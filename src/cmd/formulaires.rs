@@ -42,11 +42,27 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
             })?,
         None => quarter_for(&ctg, date),
     };
+    // The Caf's profile (ctg.toml) gives the contact and the usual delay when the command
+    // line does not.
+    let profile = ctg::profile::find(Some(&a.fichier))?;
+    let mut contact = a.contact;
+    let mut deadline = a.date_limite;
+    if let Some(p) = &profile {
+        if contact.is_empty() {
+            contact = p.profile.contact.clone();
+        }
+        if deadline.is_empty()
+            && let Some(days) = p.profile.delai_reponse_jours
+        {
+            deadline = ctg::fr::date(date + chrono::Days::new(u64::from(days)));
+        }
+        note!("profil de la Caf : {}", p.path.display());
+    }
     let settings = FormSettings {
         date,
         trimestre,
-        deadline: a.date_limite,
-        contact: a.contact,
+        deadline,
+        contact,
     };
     let forms = all_forms(&ctg, &settings)?;
     // Checked before anything is written: a filled return sitting there must not be lost.

@@ -36,7 +36,16 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
         (None, Some(c)) => Scope::Commune(c),
         (None, None) => unreachable!("clap requires one"),
     };
-    let ctg = new_ctg(scope, a.debut, a.population)?;
+    let mut ctg = new_ctg(scope, a.debut, a.population)?;
+    // The Caf's profile (ctg.toml in the output's folder or the configuration folder).
+    if let Some(p) = ctg::profile::find(Some(&a.sortie))? {
+        let caf = &p.profile.caf;
+        ctg.convention.caf.nom = caf.nom.clone();
+        ctg.convention.caf.departement = caf.departement.clone();
+        ctg.convention.caf.president = caf.president.clone();
+        ctg.convention.caf.directeur = caf.directeur.clone();
+        note!("profil de la Caf : {}", p.path.display());
+    }
     ctg::io::write_atomic(&a.sortie, ctg::io::model_json(&ctg).as_bytes())?;
     note!(
         "{} créé : {}, période du {} au {}. Complétez signataires, équipements et fiches-action, puis lancez « ctg verifier {} ».",

@@ -4,7 +4,10 @@
 use std::path::PathBuf;
 
 pub fn ctg() -> assert_cmd::Command {
-    assert_cmd::Command::cargo_bin("ctg").expect("binary built")
+    let mut c = assert_cmd::Command::cargo_bin("ctg").expect("binary built");
+    // Hermetic: a Caf profile in the tester's own configuration folder is not read.
+    c.env("XDG_CONFIG_HOME", root().join("target/test-config-vide"));
+    c
 }
 
 pub fn root() -> PathBuf {

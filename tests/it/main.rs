@@ -9,6 +9,7 @@ mod cli_french;
 mod cli_importer_word;
 mod cli_init;
 mod cli_misc;
+mod cli_profile;
 mod cli_territoire;
 mod cli_valider;
 mod cli_verifier;
