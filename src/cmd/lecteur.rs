@@ -112,7 +112,7 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
 /// (`CTG_TEST_LECTEUR_BLOCAGE`) on a file whose name contains the given text, so that the
 /// tests can show that a reader that crashes or never ends costs only its file, whatever the
 /// pre-flight catches.
-fn simulated_failure(name: &str) {
+pub fn simulated_failure(name: &str) {
     let hit = |var: &str| std::env::var(var).is_ok_and(|v| !v.is_empty() && name.contains(&v));
     if hit("CTG_TEST_LECTEUR_ABANDON") {
         std::process::abort();

@@ -55,34 +55,58 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
     for (f, n) in files.iter().zip(&names) {
         let name = f.display().to_string();
         let out = a.annoter.as_ref().map(|d| d.join(n));
-        let report = match &isolation {
-            Some(cmd) => {
-                let request = serde_json::json!({ "fichier": f, "nom": name, "annoter": out, "tous": a.tous, "force": a.force });
-                match ctg::isolation::call(cmd, &request.to_string()) {
-                    Ok(answer) => {
-                        match serde_json::from_str::<super::lecteur::Validated>(&answer) {
-                            Ok(v) => {
-                                if let Some(e) = v.erreur_annotation {
-                                    return Err(ctg::Error::Invalid(e));
-                                }
-                                copies.push(v.copie);
-                                v.rapport
-                            }
-                            Err(_) => ReturnReport::failed(
-                                &name,
-                                super::isolated::interrupted(
-                                    &name,
-                                    &ctg::isolation::Interrupted::Garbled,
-                                ),
-                            ),
-                        }
-                    }
-                    Err(why) => {
-                        copies.push(None);
-                        ReturnReport::failed(&name, super::isolated::interrupted(&name, &why))
-                    }
-                }
+        // One file on Linux: isolated in a forked child (no second program start).
+        #[cfg(target_os = "linux")]
+        let forked = match &isolation {
+            Some(cmd) if files.len() == 1 => {
+                let (fc, fname, fout) = (f.clone(), name.clone(), out.clone());
+                let (model, pop, tous, force) = (ctg_model.as_ref(), a.population, a.tous, a.force);
+                ctg::isolation::call_forked(cmd.limits, move || {
+                    super::lecteur::simulated_failure(&fname);
+                    let (rapport, copy) =
+                        validate_one(&fc, &fname, model, pop, fout.as_deref(), tous, force);
+                    let (copie, erreur_annotation) = match copy {
+                        Some(Ok(w)) => (Some(w), None),
+                        Some(Err(e)) => (None, Some(e.to_string())),
+                        None => (None, None),
+                    };
+                    serde_json::to_string(&super::lecteur::Validated {
+                        rapport,
+                        copie,
+                        erreur_annotation,
+                    })
+                    .unwrap_or_else(|_| "{}".into())
+                })
             }
+            _ => None,
+        };
+        #[cfg(not(target_os = "linux"))]
+        let forked: Option<Result<String, ctg::isolation::Interrupted>> = None;
+        let answered = match (&isolation, forked) {
+            (Some(_), Some(answer)) => Some(answer),
+            (Some(cmd), None) => Some(ctg::isolation::call(cmd, &serde_json::json!({ "fichier": f, "nom": name, "annoter": out, "tous": a.tous, "force": a.force }).to_string())),
+            (None, _) => None,
+        };
+        let report = match answered {
+            Some(answer) => match answer {
+                Ok(answer) => match serde_json::from_str::<super::lecteur::Validated>(&answer) {
+                    Ok(v) => {
+                        if let Some(e) = v.erreur_annotation {
+                            return Err(ctg::Error::Invalid(e));
+                        }
+                        copies.push(v.copie);
+                        v.rapport
+                    }
+                    Err(_) => ReturnReport::failed(
+                        &name,
+                        super::isolated::interrupted(&name, &ctg::isolation::Interrupted::Garbled),
+                    ),
+                },
+                Err(why) => {
+                    copies.push(None);
+                    ReturnReport::failed(&name, super::isolated::interrupted(&name, &why))
+                }
+            },
             None => {
                 let (report, copy) = validate_one(
                     f,

@@ -483,3 +483,39 @@ fn a_row_of_formulas_without_values_is_a_rejected_row_with_its_formulas() {
         )
     );
 }
+
+/// `valider` on one file isolates it in a forked child (no second program start): an abort or
+/// a hang in the reader still ends as a French diagnostic, never as a crash or a wait.
+#[test]
+fn a_single_file_is_isolated_too_when_its_reader_aborts_or_hangs() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = root().join("tests/fixtures/calc/29161-pleuven.xlsx");
+    for (name, var) in [
+        ("abandon.xlsx", "CTG_TEST_LECTEUR_ABANDON"),
+        ("blocage.xlsx", "CTG_TEST_LECTEUR_BLOCAGE"),
+    ] {
+        let f = dir.path().join(name);
+        std::fs::copy(&good, &f).unwrap();
+        let out = ctg()
+            .env("CTG_DELAI_S", "2")
+            .env(var, name)
+            .args(["valider", "--format", "json"])
+            .arg(&f)
+            .timeout(std::time::Duration::from_secs(60))
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{stderr}");
+        assert_eq!(out.status.code(), Some(1), "{name}: {stderr}");
+        let v = stdout_json(&out);
+        let d = &v["diagnostics"][0];
+        assert_eq!(d["code"], "CTG-E127", "{name}: {v}");
+        assert!(
+            d["message"]
+                .as_str()
+                .unwrap()
+                .starts_with("lecture interrompue"),
+            "{d}"
+        );
+    }
+}
