@@ -37,5 +37,12 @@ pub fn import_as(
             )
         })?
         .map_err(|m| (Code::E100, m))?;
-    Ok(recognize::recognise(&blocks))
+    // The recogniser indexes tables it classified; a slip on a hostile shape refuses the
+    // file rather than ending the process.
+    crate::guard::quietly(|| recognize::recognise(&blocks)).map_err(|_| {
+        (
+            Code::E100,
+            "document Word : la reconnaissance de son contenu a échoué".to_string(),
+        )
+    })
 }

@@ -36,13 +36,14 @@ fn convention_then_importer_gives_back_the_fiches_field_for_field() {
         .arg(&d)
         .assert()
         .success();
+    // Article texts, signatures and projections are not read back yet: listed, exit 1.
     ctg()
         .arg("importer")
         .arg(&d)
         .arg("-o")
         .arg(&j)
         .assert()
-        .success();
+        .code(1);
     let want = ctg::io::read_model(&sample()).unwrap();
     let got = ctg::io::read_model(&j).unwrap();
     assert_eq!(got.fiches.len(), want.fiches.len());
@@ -130,8 +131,10 @@ fn a_foreign_points_forts_ctg_imports_with_its_fields() {
         .arg("json")
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
+    // The free text after the fiche belongs to no field: listed, located, and exit 1.
+    assert_eq!(
+        out.status.code(),
+        Some(1),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
@@ -183,6 +186,20 @@ fn a_foreign_points_forts_ctg_imports_with_its_fields() {
             .len(),
         1
     );
+    let lost = report["resultat"]["document"]["non_places"]
+        .as_array()
+        .unwrap();
+    assert_eq!(lost.len(), 1, "{lost:?}");
+    assert_eq!(lost[0]["texte"], "Texte libre après la fiche.");
+    assert_eq!(lost[0]["paragraphe"], 3);
+    let w302: Vec<_> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "CTG-W302")
+        .collect();
+    assert_eq!(w302.len(), 1);
+    assert_eq!(w302[0]["emplacement"]["feuille"], "paragraphe 3");
 }
 
 #[test]
