@@ -1,6 +1,7 @@
 //! Word CTGs → model: the streaming reader (`reader`) and the table recogniser
 //! (`recognize`). Uses the same container pre-flight as the workbook reader.
 
+pub mod convention;
 pub mod read;
 pub mod recognize;
 pub mod write;

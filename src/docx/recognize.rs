@@ -9,6 +9,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::convention::{self, Section};
 use super::read::{Block, CellW, Paragraph, Table};
 use crate::model::{
     Axe, Commune, Ctg, Echeance, Equipement, FicheAction, Indicateur, Rubrique, Specificite,
@@ -667,6 +668,10 @@ enum Kind {
     Competences,
     /// Annexe 2: the Caf model shape (owner in its first row) or «Type | Nom (et adresse) | …».
     Equipements,
+    /// Annexe 4: «Instance | Composition | Fréquence | Rôle».
+    Instances,
+    /// Signature blocks: every cell starts with «Pour …».
+    Signatures,
     Unknown,
 }
 
@@ -737,6 +742,22 @@ fn classify(t: &Table) -> Kind {
         && first.iter().any(|h| h.contains("recens"))
     {
         return Kind::Competences;
+    }
+    if first.len() >= 3 && first[0].starts_with("instance") {
+        return Kind::Instances;
+    }
+    let cells: Vec<&CellW> = t
+        .rows
+        .iter()
+        .flatten()
+        .filter(|c| !c.text().trim().is_empty())
+        .collect();
+    if !cells.is_empty()
+        && cells
+            .iter()
+            .all(|c| first_line(c).trim_start().starts_with("Pour "))
+    {
+        return Kind::Signatures;
     }
     if first.len() >= 2
         && first[0].starts_with("indicateur")
@@ -949,8 +970,9 @@ struct Ctx {
     heading: String,
     /// «Échéancier :» (or another caption) seen: the lines that follow are its list.
     list: Option<Field>,
-    /// Annexe 2 owner named by the last heading or bold paragraph.
     seq: usize,
+    /// Where the reading is in the convention.
+    section: Section,
 }
 
 impl Ctx {
@@ -1126,6 +1148,7 @@ pub fn recognise(blocks: &[Block]) -> (Ctg, Report) {
         heading: String::new(),
         list: None,
         seq: 0,
+        section: Section::Start,
     };
     let mut para_no = 0;
     let mut table_no = 0;
@@ -1178,14 +1201,55 @@ fn paragraph(cx: &mut Ctx, p: &Paragraph, text: &str, no: usize) {
             cx.rep.fate(text, Fate::Parsed);
             return;
         }
-        if is_section(text) && p.level.is_some()
-            || p.level == Some(1) && normalize(text).starts_with("annexe")
+        // The convention's title, before any fiche.
+        if cx.ctg.convention.titre.is_empty()
+            && cx.ctg.fiches.is_empty()
+            && normalize(text).contains("convention territoriale globale")
         {
+            cx.lose_titles();
+            cx.ctg.convention.titre = text.to_string();
+            cx.heading = text.to_string();
+            cx.rep.fate(text, Fate::Value);
+            return;
+        }
+        if p.level.is_some() && (is_section(text) || convention::section_of(text).is_some()) {
             cx.lose_titles();
             cx.close_fiche();
             cx.axe_id.clear();
             cx.heading = text.to_string();
+            if let Some(sec) = convention::section_of(text) {
+                cx.section = sec;
+            }
             cx.rep.fate(text, Fate::Structure);
+            return;
+        }
+        if cx.current.is_none() && cx.titles.is_empty() {
+            match cx.section {
+                Section::Preambule => {
+                    convention::preambule_title(&mut cx.ctg, text);
+                    cx.heading = text.to_string();
+                    cx.rep.fate(text, Fate::Value);
+                    return;
+                }
+                Section::Annexe1 => {
+                    convention::diagnostic_title(&mut cx.ctg, text);
+                    cx.heading = text.to_string();
+                    cx.rep.fate(text, Fate::Parsed);
+                    return;
+                }
+                Section::Annexe4 => {
+                    convention::instance(&mut cx.ctg, &[text.to_string()]);
+                    cx.heading = text.to_string();
+                    cx.rep.fate(text, Fate::Value);
+                    return;
+                }
+                _ => {}
+            }
+        }
+        if convention::is_model_wording(text) {
+            cx.lose_titles();
+            cx.heading = text.to_string();
+            cx.rep.fate(text, Fate::Label);
             return;
         }
         let above = std::mem::replace(&mut cx.heading, text.to_string());
@@ -1231,6 +1295,46 @@ fn paragraph(cx: &mut Ctx, p: &Paragraph, text: &str, no: usize) {
                 return;
             }
             _ => cx.list = None,
+        }
+    }
+    if cx.current.is_none() {
+        // The convention around the plan: its own wording, parties, «Fait à».
+        if convention::is_model_wording(text) || convention::is_party_connective(text) {
+            // The options and the period are in the wording the model chose.
+            convention::article_data(&mut cx.ctg, text);
+            cx.rep.fate(text, Fate::Label);
+            return;
+        }
+        if normalize(text).starts_with("du ") && convention::dates_in(text).len() == 2 {
+            convention::article_data(&mut cx.ctg, text);
+            cx.rep.fate(text, Fate::Parsed);
+            return;
+        }
+        if convention::party(&mut cx.ctg, text) || convention::signed_at(&mut cx.ctg, text) {
+            cx.rep.fate(text, Fate::Parsed);
+            return;
+        }
+        if cx.titles.is_empty() {
+            match cx.section {
+                Section::Preambule => {
+                    convention::preambule_text(&mut cx.ctg, text);
+                    cx.rep.fate(text, Fate::Value);
+                    return;
+                }
+                Section::Annexe1 => {
+                    convention::diagnostic_text(&mut cx.ctg, text);
+                    cx.rep.fate(text, Fate::Value);
+                    return;
+                }
+                Section::Annexe4 if convention::instance_detail(&mut cx.ctg, text) => {
+                    cx.rep.fate(text, Fate::Parsed);
+                    return;
+                }
+                Section::Articles | Section::Start => {
+                    convention::article_data(&mut cx.ctg, text);
+                }
+                _ => {}
+            }
         }
     }
     if let Some(t) = cx.titles.last_mut() {
@@ -1398,11 +1502,78 @@ fn table(cx: &mut Ctx, t: &Table, no: usize) {
                 }
             }
         }
+        Kind::Instances => {
+            cx.lose_titles();
+            cx.close_fiche();
+            for c in 0..t.rows[0].len() {
+                marks.cell(0, c, Fate::Label);
+            }
+            for (k, row) in t.rows.iter().enumerate().skip(1) {
+                let cells: Vec<String> = row
+                    .iter()
+                    .map(|c| nonempty(&c.paragraphs).join("\n"))
+                    .collect();
+                if cells.iter().all(|c| c.is_empty()) {
+                    continue;
+                }
+                convention::instance(&mut cx.ctg, &cells);
+                for c in 0..row.len() {
+                    marks.cell(k, c, Fate::Value);
+                }
+            }
+        }
+        Kind::Signatures => {
+            cx.lose_titles();
+            cx.close_fiche();
+            signatures(cx, t, &mut marks);
+            raison = "bloc de signature : nom qui n'est celui d'aucune partie lue";
+        }
         Kind::Unknown => {
             push_unknown(cx, t);
         }
     }
     marks.account(cx, t, no, raison);
+}
+
+/// Signature blocks: «Pour …», the quality, the name. The name is placed when it is that of a
+/// party already read (the Caf's president or director, a signatory's representative).
+fn signatures(cx: &mut Ctx, t: &Table, marks: &mut Marks) {
+    let c = &cx.ctg.convention;
+    let bare = |s: &str| {
+        let n = normalize(s);
+        ["m ", "mme ", "madame ", "monsieur "]
+            .iter()
+            .find_map(|c| n.strip_prefix(c).map(str::to_string))
+            .unwrap_or(n)
+    };
+    let mut known: Vec<String> = vec![bare(&c.caf.president), bare(&c.caf.directeur)];
+    known.extend(c.signataires.iter().map(|s| bare(&s.representant)));
+    known.retain(|k| !k.is_empty());
+    for (r, row) in t.rows.iter().enumerate() {
+        for (k, cell) in row.iter().enumerate() {
+            let lines: Vec<(usize, &String)> = cell
+                .paragraphs
+                .iter()
+                .enumerate()
+                .filter(|(_, l)| !l.trim().is_empty())
+                .collect();
+            for (j, (l, text)) in lines.iter().enumerate() {
+                let fate = if j == 0 {
+                    Some(Fate::Label)
+                } else if known.contains(&bare(text)) {
+                    Some(Fate::Parsed)
+                } else if j == 1 && lines.len() > 2 {
+                    // The quality line («Le maire», «La directrice»).
+                    Some(Fate::Label)
+                } else {
+                    None
+                };
+                if let Some(f) = fate {
+                    marks.line(r, k, *l, f);
+                }
+            }
+        }
+    }
 }
 
 fn push_unknown(cx: &mut Ctx, t: &Table) {
@@ -1731,21 +1902,31 @@ fn status_of(c: &CellW) -> StatutAo {
     StatutAo::NonExercee
 }
 
-fn lookup_commune(nom: &str) -> String {
+/// INSEE codes of the communes of that name (typographic apostrophes as straight ones).
+fn commune_candidates(nom: &str) -> Vec<String> {
     let q = nom.replace('’', "'");
     match referentiel().search(&q).as_slice() {
-        [Found::Commune(c)] => c.insee.to_string(),
+        [Found::Commune(c)] => vec![c.insee.to_string()],
         found => found
             .iter()
-            .find_map(|f| match f {
+            .filter_map(|f| match f {
                 Found::Commune(c) if normalize(c.nom) == normalize(&q) => Some(c.insee.to_string()),
                 _ => None,
             })
-            .unwrap_or_default(),
+            .collect(),
+    }
+}
+
+fn department(insee: &str) -> &str {
+    if insee.starts_with("97") {
+        insee.get(..3).unwrap_or(insee)
+    } else {
+        insee.get(..2).unwrap_or(insee)
     }
 }
 
 fn competences(ctg: &mut Ctg, t: &Table, marks: &mut Marks) {
+    let before = ctg.territoire.communes.len();
     for c in 0..t.rows[0].len() {
         marks.cell(0, c, Fate::Label);
     }
@@ -1774,7 +1955,7 @@ fn competences(ctg: &mut Ctg, t: &Table, marks: &mut Marks) {
             .filter(|c| c.is_ascii_digit())
             .collect();
         let mut c = Commune {
-            insee: lookup_commune(&nom),
+            insee: String::new(),
             nom,
             population_totale: digits.parse().ok(),
             ..Default::default()
@@ -1786,6 +1967,33 @@ fn competences(ctg: &mut Ctg, t: &Table, marks: &mut Marks) {
             marks.cell(k, j, if j == 0 { Fate::Value } else { Fate::Parsed });
         }
         ctg.territoire.communes.push(c);
+    }
+    // Homonyms («L'Épine» in Marne and in Hautes-Alpes): the department of the communes
+    // whose name is unique decides.
+    let first = before;
+    let candidates: Vec<Vec<String>> = ctg.territoire.communes[first..]
+        .iter()
+        .map(|c| commune_candidates(&c.nom))
+        .collect();
+    let mut deps: Vec<&str> = candidates
+        .iter()
+        .filter(|c| c.len() == 1)
+        .map(|c| department(&c[0]))
+        .collect();
+    deps.sort_unstable();
+    let main = deps
+        .chunk_by(|a, b| a == b)
+        .max_by_key(|g| g.len())
+        .and_then(|g| g.first().copied());
+    for (c, cands) in ctg.territoire.communes[first..].iter_mut().zip(&candidates) {
+        c.insee = match cands.as_slice() {
+            [one] => one.clone(),
+            many => many
+                .iter()
+                .find(|i| Some(department(i)) == main)
+                .cloned()
+                .unwrap_or_default(),
+        };
     }
 }
 
@@ -1860,7 +2068,19 @@ fn equipements(ctg: &mut Ctg, t: &Table, heading: Option<&str>, marks: &mut Mark
                 items.push((n.trim().to_string(), a.trim().to_string()));
             }
         } else {
-            items.push((lines[0].clone(), lines[1..].join(", ")));
+            // Name, then address lines; a line after an address that ends with its postcode
+            // and town starts the next structure.
+            for l in &lines {
+                match items.last_mut() {
+                    Some((_, a)) if !has_postcode(a) => {
+                        if !a.is_empty() {
+                            a.push_str(", ");
+                        }
+                        a.push_str(l);
+                    }
+                    _ => items.push((l.clone(), String::new())),
+                }
+            }
             marks.cell(k, 1, Fate::Value);
         }
         for (nom, adresse) in items {
@@ -1875,6 +2095,11 @@ fn equipements(ctg: &mut Ctg, t: &Table, heading: Option<&str>, marks: &mut Mark
         }
     }
     from_heading && heading.is_some()
+}
+
+/// «51470 Saint-Memmie»: a French postcode in the text.
+fn has_postcode(s: &str) -> bool {
+    s.split(|c: char| !c.is_ascii_digit()).any(|w| w.len() == 5)
 }
 
 fn owner_code(ctg: &Ctg, owner: &str) -> String {

@@ -398,3 +398,161 @@ fn importer_exits_1_and_locates_each_line_not_placed() {
         doc["placees"].as_u64().unwrap() + lost.len() as u64
     );
 }
+
+/// The model's code of a truth's competence holder.
+fn statut(v: &str) -> &'static str {
+    match v {
+        "commune" => "exercee",
+        "epci" => "transferee",
+        _ => "non_exercee",
+    }
+}
+
+#[test]
+fn fixture_conventions_competences_and_annexes_match_the_truth() {
+    let mut problems = Vec::new();
+    for dir in fixtures() {
+        let fx = name(&dir);
+        let truth: Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.join("truth.json")).unwrap())
+                .unwrap();
+        let (ctg, _) = import(&dir);
+        let m = serde_json::to_value(&ctg).unwrap();
+        let mut check = |what: &str, got: String, want: String| {
+            if got != want {
+                problems.push(format!("{fx} {what}: «{got}» au lieu de «{want}»"));
+            }
+        };
+        let tc = &truth["convention"];
+        let c = &m["convention"];
+        if tc["titre"].is_string() {
+            check("titre", s(&c["titre"]), s(&tc["titre"]));
+        }
+        for k in ["nom", "president", "directeur"] {
+            if tc["caf"][k].is_string() {
+                check(&format!("caf.{k}"), s(&c["caf"][k]), s(&tc["caf"][k]));
+            }
+        }
+        for (k, ts) in tc["signataires"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+            .iter()
+            .enumerate()
+        {
+            let g = &c["signataires"][k];
+            for f in ["kind", "nom", "representant", "qualite"] {
+                check(&format!("signataire {k} {f}"), s(&g[f]), s(&ts[f]));
+            }
+            check(
+                &format!("signataire {k} délibération"),
+                s(&g["deliberation"]["date"]),
+                s(&ts["deliberation"]["date"]),
+            );
+        }
+        for path in [
+            ["periode", "debut"],
+            ["periode", "fin"],
+            ["signature", "lieu"],
+            ["signature", "date"],
+            ["options", "comite_pilotage"],
+            ["options", "secretariat"],
+        ] {
+            if tc[path[0]][path[1]].is_string() {
+                check(
+                    &path.join("."),
+                    s(&c[path[0]][path[1]]),
+                    s(&tc[path[0]][path[1]]),
+                );
+            }
+        }
+        for (k, p) in tc["preambule"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+            .iter()
+            .enumerate()
+        {
+            check(
+                &format!("préambule {k} titre"),
+                s(&c["preambule"][k]["titre"]),
+                s(&p["titre"]),
+            );
+            check(
+                &format!("préambule {k} texte"),
+                s(&c["preambule"][k]["texte"]),
+                s(&p["texte"]),
+            );
+        }
+        for (k, d) in truth["diagnostic"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+            .iter()
+            .enumerate()
+        {
+            for f in ["code", "titre", "texte"] {
+                check(
+                    &format!("diagnostic {k} {f}"),
+                    s(&m["diagnostic"][k][f]),
+                    s(&d[f]),
+                );
+            }
+        }
+        for (k, i) in truth["pilotage"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+            .iter()
+            .enumerate()
+        {
+            for f in ["kind", "nom", "composition", "frequence", "role"] {
+                check(
+                    &format!("pilotage {k} {f}"),
+                    s(&m["pilotage"][k][f]),
+                    s(&i[f]),
+                );
+            }
+        }
+        // Communes of the AO table: name, an INSEE code, and who holds each competence.
+        let communes = m["territoire"]["communes"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        if !communes.is_empty() {
+            let tcs = truth["territoire"]["communes"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default();
+            check(
+                "communes",
+                communes.len().to_string(),
+                tcs.len().to_string(),
+            );
+            for (g, t) in communes.iter().zip(&tcs) {
+                let nom = s(&t["nom"]);
+                check("commune", s(&g["nom"]), nom.clone());
+                check(
+                    &format!("{nom} code INSEE (longueur)"),
+                    s(&g["insee"]).len().to_string(),
+                    "5".into(),
+                );
+                for (k, v) in t["competences"].as_object().cloned().unwrap_or_default() {
+                    check(
+                        &format!("{nom} {k}"),
+                        s(&g["competences"][&k]),
+                        statut(v.as_str().unwrap()).into(),
+                    );
+                }
+            }
+        }
+        let te = truth["equipements"].as_array().cloned().unwrap_or_default();
+        let ge = m["equipements"].as_array().cloned().unwrap_or_default();
+        check("équipements", ge.len().to_string(), te.len().to_string());
+        for (g, t) in ge.iter().zip(&te) {
+            check("équipement nom", s(&g["nom"]), s(&t["nom"]));
+            check("équipement adresse", s(&g["adresse"]), s(&t["adresse"]));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
