@@ -631,4 +631,61 @@ mod tests {
         assert_eq!(level_of_style("MonStyle", &st), Some(1));
         assert_eq!(level_of_style("Normal", &st), None);
     }
+    #[test]
+    fn automatic_numbering_is_shown_before_the_text_and_bullets_are_flagged() {
+        let mut num = numbering(&format!(
+            "<w:numbering {NS}><w:abstractNum w:abstractNumId=\"0\"><w:lvl w:ilvl=\"0\"><w:start w:val=\"1\"/><w:numFmt w:val=\"decimal\"/><w:lvlText w:val=\"AXE %1 –\"/></w:lvl><w:lvl w:ilvl=\"1\"><w:start w:val=\"1\"/><w:numFmt w:val=\"decimal\"/><w:lvlText w:val=\"Action %1.%2 –\"/></w:lvl></w:abstractNum><w:abstractNum w:abstractNumId=\"1\"><w:lvl w:ilvl=\"0\"><w:numFmt w:val=\"bullet\"/><w:lvlText w:val=\"•\"/></w:lvl></w:abstractNum><w:num w:numId=\"1\"><w:abstractNumId w:val=\"0\"/></w:num><w:num w:numId=\"2\"><w:abstractNumId w:val=\"1\"/></w:num></w:numbering>"
+        ));
+        let p = |lvl: u8, id: u8, t: &str| {
+            format!(
+                "<w:p><w:pPr><w:numPr><w:ilvl w:val=\"{lvl}\"/><w:numId w:val=\"{id}\"/></w:numPr></w:pPr><w:r><w:t>{t}</w:t></w:r></w:p>"
+            )
+        };
+        let body = [
+            p(0, 1, "Accueil"),
+            p(1, 1, "Recruter"),
+            p(1, 1, "Ouvrir"),
+            p(0, 1, "Jeunesse"),
+            p(1, 1, "Informer"),
+            p(0, 2, "une puce"),
+        ]
+        .concat();
+        let blocks = parse_numbered(
+            &format!("<w:document {NS}><w:body>{body}</w:body></w:document>"),
+            &HashMap::new(),
+            &mut num,
+        )
+        .unwrap();
+        let shown: Vec<String> = blocks
+            .iter()
+            .map(|b| match b {
+                Block::Para(p) => p.shown(),
+                _ => String::new(),
+            })
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                "AXE 1 – Accueil",
+                "Action 1.1 – Recruter",
+                "Action 1.2 – Ouvrir",
+                "AXE 2 – Jeunesse",
+                "Action 2.1 – Informer",
+                "une puce"
+            ]
+        );
+        assert!(matches!(&blocks[5], Block::Para(p) if p.bullet));
+    }
+
+    #[test]
+    fn table_of_contents_entries_are_marked() {
+        let b = doc(
+            "<w:p><w:r><w:fldChar w:fldCharType=\"begin\"/></w:r><w:r><w:instrText> TOC \\o \"1-3\" </w:instrText></w:r><w:r><w:fldChar w:fldCharType=\"separate\"/></w:r><w:r><w:t>Petite enfance 2</w:t></w:r></w:p><w:p><w:r><w:t>Jeunesse 4</w:t></w:r><w:r><w:fldChar w:fldCharType=\"end\"/></w:r></w:p><w:p><w:r><w:t>Texte</w:t></w:r></w:p>",
+        );
+        let toc: Vec<bool> = b
+            .iter()
+            .map(|x| matches!(x, Block::Para(p) if p.toc))
+            .collect();
+        assert_eq!(toc, [true, true, false]);
+    }
 }

@@ -838,7 +838,7 @@ pub fn split_numbered(title: &str) -> (Option<String>, String) {
             .take_while(|c| c.is_ascii_digit() || *c == '.')
             .collect();
         let num_t = num.trim_end_matches('.');
-        if !num_t.is_empty() && num_t.len() <= 5 {
+        if !num_t.is_empty() && num_t.len() <= 5 && num_t.split('.').all(|p| p.len() <= 3) {
             let after = t[num.len()..].trim_start();
             if let Some(rest) = after
                 .strip_prefix(['–', '-', '—', ':', ')'])
@@ -2233,5 +2233,139 @@ mod tests {
         let i = parse_indicator("Taux (cible : 70 %)");
         assert_eq!((i.cible, i.unite.as_str()), (Some(70.0), "%"));
         assert_eq!(parse_indicator("Nombre de commissions").cible, None);
+    }
+    fn e(debut: Option<i32>, fin: Option<i32>, jalon: &str) -> Echeance {
+        Echeance {
+            debut,
+            fin,
+            jalon: jalon.into(),
+        }
+    }
+
+    #[test]
+    fn echeances_with_months_semesters_ranges_and_bullets() {
+        let got = parse_echeances(
+            "Septembre 2026 : mise en ligne\n1er semestre 2027 : bilan\nÉté 2026 : réunion\nDe 2026 à 2028 : sessions\n• 2026 : choix\n- 2029 : évaluation\nDès 2027 puis chaque année : bilan annuel\n2028-2030 : suivi\nVoir l'échéancier ci-dessous.",
+        );
+        assert_eq!(
+            got,
+            [
+                e(Some(2026), Some(2026), "Septembre 2026 : mise en ligne"),
+                e(Some(2027), Some(2027), "1er semestre 2027 : bilan"),
+                e(Some(2026), Some(2026), "Été 2026 : réunion"),
+                e(Some(2026), Some(2028), "sessions"),
+                e(Some(2026), Some(2026), "choix"),
+                e(Some(2029), Some(2029), "évaluation"),
+                e(
+                    Some(2027),
+                    None,
+                    "Dès 2027 puis chaque année : bilan annuel"
+                ),
+                e(Some(2028), Some(2030), "suivi"),
+                e(None, None, "Voir l'échéancier ci-dessous."),
+            ]
+        );
+    }
+
+    fn c(paras: &[&str]) -> CellW {
+        CellW {
+            paragraphs: paras.iter().map(|p| p.to_string()).collect(),
+            span: 1,
+            vmerge: None,
+        }
+    }
+
+    #[test]
+    fn ao_wording_in_one_paragraph_reads_the_ticked_box() {
+        assert_eq!(
+            status_of(&c(&[
+                "☒ Exercée par la commune ou ☐ Transférée par la commune à l'EPCI"
+            ])),
+            StatutAo::Exercee
+        );
+        assert_eq!(
+            status_of(&c(&[
+                "☐ Exercée par la commune ou ☒ Transférée par la commune à l’EPCI"
+            ])),
+            StatutAo::Transferee
+        );
+        assert_eq!(
+            status_of(&c(&["☐ Exercée", "☒ Transférée à l'EPCI"])),
+            StatutAo::Transferee
+        );
+        assert_eq!(
+            status_of(&c(&["☐ Exercée ☐ Transférée"])),
+            StatutAo::NonExercee
+        );
+    }
+
+    #[test]
+    fn a_label_value_table_is_a_fiche_whatever_share_of_labels_is_known() {
+        let t = Table {
+            rows: [
+                "Public visé",
+                "Constat",
+                "Budget prévisionnel",
+                "Financeurs",
+                "Moyens",
+            ]
+            .iter()
+            .map(|l| vec![c(&[l]), c(&["une valeur"])])
+            .collect(),
+            depth: 0,
+        };
+        assert!(matches!(classify(&t), Kind::LabelValue));
+        // Sentences in the first column are not labels.
+        let t = Table {
+            rows: vec![vec![c(&["Une phrase entière, avec un point."]), c(&["x"])]],
+            depth: 0,
+        };
+        assert!(matches!(classify(&t), Kind::Unknown));
+    }
+
+    #[test]
+    fn synonyms_of_non_model_labels() {
+        assert_eq!(field_of("Public visé"), Some(Field::PublicCible));
+        assert_eq!(field_of("Public"), Some(Field::PublicCible));
+        assert_eq!(field_of("Constat"), Some(Field::DiagnosticInitial));
+        assert_eq!(field_of("Contenu de l'action"), Some(Field::Description));
+        assert_eq!(field_of("Critères d'évaluation"), Some(Field::Indicateurs));
+        assert_eq!(field_of("Porteur de l'action"), Some(Field::Pilote));
+        assert_eq!(field_of("Financeurs"), None);
+        assert_eq!(field_of("Publication"), None);
+    }
+
+    #[test]
+    fn pilot_named_in_the_services() {
+        assert_eq!(
+            pilot_mark("Relais petite enfance (responsable)").as_deref(),
+            Some("Relais petite enfance")
+        );
+        assert_eq!(
+            pilot_mark("Centre social L'Escale, pilote").as_deref(),
+            Some("Centre social L'Escale")
+        );
+        assert_eq!(pilot_mark("Coordinatrice enfance-jeunesse"), None);
+    }
+    #[test]
+    fn titles_numbered_in_every_writing() {
+        assert_eq!(
+            split_numbered("FICHE ACTION N°3 : Organiser une semaine"),
+            (Some("3".into()), "Organiser une semaine".into())
+        );
+        assert_eq!(
+            split_numbered("Action 2.1 – Ouvrir un café"),
+            (Some("2.1".into()), "Ouvrir un café".into())
+        );
+        assert_eq!(
+            split_numbered("1. Petite enfance"),
+            (Some("1".into()), "Petite enfance".into())
+        );
+        assert_eq!(
+            split_numbered("AXE 2 – Parentalité"),
+            (Some("2".into()), "Parentalité".into())
+        );
+        // A year is not a number of fiche.
+        assert_eq!(split_numbered("2026-2030").0, None);
     }
 }
