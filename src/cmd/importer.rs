@@ -122,7 +122,10 @@ fn word_text(
         } else {
             format!(", sous « {} »", n.titre)
         };
-        let texte: String = n.texte.chars().take(120).collect();
+        let mut texte: String = n.texte.chars().take(120).collect();
+        if n.texte.chars().count() > 120 {
+            texte.push('…');
+        }
         sayln!(
             "    non placé ({}{sous}) : « {texte} » — {}",
             n.lieu,

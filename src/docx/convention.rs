@@ -94,6 +94,8 @@ pub fn is_party_connective(text: &str) -> bool {
         || n.starts_with("il est convenu")
         || n.starts_with("il a ete convenu")
         || n.starts_with("les parties conviennent")
+        // The Caf model's caption of the AO table.
+        || n.starts_with("tableau recapitulatif des competences des autorites organisatrices")
 }
 
 const MONTHS: [&str; 12] = [
@@ -189,8 +191,7 @@ pub fn party(ctg: &mut Ctg, text: &str) -> bool {
         }
         return true;
     }
-    let (kind, nom) = if let Some(rest) = nn.strip_prefix("commune ") {
-        let _ = rest;
+    let (kind, nom) = if nn.starts_with("commune ") {
         let bare = name
             .trim_start_matches("commune de ")
             .trim_start_matches("commune d'")

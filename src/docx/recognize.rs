@@ -1175,7 +1175,6 @@ pub fn recognise(blocks: &[Block]) -> (Ctg, Report) {
         }
     }
     cx.lose_titles();
-    // A separate indicator table replaces the grid's «voir le tableau ci-dessous» lines.
     (cx.ctg, cx.rep)
 }
 
@@ -1405,7 +1404,8 @@ impl Marks {
 fn table(cx: &mut Ctx, t: &Table, no: usize) {
     let mut marks = Marks::new(t);
     let kind = classify(t);
-    let caption = cx.list.take();
+    // A caption («Indicateurs :») announces this table; the list it opened ends here.
+    cx.list = None;
     let mut raison = "tableau non reconnu";
     match kind {
         Kind::Competences | Kind::Equipements => {
@@ -1494,7 +1494,6 @@ fn table(cx: &mut Ctx, t: &Table, no: usize) {
                         Kind::Gantt => gantt(cx, i, t, &mut marks),
                         _ => {}
                     }
-                    let _ = caption;
                 }
                 None => {
                     raison = "tableau de fiche sans titre ni fiche en cours";
