@@ -5,9 +5,13 @@
 use chrono::NaiveDate;
 use std::sync::LazyLock;
 
-use crate::model::{Ctg, Deliberation, Instance, PartieTexte, SectionDiagnostic, Signataire};
+use super::recognize::Fate;
+use crate::model::{
+    Ctg, Deliberation, Instance, ObjectifPartage, PartieTexte, SectionDiagnostic, Signataire,
+};
 use crate::referentials::{
-    ComitePilotage, InstanceKind, Match, Referential, Secretariat, SignataireKind, normalize,
+    ComitePilotage, CompetenceAo, InstanceKind, Match, ObjectifCaf, Referential, Secretariat,
+    SignataireKind, normalize,
 };
 use crate::territory::{Found, referentiel};
 
@@ -327,6 +331,44 @@ pub fn article_data(ctg: &mut Ctg, text: &str) {
     if n.contains("application") && n.contains("suivi") && n.contains("peuvent suivre") {
         ctg.convention.options.suivi_numerique = true;
     }
+}
+
+/// A bullet of the articles: one of the Caf's objectives (article 2) or an AO competence
+/// with who holds it (article 3) — both regenerated from the model —, an enjeu or a shared
+/// objective «domaine : texte» (article 4).
+pub fn article_bullet(ctg: &mut Ctg, text: &str, article: Option<u32>) -> Option<Fate> {
+    let t = text.trim();
+    let item = t.strip_prefix(['–', '-', '•']).map(str::trim)?;
+    if item.is_empty() {
+        return None;
+    }
+    let n = normalize(item);
+    if ObjectifCaf::all().iter().any(|o| normalize(o.label()) == n) {
+        return Some(Fate::Label);
+    }
+    if let Some((head, _)) = item.split_once(" : ")
+        && CompetenceAo::all()
+            .iter()
+            .any(|c| normalize(c.label()) == normalize(head))
+    {
+        return Some(Fate::Label);
+    }
+    if article != Some(4) {
+        return None;
+    }
+    if let Some((head, rest)) = item.split_once(" : ")
+        && let Some(o) = ObjectifCaf::all().iter().find(|o| {
+            normalize(o.short()) == normalize(head) || normalize(o.label()) == normalize(head)
+        })
+    {
+        ctg.convention.objectifs_partages.push(ObjectifPartage {
+            domaine: *o,
+            texte: rest.trim().to_string(),
+        });
+        return Some(Fate::Parsed);
+    }
+    ctg.convention.enjeux.push(item.to_string());
+    Some(Fate::Parsed)
 }
 
 /// Where the reading is in the convention.

@@ -973,6 +973,8 @@ struct Ctx {
     seq: usize,
     /// Where the reading is in the convention.
     section: Section,
+    /// The article being read, by its number.
+    article: Option<u32>,
 }
 
 impl Ctx {
@@ -1149,6 +1151,7 @@ pub fn recognise(blocks: &[Block]) -> (Ctg, Report) {
         list: None,
         seq: 0,
         section: Section::Start,
+        article: None,
     };
     let mut para_no = 0;
     let mut table_no = 0;
@@ -1219,6 +1222,11 @@ fn paragraph(cx: &mut Ctx, p: &Paragraph, text: &str, no: usize) {
             if let Some(sec) = convention::section_of(text) {
                 cx.section = sec;
             }
+            let n = normalize(text);
+            cx.article = n
+                .strip_prefix("article ")
+                .and_then(|r| r.split(' ').next())
+                .and_then(|d| d.parse().ok());
             cx.rep.fate(text, Fate::Structure);
             return;
         }
@@ -1330,6 +1338,10 @@ fn paragraph(cx: &mut Ctx, p: &Paragraph, text: &str, no: usize) {
                     return;
                 }
                 Section::Articles | Section::Start => {
+                    if let Some(f) = convention::article_bullet(&mut cx.ctg, text, cx.article) {
+                        cx.rep.fate(text, f);
+                        return;
+                    }
                     convention::article_data(&mut cx.ctg, text);
                 }
                 _ => {}

@@ -268,14 +268,6 @@ const DOES_NOT_SURVIVE: &[(&str, &str)] = &[
         "not written as such (part of the Caf's name)",
     ),
     (
-        "/convention/enjeux (len)",
-        "article 4 bullets are not read back yet",
-    ),
-    (
-        "/convention/objectifs_partages (len)",
-        "article 4 «domaine : texte» bullets are not read back yet",
-    ),
-    (
         "/convention/id",
         "an identifier of the model, never written in the document",
     ),
