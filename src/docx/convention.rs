@@ -262,6 +262,9 @@ pub fn party(ctg: &mut Ctg, text: &str) -> bool {
     let date = text
         .find("délibération")
         .and_then(|i| dates_in(&text[i..]).first().copied());
+    if kind == SignataireKind::Epci {
+        set_epci(ctg, &nom);
+    }
     ctg.convention.signataires.push(Signataire {
         kind,
         nom,
@@ -369,6 +372,60 @@ pub fn article_bullet(ctg: &mut Ctg, text: &str, article: Option<u32>) -> Option
     }
     ctg.convention.enjeux.push(item.to_string());
     Some(Fate::Parsed)
+}
+
+/// «Communauté de communes du Pays d'Argentré» standing alone (a line of the title page, an
+/// owner of Annexe 2, a party): the EPCI's name, without «… et communes signataires».
+pub fn epci_name(text: &str) -> Option<String> {
+    let t = text.trim().trim_start_matches(['–', '-', '•']).trim();
+    let n = normalize(t);
+    let starts = [
+        "communaute de communes",
+        "communaute d agglomeration",
+        "communaute urbaine",
+        "metropole",
+    ]
+    .iter()
+    .any(|k| n.starts_with(k));
+    if !starts || t.chars().count() > 120 || n.contains("represente") {
+        return None;
+    }
+    let cut = [
+        " et communes signataires",
+        " et ses communes",
+        " et les communes",
+    ]
+    .iter()
+    .find_map(|k| t.find(k))
+    .unwrap_or(t.len());
+    Some(
+        t[..cut]
+            .trim()
+            .trim_end_matches(['.', ';', ','])
+            .to_string(),
+    )
+}
+
+/// Sets the territory's EPCI once, with its SIREN when the referential knows the name.
+pub fn set_epci(ctg: &mut Ctg, nom: &str) -> bool {
+    if ctg.territoire.epci.is_some() {
+        return false;
+    }
+    let q = nom.replace('’', "'");
+    let siren = referentiel()
+        .search(&q)
+        .iter()
+        .find_map(|f| match f {
+            Found::Epci(e) if normalize(e.nom) == normalize(&q) => Some(e.siren.to_string()),
+            _ => None,
+        })
+        .unwrap_or_default();
+    ctg.territoire.epci = Some(crate::model::Epci {
+        siren,
+        nom: nom.to_string(),
+        ..Default::default()
+    });
+    true
 }
 
 /// Where the reading is in the convention.

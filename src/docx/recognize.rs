@@ -1253,6 +1253,23 @@ fn paragraph(cx: &mut Ctx, p: &Paragraph, text: &str, no: usize) {
                 _ => {}
             }
         }
+        if cx.section != Section::Annexe2
+            && cx.ctg.territoire.epci.is_none()
+            && cx.ctg.fiches.is_empty()
+            && cx.titles.is_empty()
+            && let Some(nom) = convention::epci_name(text)
+        {
+            convention::set_epci(&mut cx.ctg, &nom);
+            cx.rep.fate(
+                text,
+                if nom == text {
+                    Fate::Value
+                } else {
+                    Fate::Parsed
+                },
+            );
+            return;
+        }
         if convention::is_model_wording(text) {
             cx.lose_titles();
             cx.heading = text.to_string();
@@ -1315,6 +1332,20 @@ fn paragraph(cx: &mut Ctx, p: &Paragraph, text: &str, no: usize) {
         if normalize(text).starts_with("du ") && convention::dates_in(text).len() == 2 {
             convention::article_data(&mut cx.ctg, text);
             cx.rep.fate(text, Fate::Parsed);
+            return;
+        }
+        if cx.ctg.territoire.epci.is_none()
+            && let Some(nom) = convention::epci_name(text)
+        {
+            convention::set_epci(&mut cx.ctg, &nom);
+            cx.rep.fate(
+                text,
+                if nom == text {
+                    Fate::Value
+                } else {
+                    Fate::Parsed
+                },
+            );
             return;
         }
         if convention::party(&mut cx.ctg, text) || convention::signed_at(&mut cx.ctg, text) {
@@ -2032,6 +2063,9 @@ fn equipements(ctg: &mut Ctg, t: &Table, heading: Option<&str>, marks: &mut Mark
         }
         (heading.unwrap_or_default().to_string(), 1, true)
     };
+    if let Some(nom) = convention::epci_name(&owner) {
+        convention::set_epci(ctg, &nom);
+    }
     let address_col = first.iter().position(|h| h.starts_with("adresse"));
     let code = owner_code(ctg, &owner);
     for (k, row) in t.rows.iter().enumerate().skip(body_start) {

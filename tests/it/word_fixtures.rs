@@ -514,6 +514,13 @@ fn fixture_conventions_competences_and_annexes_match_the_truth() {
                 );
             }
         }
+        if truth["territoire"]["epci"]["nom"].is_string() {
+            check(
+                "epci",
+                s(&m["territoire"]["epci"]["nom"]),
+                s(&truth["territoire"]["epci"]["nom"]),
+            );
+        }
         // Communes of the AO table: name, an INSEE code, and who holds each competence.
         let communes = m["territoire"]["communes"]
             .as_array()
