@@ -6,7 +6,7 @@ use super::Format;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// Classeur (.xlsx, .xlsm, .xls, .ods) à lire ; le format est reconnu au contenu
+    /// Classeur (.xlsx, .xlsm, .xls, .ods) ou document Word (.docx) à lire ; le format est reconnu au contenu
     pub fichier: PathBuf,
     /// Fichier JSON de la CTG à écrire
     #[arg(short = 'o', long = "sortie")]
@@ -72,7 +72,9 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
             }
         },
     }
-    Ok(super::findings_code(counts.errors))
+    // Anything of a Word document placed nowhere is a finding: exit 1, as for errors.
+    let lost = imported.document.as_ref().map_or(0, |d| d.non_places.len());
+    Ok(super::findings_code(counts.errors + lost))
 }
 
 fn word_text(
@@ -107,6 +109,28 @@ fn word_text(
     );
     for t in &report.non_reconnus {
         sayln!("  tableau non reconnu, première ligne : {t}");
+    }
+    sayln!(
+        "  lignes du document : {} ; placées : {} ; non placées : {}",
+        report.lignes,
+        report.placees,
+        report.non_places.len()
+    );
+    for n in &report.non_places {
+        let sous = if n.titre.is_empty() {
+            String::new()
+        } else {
+            format!(", sous « {} »", n.titre)
+        };
+        let mut texte: String = n.texte.chars().take(120).collect();
+        if n.texte.chars().count() > 120 {
+            texte.push('…');
+        }
+        sayln!(
+            "    non placé ({}{sous}) : « {texte} » — {}",
+            n.lieu,
+            n.raison
+        );
     }
     sayln!(
         "{} → {} : {} fiches-action, {} axes",

@@ -1,6 +1,7 @@
 //! Word CTGs → model: the streaming reader (`reader`) and the table recogniser
 //! (`recognize`). Uses the same container pre-flight as the workbook reader.
 
+pub mod convention;
 pub mod read;
 pub mod recognize;
 pub mod write;
@@ -37,9 +38,54 @@ pub fn import_as(
             )
         })?
         .map_err(|m| (Code::E100, m))?;
-    let (mut ctg, report) = recognize::recognise(&blocks);
+    // The recogniser indexes tables it classified; a slip on a hostile shape refuses the
+    // file rather than ending the process.
+    let (mut ctg, report) =
+        crate::guard::quietly(|| recognize::recognise(&blocks)).map_err(|_| {
+            (
+                Code::E100,
+                "document Word : la reconnaissance de son contenu a échoué".to_string(),
+            )
+        })?;
     codes_for_names(&mut ctg);
+    if written_by_ctg(bytes) {
+        generated_parts_aside(&mut ctg);
+    }
     Ok((plain_spaces(ctg), report))
+}
+
+/// True for a document `ctg convention` wrote (its application property says so).
+fn written_by_ctg(bytes: &[u8]) -> bool {
+    use std::io::Read;
+    let Ok(mut z) = zip::ZipArchive::new(std::io::Cursor::new(bytes)) else {
+        return false;
+    };
+    let Ok(f) = z.by_name("docProps/app.xml") else {
+        return false;
+    };
+    let mut s = String::new();
+    let _ = f.take(64 * 1024).read_to_string(&mut s);
+    s.contains("<Application>ctg</Application>")
+}
+
+/// In a document ctg wrote: `ctg convention` titles Annexe 1's parts («II. Données socio-démographiques sur le
+/// territoire») above their sections («a. Population générale»); a part with the model's
+/// title, no text of its own and sections under it is that heading, not a section.
+fn generated_parts_aside(ctg: &mut Ctg) {
+    const MODEL_PARTS: [&str; 3] = [
+        "Présentation du territoire",
+        "Données socio-démographiques sur le territoire",
+        "Analyses par thématique",
+    ];
+    let codes: Vec<String> = ctg.diagnostic.iter().map(|s| s.code.clone()).collect();
+    ctg.diagnostic.retain(|s| {
+        let generated = !s.code.is_empty()
+            && !s.code.contains('.')
+            && s.texte.trim().is_empty()
+            && MODEL_PARTS.contains(&s.titre.trim())
+            && codes.iter().any(|c| c.starts_with(&format!("{}.", s.code)));
+        !generated
+    });
 }
 
 /// Non-breaking spaces are typography (ctg writes them before «:», in dates, in numbers):

@@ -24,6 +24,122 @@ pub struct Paragraph {
     pub bold: bool,
     /// Largest font size in half-points.
     pub size: Option<u32>,
+    /// An entry of a table of contents (style «toc n», TOC field or TOC content control):
+    /// a repetition of headings, not content.
+    pub toc: bool,
+    /// The number Word's automatic numbering shows before the text («AXE 1 –», «1.2.»).
+    pub numbering: Option<String>,
+    /// A bulleted list item (the bullet is numbering, not text).
+    pub bullet: bool,
+}
+
+impl Paragraph {
+    /// The text as shown: automatic number, then the text.
+    pub fn shown(&self) -> String {
+        match &self.numbering {
+            Some(n) if !n.trim().is_empty() => format!("{} {}", n.trim(), self.text.trim()),
+            _ => self.text.trim().to_string(),
+        }
+    }
+}
+
+/// One level of a numbering definition: start, format, level text («AXE %1 –»).
+#[derive(Debug, Clone, Default)]
+struct Level {
+    start: u32,
+    format: String,
+    text: String,
+}
+
+/// numId → abstract id, abstract id → levels.
+#[derive(Debug, Default)]
+struct Numbering {
+    nums: HashMap<String, String>,
+    levels: HashMap<String, HashMap<u8, Level>>,
+    /// Counters per abstract numbering, one per level.
+    counters: HashMap<String, [u32; 9]>,
+}
+
+fn numbering(xml: &str) -> Numbering {
+    let mut out = Numbering::default();
+    let mut r = Reader::from_str(xml);
+    let (mut abs, mut num, mut lvl) = (None::<String>, None::<String>, None::<u8>);
+    loop {
+        match r.read_event() {
+            Ok(Event::Start(e)) | Ok(Event::Empty(e)) => match local(e.name().as_ref()) {
+                b"abstractNum" => abs = attr(&e, b"abstractNumId"),
+                b"num" => num = attr(&e, b"numId"),
+                b"abstractNumId" => {
+                    if let (Some(n), Some(v)) = (num.clone(), attr(&e, b"val")) {
+                        out.nums.insert(n, v);
+                    }
+                }
+                b"lvl" => {
+                    lvl = attr(&e, b"ilvl")
+                        .and_then(|v| v.parse::<u8>().ok())
+                        .filter(|l| *l < 9);
+                    if let (Some(a), Some(l)) = (abs.clone(), lvl) {
+                        out.levels.entry(a).or_default().insert(
+                            l,
+                            Level {
+                                start: 1,
+                                ..Default::default()
+                            },
+                        );
+                    }
+                }
+                name @ (b"start" | b"numFmt" | b"lvlText") => {
+                    if let (Some(a), Some(l), Some(v)) = (abs.as_ref(), lvl, attr(&e, b"val"))
+                        && let Some(level) = out.levels.get_mut(a).and_then(|m| m.get_mut(&l))
+                    {
+                        match name {
+                            b"start" => level.start = v.parse().unwrap_or(1),
+                            b"numFmt" => level.format = v,
+                            _ => level.text = v,
+                        }
+                    }
+                }
+                _ => {}
+            },
+            Ok(Event::End(e)) => match local(e.name().as_ref()) {
+                b"abstractNum" => abs = None,
+                b"num" => num = None,
+                b"lvl" => lvl = None,
+                _ => {}
+            },
+            Ok(Event::Eof) | Err(_) => break,
+            _ => {}
+        }
+    }
+    out
+}
+
+impl Numbering {
+    /// Counts one paragraph numbered (numId, level); its label, or `None` for a bullet.
+    fn next(&mut self, num_id: &str, ilvl: u8) -> Option<String> {
+        let abs = self.nums.get(num_id)?.clone();
+        let levels = self.levels.get(&abs)?;
+        let il = ilvl.min(8) as usize;
+        let level = levels.get(&(il as u8))?;
+        if level.format == "bullet" || level.format == "none" {
+            return None;
+        }
+        let starts: Vec<u32> = (0..9)
+            .map(|k| levels.get(&(k as u8)).map_or(1, |l| l.start))
+            .collect();
+        let c = self.counters.entry(abs.clone()).or_insert([0; 9]);
+        c[il] = if c[il] == 0 { starts[il] } else { c[il] + 1 };
+        for (k, v) in c.iter_mut().enumerate().skip(il + 1) {
+            let _ = k;
+            *v = 0;
+        }
+        let mut text = level.text.clone();
+        for k in (0..=il).rev() {
+            let v = if c[k] == 0 { starts[k] } else { c[k] };
+            text = text.replace(&format!("%{}", k + 1), &v.to_string());
+        }
+        Some(text)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -132,7 +248,8 @@ pub fn read(bytes: &[u8]) -> Result<Vec<Block>, String> {
             .ok_or("le document ne contient pas de partie principale (word/document.xml)")?,
     };
     let st = styles(&part("word/styles.xml")?.unwrap_or_default());
-    parse(&doc, &st)
+    let mut num = numbering(&part("word/numbering.xml")?.unwrap_or_default());
+    parse_numbered(&doc, &st, &mut num)
 }
 
 struct State {
@@ -148,9 +265,25 @@ struct State {
     runs_all_bold: bool,
     any_run: bool,
     in_instr: bool,
+    /// Open fields: whether each is a table of contents.
+    fields: Vec<bool>,
+    /// Open content controls: whether each is a table of contents.
+    sdts: Vec<bool>,
+    /// Paragraph numbering being read: (numId, level).
+    num: (Option<String>, u8),
+    numbering: Numbering,
 }
 
+#[cfg(test)]
 fn parse(xml: &str, st: &HashMap<String, (String, Option<u8>)>) -> Result<Vec<Block>, String> {
+    parse_numbered(xml, st, &mut Numbering::default())
+}
+
+fn parse_numbered(
+    xml: &str,
+    st: &HashMap<String, (String, Option<u8>)>,
+    numbering: &mut Numbering,
+) -> Result<Vec<Block>, String> {
     let mut r = Reader::from_str(xml);
     let mut s = State {
         blocks: vec![],
@@ -164,6 +297,10 @@ fn parse(xml: &str, st: &HashMap<String, (String, Option<u8>)>) -> Result<Vec<Bl
         runs_all_bold: true,
         any_run: false,
         in_instr: false,
+        fields: vec![],
+        sdts: vec![],
+        num: (None, 0),
+        numbering: std::mem::take(numbering),
     };
     let mut finished: Vec<Table> = Vec::new();
     loop {
@@ -180,6 +317,9 @@ fn parse(xml: &str, st: &HashMap<String, (String, Option<u8>)>) -> Result<Vec<Bl
                 let n = local(e.name().as_ref()).to_vec();
                 match n.as_slice() {
                     b"del" | b"moveFrom" => s.deleted = s.deleted.saturating_sub(1),
+                    b"sdt" => {
+                        s.sdts.pop();
+                    }
                     b"t" => s.in_text = false,
                     b"instrText" => s.in_instr = false,
                     b"rPr" => s.in_rpr_bold = false,
@@ -211,8 +351,15 @@ fn parse(xml: &str, st: &HashMap<String, (String, Option<u8>)>) -> Result<Vec<Bl
                     _ => {}
                 }
             }
+            Event::Text(t) if s.in_instr => {
+                if t.xml10_content().trim_start().starts_with("TOC")
+                    && let Some(f) = s.fields.last_mut()
+                {
+                    *f = true;
+                }
+            }
             Event::Text(t)
-                if s.in_text && s.deleted == 0 && !s.in_instr => {
+                if s.in_text && s.deleted == 0 => {
                     s.line.push_str(&t.xml10_content());
                 }
             Event::GeneralRef(g)
@@ -250,8 +397,33 @@ fn start(
     let name = local(e.name().as_ref()).to_vec();
     match name.as_slice() {
         b"del" | b"moveFrom" if !empty => s.deleted += 1,
+        b"sdt" if !empty => s.sdts.push(false),
+        b"docPartGallery" => {
+            if attr(e, b"val").is_some_and(|v| v.to_ascii_lowercase().contains("table of contents"))
+                && let Some(x) = s.sdts.last_mut()
+            {
+                *x = true;
+            }
+        }
+        b"fldChar" => match attr(e, b"fldCharType").as_deref() {
+            Some("begin") => s.fields.push(false),
+            Some("end") => {
+                // The TOC field ends in the paragraph after its last entry: that paragraph
+                // is an entry only if it was already inside the field.
+                s.fields.pop();
+            }
+            _ => {}
+        },
+        b"numId" if s.para.is_some() => s.num.0 = attr(e, b"val"),
+        b"ilvl" if s.para.is_some() => {
+            s.num.1 = attr(e, b"val").and_then(|v| v.parse().ok()).unwrap_or(0)
+        }
         b"p" => {
-            s.para = Some(Paragraph::default());
+            s.para = Some(Paragraph {
+                toc: s.fields.iter().any(|f| *f) || s.sdts.iter().any(|f| *f),
+                ..Default::default()
+            });
+            s.num = (None, 0);
             s.line.clear();
             s.runs_all_bold = true;
             s.any_run = false;
@@ -262,6 +434,12 @@ fn start(
         b"pStyle" => {
             if let (Some(p), Some(v)) = (s.para.as_mut(), attr(e, b"val")) {
                 p.level = p.level.or(level_of_style(&v, st));
+                let name = st.get(&v).map_or(v.as_str(), |x| x.0.as_str());
+                let n = crate::referentials::normalize(name).replace(' ', "");
+                if n.starts_with("toc") && n[3..].chars().all(|c| c.is_ascii_digit()) && n.len() > 3
+                {
+                    p.toc = true;
+                }
             }
         }
         b"outlineLvl" => {
@@ -364,6 +542,15 @@ fn end_para(s: &mut State) {
         .trim_end()
         .to_string();
     p.bold = s.any_run && s.runs_all_bold;
+    p.toc |= s.fields.iter().any(|f| *f);
+    if let (Some(id), lvl) = (s.num.0.take(), s.num.1)
+        && id != "0"
+    {
+        match s.numbering.next(&id, lvl) {
+            Some(label) => p.numbering = Some(label),
+            None => p.bullet = s.numbering.nums.contains_key(&id),
+        }
+    }
     match s.tables.last_mut() {
         Some((_, _, Some(cell))) => {
             // Several paragraphs, and line breaks, in one cell are separate lines.
@@ -443,5 +630,62 @@ mod tests {
         assert_eq!(level_of_style("Titre2", &st), Some(2));
         assert_eq!(level_of_style("MonStyle", &st), Some(1));
         assert_eq!(level_of_style("Normal", &st), None);
+    }
+    #[test]
+    fn automatic_numbering_is_shown_before_the_text_and_bullets_are_flagged() {
+        let mut num = numbering(&format!(
+            "<w:numbering {NS}><w:abstractNum w:abstractNumId=\"0\"><w:lvl w:ilvl=\"0\"><w:start w:val=\"1\"/><w:numFmt w:val=\"decimal\"/><w:lvlText w:val=\"AXE %1 –\"/></w:lvl><w:lvl w:ilvl=\"1\"><w:start w:val=\"1\"/><w:numFmt w:val=\"decimal\"/><w:lvlText w:val=\"Action %1.%2 –\"/></w:lvl></w:abstractNum><w:abstractNum w:abstractNumId=\"1\"><w:lvl w:ilvl=\"0\"><w:numFmt w:val=\"bullet\"/><w:lvlText w:val=\"•\"/></w:lvl></w:abstractNum><w:num w:numId=\"1\"><w:abstractNumId w:val=\"0\"/></w:num><w:num w:numId=\"2\"><w:abstractNumId w:val=\"1\"/></w:num></w:numbering>"
+        ));
+        let p = |lvl: u8, id: u8, t: &str| {
+            format!(
+                "<w:p><w:pPr><w:numPr><w:ilvl w:val=\"{lvl}\"/><w:numId w:val=\"{id}\"/></w:numPr></w:pPr><w:r><w:t>{t}</w:t></w:r></w:p>"
+            )
+        };
+        let body = [
+            p(0, 1, "Accueil"),
+            p(1, 1, "Recruter"),
+            p(1, 1, "Ouvrir"),
+            p(0, 1, "Jeunesse"),
+            p(1, 1, "Informer"),
+            p(0, 2, "une puce"),
+        ]
+        .concat();
+        let blocks = parse_numbered(
+            &format!("<w:document {NS}><w:body>{body}</w:body></w:document>"),
+            &HashMap::new(),
+            &mut num,
+        )
+        .unwrap();
+        let shown: Vec<String> = blocks
+            .iter()
+            .map(|b| match b {
+                Block::Para(p) => p.shown(),
+                _ => String::new(),
+            })
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                "AXE 1 – Accueil",
+                "Action 1.1 – Recruter",
+                "Action 1.2 – Ouvrir",
+                "AXE 2 – Jeunesse",
+                "Action 2.1 – Informer",
+                "une puce"
+            ]
+        );
+        assert!(matches!(&blocks[5], Block::Para(p) if p.bullet));
+    }
+
+    #[test]
+    fn table_of_contents_entries_are_marked() {
+        let b = doc(
+            "<w:p><w:r><w:fldChar w:fldCharType=\"begin\"/></w:r><w:r><w:instrText> TOC \\o \"1-3\" </w:instrText></w:r><w:r><w:fldChar w:fldCharType=\"separate\"/></w:r><w:r><w:t>Petite enfance 2</w:t></w:r></w:p><w:p><w:r><w:t>Jeunesse 4</w:t></w:r><w:r><w:fldChar w:fldCharType=\"end\"/></w:r></w:p><w:p><w:r><w:t>Texte</w:t></w:r></w:p>",
+        );
+        let toc: Vec<bool> = b
+            .iter()
+            .map(|x| matches!(x, Block::Para(p) if p.toc))
+            .collect();
+        assert_eq!(toc, [true, true, false]);
     }
 }

@@ -234,9 +234,13 @@ impl Doc {
         ));
     }
 
-    /// An item of a bulleted list: Word numbering (the dash is the list's, not typed text).
+    /// An item of a bulleted list: Word numbering (the dash is the list's, not typed text),
+    /// set on the paragraph as Word does, not only in the style.
     pub fn bullet(&mut self, text: &str) {
-        self.styled("ListBullet", text);
+        self.body.push_str(&format!(
+            "<w:p><w:pPr><w:pStyle w:val=\"ListBullet\"/><w:numPr><w:ilvl w:val=\"0\"/><w:numId w:val=\"1\"/></w:numPr></w:pPr>{}</w:p>",
+            runs(text, false)
+        ));
     }
 
     pub fn page_break(&mut self) {

@@ -36,13 +36,14 @@ fn convention_then_importer_gives_back_the_fiches_field_for_field() {
         .arg(&d)
         .assert()
         .success();
+    // Article texts, signatures and projections are not read back yet: listed, exit 1.
     ctg()
         .arg("importer")
         .arg(&d)
         .arg("-o")
         .arg(&j)
         .assert()
-        .success();
+        .code(1);
     let want = ctg::io::read_model(&sample()).unwrap();
     let got = ctg::io::read_model(&j).unwrap();
     assert_eq!(got.fiches.len(), want.fiches.len());
@@ -130,8 +131,10 @@ fn a_foreign_points_forts_ctg_imports_with_its_fields() {
         .arg("json")
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
+    // The free text after the fiche belongs to no field: listed, located, and exit 1.
+    assert_eq!(
+        out.status.code(),
+        Some(1),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
@@ -183,6 +186,20 @@ fn a_foreign_points_forts_ctg_imports_with_its_fields() {
             .len(),
         1
     );
+    let lost = report["resultat"]["document"]["non_places"]
+        .as_array()
+        .unwrap();
+    assert_eq!(lost.len(), 1, "{lost:?}");
+    assert_eq!(lost[0]["texte"], "Texte libre après la fiche.");
+    assert_eq!(lost[0]["paragraphe"], 3);
+    let w302: Vec<_> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "CTG-W302")
+        .collect();
+    assert_eq!(w302.len(), 1);
+    assert_eq!(w302[0]["emplacement"]["feuille"], "paragraphe 3");
 }
 
 #[test]
@@ -237,4 +254,166 @@ fn doc_encrypted_and_corrupt_files_get_clear_errors() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("DOCTYPE"));
+}
+
+/// Every field of the model that does not come back from `ctg convention` then
+/// `ctg importer`, and why. A field that starts surviving, or one that stops, fails the test.
+const DOES_NOT_SURVIVE: &[(&str, &str)] = &[
+    (
+        "/axes/*/objectif",
+        "the Caf objective of an axe is not written; guessed from the axe's title only when the title names it",
+    ),
+    (
+        "/convention/caf/departement",
+        "not written as such (part of the Caf's name)",
+    ),
+    (
+        "/convention/id",
+        "an identifier of the model, never written in the document",
+    ),
+    (
+        "/convention/signataires/*/code",
+        "the EPCI's SIREN is not written; its name is not the referential's («CC du …»)",
+    ),
+    (
+        "/convention/signataires/*/deliberation/reference",
+        "written as a footnote reference, not read back",
+    ),
+    (
+        "/convention/signataires/*/nom",
+        "a commune's name is read bare («Fouesnant», as the truth of the Word fixtures wants), the model has «Commune de Fouesnant»",
+    ),
+    (
+        "/convention/signataires/*/qualite",
+        "written in lower case in the parties («maire»)",
+    ),
+    (
+        "/convention/titre",
+        "the title page splits the title over three lines («Convention territoriale globale», territory, period)",
+    ),
+    (
+        "/equipements/*/commune",
+        "the commune of a structure is not written (its address is)",
+    ),
+    (
+        "/projections (len)",
+        "the projection tables of the Annexe 3 axe 1 are not read back yet (listed «non placé»)",
+    ),
+    (
+        "/suivi (len)",
+        "the follow-up is not part of the convention",
+    ),
+    (
+        "/territoire/communes/*/millesime",
+        "referential metadata, not written",
+    ),
+    (
+        "/territoire/communes/*/population_municipale",
+        "only the total population is written in the AO table",
+    ),
+    (
+        "/territoire/epci/millesime",
+        "the EPCI is not read back from the document yet",
+    ),
+    (
+        "/territoire/epci/nom",
+        "the EPCI is not read back from the document yet",
+    ),
+    (
+        "/territoire/epci/population_municipale",
+        "the EPCI is not read back from the document yet",
+    ),
+    (
+        "/territoire/epci/population_totale",
+        "the EPCI is not read back from the document yet",
+    ),
+    (
+        "/territoire/epci/siren",
+        "the EPCI is not read back from the document yet",
+    ),
+];
+
+fn differing(
+    want: &serde_json::Value,
+    got: &serde_json::Value,
+    path: &str,
+    out: &mut std::collections::BTreeSet<String>,
+) {
+    use serde_json::Value;
+    let star = |p: &str| {
+        p.split('/')
+            .map(|s| {
+                if !s.is_empty() && s.chars().all(|c| c.is_ascii_digit()) {
+                    "*"
+                } else {
+                    s
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("/")
+    };
+    match want {
+        Value::Object(o) => {
+            for (k, v) in o {
+                differing(
+                    v,
+                    got.get(k).unwrap_or(&Value::Null),
+                    &format!("{path}/{k}"),
+                    out,
+                );
+            }
+        }
+        Value::Array(a) => match got.as_array() {
+            Some(b) if b.len() == a.len() => {
+                for (i, (x, y)) in a.iter().zip(b).enumerate() {
+                    differing(x, y, &format!("{path}/{i}"), out);
+                }
+            }
+            _ => {
+                out.insert(format!("{} (len)", star(path)));
+            }
+        },
+        w if w != got => {
+            out.insert(star(path));
+        }
+        _ => {}
+    }
+}
+
+#[test]
+fn convention_then_importer_names_every_field_that_does_not_survive() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().join("c.docx");
+    ctg()
+        .arg("convention")
+        .arg(sample())
+        .arg("-o")
+        .arg(&d)
+        .assert()
+        .success();
+    let (got, report) = ctg::docx::import(&std::fs::read(&d).unwrap()).unwrap();
+    let want = ctg::io::read_model(&sample()).unwrap();
+    let mut w = serde_json::to_value(&want).unwrap();
+    let mut g = serde_json::to_value(&got).unwrap();
+    // Annexe 2 is written per collectivité: compare the structures in one order.
+    for m in [&mut w, &mut g] {
+        if let Some(a) = m["equipements"].as_array_mut() {
+            a.sort_by(|x, y| x["nom"].as_str().cmp(&y["nom"].as_str()));
+        }
+    }
+    let mut out = std::collections::BTreeSet::new();
+    differing(&w, &g, "", &mut out);
+    let known: std::collections::BTreeSet<String> = DOES_NOT_SURVIVE
+        .iter()
+        .map(|(p, _)| p.to_string())
+        .collect();
+    let new: Vec<_> = out.difference(&known).collect();
+    let fixed: Vec<_> = known.difference(&out).collect();
+    assert!(
+        new.is_empty() && fixed.is_empty(),
+        "champs perdus à l'aller-retour : {new:?} ; champs qui reviennent désormais (à retirer de la liste) : {fixed:?}"
+    );
+    // What is lost is said: the report lists lines not placed, with their location.
+    assert!(!report.non_places.is_empty());
+    assert!(report.non_places.iter().all(|n| !n.lieu.is_empty()));
 }

@@ -24,6 +24,7 @@ mod model_roundtrip;
 mod reader_codes;
 mod registry;
 mod snapshots;
+mod word_fixtures;
 mod workbook_properties;
 mod workbook_roundtrip;
 mod workbook_tolerance;
