@@ -1144,6 +1144,35 @@ mod tests {
     }
 
     #[test]
+    fn the_ao_table_lists_only_communes_holding_a_competence_and_an_honest_epci_row() {
+        let mut ctg = sample();
+        // Nobody transfers «recensement»; Clohars-Fouesnant holds nothing at all.
+        for c in &mut ctg.territoire.communes {
+            c.competences.recensement = StatutAo::Exercee;
+        }
+        let clohars = ctg
+            .territoire
+            .communes
+            .iter_mut()
+            .find(|c| c.nom == "Clohars-Fouesnant")
+            .unwrap();
+        clohars.competences = crate::model::Competences {
+            recensement: StatutAo::NonExercee,
+            information: StatutAo::NonExercee,
+            planification: StatutAo::NonExercee,
+            qualite: StatutAo::NonExercee,
+        };
+        let xml = document_xml(&build(&ctg, &opts(DEFAULT_TEXT)).unwrap());
+        let table = xml
+            .split("<w:tbl>")
+            .find(|t| t.contains("Transférée par la commune"))
+            .unwrap();
+        assert!(!table.contains("Clohars-Fouesnant"));
+        assert!(table.contains("Aucune commune n'a transféré cette compétence"));
+        assert!(!table.contains(": 0 habitants"));
+    }
+
+    #[test]
     fn plein_emploi_law_is_dated_2023() {
         let xml = document_xml(&build(&sample(), &opts(DEFAULT_TEXT)).unwrap());
         assert!(xml.contains("loi n° 2023-1196 du 18 décembre 2023 pour le plein emploi"));
