@@ -355,6 +355,9 @@ pub struct FicheAction {
 pub struct Indicateur {
     #[schemars(title = "Indicateur")]
     pub libelle: String,
+    /// Value at the start of the CTG (baseline), in the same unit as the target.
+    #[schemars(title = "Valeur initiale")]
+    pub valeur_initiale: Option<f64>,
     #[schemars(title = "Cible")]
     pub cible: Option<f64>,
     #[schemars(title = "Unité")]

@@ -791,12 +791,24 @@ fn echeance_text(e: &crate::model::Echeance) -> String {
     }
 }
 
+/// «Places agréées (valeur initiale : 30 places ; cible : 42 places)».
 fn indicator_text(i: &crate::model::Indicateur) -> String {
-    match i.cible {
-        Some(c) => format!("{} (cible : {} {})", i.libelle, fr::plain(c), i.unite)
+    let with_unit = |v: f64| {
+        format!("{} {}", fr::plain(v), i.unite)
             .trim_end()
-            .replace(" )", ")"),
-        None => i.libelle.clone(),
+            .to_string()
+    };
+    let mut parts = Vec::new();
+    if let Some(v) = i.valeur_initiale {
+        parts.push(format!("valeur initiale : {}", with_unit(v)));
+    }
+    if let Some(c) = i.cible {
+        parts.push(format!("cible : {}", with_unit(c)));
+    }
+    if parts.is_empty() {
+        i.libelle.clone()
+    } else {
+        format!("{} ({})", i.libelle, parts.join(" ; "))
     }
 }
 

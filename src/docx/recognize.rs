@@ -283,25 +283,42 @@ fn parse_one(s: &str) -> Echeance {
     Echeance { debut, fin, jalon }
 }
 
-/// «Nombre de places (cible : 42 places)» → label, target, unit.
+/// «Nombre de places (valeur initiale : 30 places ; cible : 42 places)» → label, baseline,
+/// target, unit (as `ctg convention` writes it; each part optional).
 pub fn parse_indicator(s: &str) -> Indicateur {
-    if let Some(open) = s.rfind(" (cible : ")
-        && s.ends_with(')')
-    {
-        let inner = &s[open + " (cible : ".len()..s.len() - 1];
-        if let Some((v, unite)) = number_and_unit(inner) {
-            return Indicateur {
-                libelle: s[..open].to_string(),
-                cible: Some(v),
-                unite,
-            };
+    let plain = Indicateur {
+        libelle: s.to_string(),
+        ..Default::default()
+    };
+    let Some(open) = s.rfind(" (") else {
+        return plain;
+    };
+    if !s.ends_with(')') {
+        return plain;
+    }
+    let inner = &s[open + 2..s.len() - 1];
+    let mut ind = Indicateur {
+        libelle: s[..open].to_string(),
+        ..Default::default()
+    };
+    for part in inner.split(" ; ") {
+        let (key, value) = match part.split_once(" : ") {
+            Some(kv) => kv,
+            None => return plain,
+        };
+        let Some((v, unite)) = number_and_unit(value) else {
+            return plain;
+        };
+        match key.trim() {
+            "cible" => ind.cible = Some(v),
+            "valeur initiale" => ind.valeur_initiale = Some(v),
+            _ => return plain,
+        }
+        if ind.unite.is_empty() {
+            ind.unite = unite;
         }
     }
-    Indicateur {
-        libelle: s.to_string(),
-        cible: None,
-        unite: String::new(),
-    }
+    ind
 }
 
 /// «3 200», «52 %», «1 450 000 €», «42 places» → number and unit.
@@ -1824,8 +1841,7 @@ fn indicators(cx: &mut Ctx, i: usize, t: &Table, marks: &mut Marks) {
         marks.cell(k, 0, Fate::Value);
         let mut ind = Indicateur {
             libelle: libelle.clone(),
-            cible: None,
-            unite: String::new(),
+            ..Default::default()
         };
         if let Some(tc) = target.and_then(|c| row.get(c)) {
             let v = tc.text().trim().to_string();
@@ -1844,10 +1860,20 @@ fn indicators(cx: &mut Ctx, i: usize, t: &Table, marks: &mut Marks) {
         }
         if let Some(ic) = initial.and_then(|c| row.get(c)) {
             let v = ic.text().trim().to_string();
-            if !v.is_empty() {
-                // The model has no baseline: kept, per indicator, in one «autres» rubrique.
-                baselines.push(format!("{libelle} : {v}"));
-                marks.cell(k, initial.unwrap_or(0), Fate::Value);
+            match number_and_unit(&v) {
+                Some((n, u)) => {
+                    ind.valeur_initiale = Some(n);
+                    if ind.unite.is_empty() {
+                        ind.unite = u;
+                    }
+                    marks.cell(k, initial.unwrap_or(0), Fate::Parsed);
+                }
+                // A baseline that is not a number («–», «non mesuré») is kept as written.
+                None if !v.is_empty() => {
+                    baselines.push(format!("{libelle} : {v}"));
+                    marks.cell(k, initial.unwrap_or(0), Fate::Value);
+                }
+                None => {}
             }
         }
         f.indicateurs.push(ind);

@@ -201,6 +201,7 @@ fn filled_ctg(c: &CommuneRef, rng: &mut ChaCha8Rng) -> Ctg {
                 libelle: "Familles concernées".into(),
                 cible: Some(50.0),
                 unite: "familles".into(),
+                ..Default::default()
             }],
             ..Default::default()
         });

@@ -282,7 +282,13 @@ mod tests {
         let mut a = Assembler::default();
         let (placed, pointer) = a.put(
             &INDICATEURS,
-            &[Some("9.9".into()), Some("Nb".into()), None, Some("".into())],
+            &[
+                Some("9.9".into()),
+                Some("Nb".into()),
+                None,
+                None,
+                Some("".into()),
+            ],
         );
         assert_eq!(placed, Placed::CreatedParent);
         assert_eq!(pointer, "/fiches/0/indicateurs/0");

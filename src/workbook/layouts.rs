@@ -631,6 +631,15 @@ pub const INDICATEURS: Sheet = table(
     &[
         FICHE_KEY,
         c("Indicateur", 1, "libelle", LongText, true, 60.0, ""),
+        c(
+            "Valeur initiale",
+            1,
+            "valeur_initiale",
+            Decimal,
+            false,
+            12.0,
+            "Valeur au début de la CTG",
+        ),
         c("Cible", 1, "cible", Decimal, false, 10.0, "Valeur visée"),
         c(
             "Unité",

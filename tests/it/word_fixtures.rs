@@ -563,3 +563,51 @@ fn fixture_conventions_competences_and_annexes_match_the_truth() {
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+/// «68 %», «3 200», «0» → the number; «–» or words → none.
+fn number(v: &str) -> Option<f64> {
+    let t: String = v
+        .chars()
+        .filter(|c| c.is_ascii_digit() || *c == ',' || *c == '.' || *c == '-')
+        .collect::<String>()
+        .replace(',', ".");
+    t.parse()
+        .ok()
+        .filter(|_| v.chars().any(|c| c.is_ascii_digit()))
+}
+
+#[test]
+fn indicator_baselines_reach_the_model_beside_their_targets() {
+    let mut checked = 0;
+    for dir in fixtures() {
+        let truth: Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.join("truth.json")).unwrap())
+                .unwrap();
+        let (got, _) = import(&dir);
+        for tf in truth["fiches"].as_array().into_iter().flatten() {
+            let Some(f) = got.fiches.iter().find(|f| f.id == s(&tf["id"])) else {
+                continue;
+            };
+            for ti in tf["indicateurs"].as_array().into_iter().flatten() {
+                let Some(base) = ti["valeur_initiale"].as_str() else {
+                    continue;
+                };
+                let want = number(base);
+                let libelle = ws(&s(&ti["libelle"]));
+                let i = f
+                    .indicateurs
+                    .iter()
+                    .find(|i| ws(&i.libelle) == libelle)
+                    .unwrap_or_else(|| panic!("{} : indicateur « {libelle} » absent", name(&dir)));
+                assert_eq!(
+                    i.valeur_initiale,
+                    want,
+                    "{} : « {libelle} » ({base})",
+                    name(&dir)
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 8, "{checked} valeurs initiales vérifiées");
+}

@@ -66,7 +66,7 @@ prop_compose! {
                  autres in proptest::collection::vec((text(), text()), 0..2), colls in proptest::collection::vec(insee(), 0..3)) -> FicheAction {
         FicheAction {
             id: id.clone(), axe: "axe-1".into(), titre, disposition, pilote, description: desc, points_forts: forts,
-            indicateurs: ind.into_iter().map(|(l, c, u)| Indicateur { libelle: l, cible: c, unite: u }).collect(),
+            indicateurs: ind.into_iter().map(|(l, c, u)| Indicateur { libelle: l, valeur_initiale: c.map(|x| x + 1.0), cible: c, unite: u }).collect(),
             echeancier: ech.into_iter().map(|(a, b, j)| Echeance { debut: a, fin: b, jalon: j }).collect(),
             autres: autres.into_iter().map(|(l, t)| Rubrique { libelle: l, texte: t }).collect(),
             collectivites: colls,
