@@ -689,6 +689,9 @@ enum Kind {
     Instances,
     /// Signature blocks: every cell starts with «Pour …».
     Signatures,
+    /// Annexe 3's projection of the offer for one AO («Mode d'accueil / dispositif | Actuel |
+    /// 2026 … | Besoins en emplois… | Projets d'investissement»), as `ctg convention` writes it.
+    Projections,
     Unknown,
 }
 
@@ -734,6 +737,13 @@ fn classify(t: &Table) -> Kind {
         return Kind::Unknown;
     };
     let first: Vec<String> = r0.iter().map(|c| normalize(&c.text())).collect();
+    if first.len() >= 3
+        && first[0].starts_with("mode d accueil")
+        && first[1] == "actuel"
+        && t.rows.len() >= 2
+    {
+        return Kind::Projections;
+    }
     if first.len() == 2 && is_left_strength(&first[0]) && is_right_weakness(&first[1]) {
         return Kind::PointsForts;
     }
@@ -1589,11 +1599,158 @@ fn table(cx: &mut Ctx, t: &Table, no: usize) {
             signatures(cx, t, &mut marks);
             raison = "bloc de signature : nom qui n'est celui d'aucune partie lue";
         }
+        Kind::Projections => {
+            let owner = cx.titles.pop();
+            cx.lose_titles();
+            cx.close_fiche();
+            let title = owner.as_ref().map(|o| o.text.clone()).unwrap_or_default();
+            if projections_table(&mut cx.ctg, t, &title, &mut marks)
+                && let Some(o) = &owner
+            {
+                cx.rep.fate(&o.text, Fate::Parsed);
+            }
+            raison = "tableau de projection : ligne non lue";
+        }
         Kind::Unknown => {
             push_unknown(cx, t);
         }
     }
     marks.account(cx, t, no, raison);
+}
+
+/// A projection table under «Projection de l'offre d'accueil du jeune enfant – Fouesnant[ –
+/// zone Nord]»: one line per mode that holds a figure or a need (the empty lines ctg writes
+/// for every mode are only labels). `true` when its heading named the AO.
+fn projections_table(ctg: &mut Ctg, t: &Table, title: &str, marks: &mut Marks) -> bool {
+    use crate::model::{BesoinsEmplois, Investissement, LigneProjection, Projection, ValeurAnnee};
+    use crate::referentials::{ModeAccueil, TypeInvestissement};
+    // The heading names the AO (and the zone).
+    let owner = title
+        .split_once(" – ")
+        .map(|(_, rest)| rest.trim())
+        .filter(|_| normalize(title).starts_with("projection"));
+    let (nom, zone) = match owner {
+        Some(o) => match o.split_once(" – zone ") {
+            Some((n, z)) => (n.trim().to_string(), z.trim().to_string()),
+            None => (o.to_string(), String::new()),
+        },
+        None => (String::new(), String::new()),
+    };
+    // The header rows: the one holding the years gives the columns.
+    let year_row = t.rows.iter().position(|r| {
+        r.iter()
+            .any(|c| years_in(&c.text()).len() == 1 && c.text().trim().len() == 4)
+    });
+    let header_end = year_row.map_or(1, |r| r + 1);
+    for r in 0..header_end.min(t.rows.len()) {
+        for c in 0..t.rows[r].len() {
+            marks.cell(r, c, Fate::Label);
+        }
+    }
+    let years: Vec<(usize, i32)> = year_row
+        .map(|r| {
+            t.rows[r]
+                .iter()
+                .enumerate()
+                .filter_map(|(i, c)| {
+                    let y = c.text().trim().parse::<i32>().ok()?;
+                    (2000..=2100).contains(&y).then_some((i, y))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let after = years.last().map_or(2, |(i, _)| i + 1);
+    // Typographic spaces read as spaces (ctg writes «960 000 € ; …» with non-breaking ones).
+    let lines = |c: &CellW| -> Vec<String> {
+        nonempty(&c.paragraphs)
+            .into_iter()
+            .map(|l| l.replace(['\u{a0}', '\u{202f}'], " "))
+            .collect()
+    };
+    let num = |c: Option<&CellW>| c.and_then(|c| number_and_unit(&c.text())).map(|(v, _)| v);
+    let mut out = Projection {
+        ao: if nom.is_empty() {
+            String::new()
+        } else {
+            owner_code(ctg, &nom)
+        },
+        zone,
+        lignes: Vec::new(),
+    };
+    for (r, row) in t.rows.iter().enumerate().skip(header_end) {
+        let Some(first) = row.first() else { continue };
+        let label = first.text();
+        let mode_text = label.split(" (").next().unwrap_or("").trim().to_string();
+        let mode = match ModeAccueil::match_label(&mode_text) {
+            Match::Exact(m) | Match::Close(m) => m,
+            _ => continue,
+        };
+        marks.cell(r, 0, Fate::Label);
+        let filled = row.iter().skip(1).any(|c| !c.text().trim().is_empty());
+        if !filled {
+            continue;
+        }
+        let mut l = LigneProjection {
+            mode,
+            actuel: num(row.get(1)),
+            ..Default::default()
+        };
+        for (i, y) in &years {
+            if let Some(v) = num(row.get(*i)) {
+                l.annees.push(ValeurAnnee {
+                    annee: *y,
+                    valeur: v,
+                });
+            }
+        }
+        let mut emplois = BesoinsEmplois::default();
+        let mut metiers = Vec::new();
+        for line in row.get(after).map(lines).unwrap_or_default() {
+            if let Some(v) = line.strip_suffix(" ETP vacants") {
+                emplois.etp_vacants = number_and_unit(v).map(|x| x.0);
+            } else if let Some(v) = line.strip_suffix(" ETP à créer") {
+                emplois.etp_a_creer = number_and_unit(v).map(|x| x.0);
+            } else {
+                metiers.push(line);
+            }
+        }
+        emplois.metiers = metiers.join("\n");
+        l.emplois = emplois;
+        l.autres_besoins = row.get(after + 1).map(lines).unwrap_or_default().join("\n");
+        let kinds = row.get(after + 2).map(lines).unwrap_or_default();
+        let costs = row.get(after + 3).map(lines).unwrap_or_default();
+        let engineering = row.get(after + 4).map(lines).unwrap_or_default();
+        for (k, line) in kinds.iter().enumerate() {
+            let (kind, description) = line.split_once(" : ").unwrap_or((line.as_str(), ""));
+            let type_projet = match TypeInvestissement::match_label(kind) {
+                Match::Exact(t) | Match::Close(t) => t,
+                _ => continue,
+            };
+            let (cout, calendrier) = match costs.get(k) {
+                Some(c) => match c.split_once(" € ; ") {
+                    Some((n, cal)) => (number_and_unit(n).map(|x| x.0), cal.to_string()),
+                    None => (None, c.clone()),
+                },
+                None => (None, String::new()),
+            };
+            l.investissements.push(Investissement {
+                type_projet,
+                description: description.to_string(),
+                cout,
+                calendrier,
+                ingenierie: engineering.get(k).cloned().unwrap_or_default(),
+            });
+        }
+        for c in 1..row.len() {
+            marks.cell(r, c, Fate::Parsed);
+        }
+        out.lignes.push(l);
+    }
+    let named = !out.ao.is_empty();
+    if !out.lignes.is_empty() {
+        ctg.projections.push(out);
+    }
+    named
 }
 
 /// Signature blocks: «Pour …», the quality, the name. The name is placed when it is that of a

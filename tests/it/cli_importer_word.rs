@@ -296,10 +296,6 @@ const DOES_NOT_SURVIVE: &[(&str, &str)] = &[
         "the commune of a structure is not written (its address is)",
     ),
     (
-        "/projections (len)",
-        "the projection tables of the Annexe 3 axe 1 are not read back yet (listed «non placé»)",
-    ),
-    (
         "/suivi (len)",
         "the follow-up is not part of the convention",
     ),
@@ -416,4 +412,54 @@ fn convention_then_importer_names_every_field_that_does_not_survive() {
     // What is lost is said: the report lists lines not placed, with their location.
     assert!(!report.non_places.is_empty());
     assert!(report.non_places.iter().all(|n| !n.lieu.is_empty()));
+}
+
+/// A table that belongs to nothing ctg knows (a budget grid with four columns) is reported
+/// as not recognised (`CTG-W300`), and its lines are listed «non placé»: exit 1.
+#[test]
+fn a_table_of_no_known_kind_is_reported_and_its_lines_listed() {
+    let table = format!(
+        "<w:tbl>{}{}</w:tbl>",
+        row(&[
+            cell(&["Poste"], ""),
+            cell(&["2026"], ""),
+            cell(&["2027"], ""),
+            cell(&["Financeur"], ""),
+        ]),
+        row(&[
+            cell(&["Animation"], ""),
+            cell(&["12 000 €"], ""),
+            cell(&["12 500 €"], ""),
+            cell(&["Caf"], ""),
+        ])
+    );
+    let xml = format!(
+        "<w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:body>{}{table}</w:body></w:document>",
+        p_bold("Budget prévisionnel du territoire")
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("budget.docx");
+    std::fs::write(&f, docx(&xml)).unwrap();
+    let out = ctg()
+        .args(["importer", "--format", "json"])
+        .arg(&f)
+        .arg("-o")
+        .arg(dir.path().join("m.json"))
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v = stdout_json(&out);
+    let codes: Vec<&str> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert!(codes.contains(&"CTG-W300"), "{codes:?}");
+    assert!(codes.contains(&"CTG-W302"), "{codes:?}");
 }
