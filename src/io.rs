@@ -108,26 +108,16 @@ pub type Writer<'a> = Box<dyn FnOnce(&mut std::fs::File) -> std::io::Result<()> 
 pub fn write_atomic_with(outputs: Vec<(&Path, Writer<'_>)>) -> Result<()> {
     let mut temps = Vec::with_capacity(outputs.len());
     for (path, write) in outputs {
-        let (mut tmp, slot) = temp_with(path, &[])?;
-        let written = write(tmp.as_file_mut()).and_then(|_| tmp.as_file_mut().flush());
-        if let Err(e) = written {
-            cleanup::forget(slot);
-            return Err(Error::Write {
+        let mut tmp = Temp::beside(path)?;
+        write(&mut tmp.file)
+            .and_then(|_| tmp.file.flush())
+            .map_err(|source| Error::Write {
                 path: path.into(),
-                source: e,
-            });
-        }
-        temps.push((path, (tmp, slot)));
+                source,
+            })?;
+        temps.push((path, tmp));
     }
-    for (path, (tmp, slot)) in temps {
-        let r = tmp.persist(path);
-        cleanup::forget(slot);
-        r.map_err(|e| Error::Write {
-            path: path.to_path_buf(),
-            source: e.error,
-        })?;
-    }
-    Ok(())
+    persist_all(temps)
 }
 
 /// Writes several outputs of one run: every file is written to its temporary first, and only
@@ -137,45 +127,97 @@ pub fn write_atomic_with(outputs: Vec<(&Path, Writer<'_>)>) -> Result<()> {
 pub fn write_atomic_all(outputs: &[(&Path, &[u8])]) -> Result<()> {
     let mut temps = Vec::with_capacity(outputs.len());
     for (path, bytes) in outputs {
-        temps.push((path, temp_with(path, bytes)?));
+        let mut tmp = Temp::beside(path)?;
+        tmp.file
+            .write_all(bytes)
+            .and_then(|_| tmp.file.flush())
+            .map_err(|source| Error::Write {
+                path: path.to_path_buf(),
+                source,
+            })?;
+        temps.push((*path, tmp));
     }
-    for (path, (tmp, slot)) in temps {
-        let r = tmp.persist(path);
-        cleanup::forget(slot);
-        r.map_err(|e| Error::Write {
+    persist_all(temps)
+}
+
+fn persist_all(temps: Vec<(&Path, Temp)>) -> Result<()> {
+    for (path, tmp) in temps {
+        tmp.persist(path).map_err(|source| Error::Write {
             path: path.to_path_buf(),
-            source: e.error,
+            source,
         })?;
     }
     Ok(())
 }
 
-fn temp_with(path: &Path, bytes: &[u8]) -> Result<(tempfile::NamedTempFile, Option<usize>)> {
-    let werr = |source| Error::Write {
-        path: path.into(),
-        source,
-    };
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    std::fs::create_dir_all(dir).map_err(werr)?;
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(".ctg-").suffix(".tmp");
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        // open(2) applies the umask to this mode, as for any file a program creates.
-        builder.permissions(std::fs::Permissions::from_mode(0o666));
+/// A temporary file beside an output. Its name is registered for removal on SIGINT and
+/// SIGTERM *before* the file is created, so that no signal can leave it behind; it is removed
+/// when dropped unless renamed into place.
+struct Temp {
+    path: std::path::PathBuf,
+    file: std::fs::File,
+    slot: Option<usize>,
+    persisted: bool,
+}
+
+impl Temp {
+    fn beside(dest: &Path) -> Result<Temp> {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let werr = |source| Error::Write {
+            path: dest.into(),
+            source,
+        };
+        let dir = match dest.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        std::fs::create_dir_all(dir).map_err(werr)?;
+        loop {
+            let n = NEXT.fetch_add(1, Ordering::Relaxed);
+            let path = dir.join(format!(".ctg-{}-{n}.tmp", std::process::id()));
+            let slot = cleanup::remember(&path);
+            let mut options = std::fs::OpenOptions::new();
+            options.write(true).create_new(true);
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::OpenOptionsExt;
+                // open(2) applies the umask to this mode, as for any file a program creates.
+                options.mode(0o666);
+            }
+            match options.open(&path) {
+                Ok(file) => {
+                    return Ok(Temp {
+                        path,
+                        file,
+                        slot,
+                        persisted: false,
+                    });
+                }
+                Err(e) => {
+                    cleanup::forget(slot);
+                    if e.kind() != std::io::ErrorKind::AlreadyExists {
+                        return Err(werr(e));
+                    }
+                }
+            }
+        }
     }
-    let mut tmp = builder.tempfile_in(dir).map_err(werr)?;
-    let slot = cleanup::remember(tmp.path());
-    let written = tmp.write_all(bytes).and_then(|_| tmp.flush());
-    if let Err(e) = written {
-        cleanup::forget(slot);
-        return Err(werr(e));
+
+    fn persist(mut self, dest: &Path) -> std::io::Result<()> {
+        std::fs::rename(&self.path, dest)?;
+        self.persisted = true;
+        Ok(())
     }
-    Ok((tmp, slot))
+}
+
+impl Drop for Temp {
+    fn drop(&mut self) {
+        if !self.persisted {
+            let _ = std::fs::remove_file(&self.path);
+        }
+        cleanup::forget(self.slot);
+    }
 }
 
 /// Temporary files to remove if the process is interrupted (SIGINT, SIGTERM), kept in a

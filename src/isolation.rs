@@ -177,17 +177,23 @@ impl Drop for Worker {
     }
 }
 
+/// What a signal that ended a reader means, in French.
+#[cfg(unix)]
+fn signal_text(sig: i32) -> String {
+    match sig {
+        libc::SIGABRT => "arrêt sur allocation impossible".into(),
+        libc::SIGKILL => "processus tué".into(),
+        libc::SIGSEGV => "accès mémoire invalide".into(),
+        n => format!("signal {n}"),
+    }
+}
+
 fn describe(s: std::process::ExitStatus) -> String {
     #[cfg(unix)]
     {
         use std::os::unix::process::ExitStatusExt;
         if let Some(sig) = s.signal() {
-            return match sig {
-                libc::SIGABRT => "arrêt sur allocation impossible".into(),
-                libc::SIGKILL => "processus tué".into(),
-                libc::SIGSEGV => "accès mémoire invalide".into(),
-                n => format!("signal {n}"),
-            };
+            return signal_text(sig);
         }
     }
     match s.code() {
@@ -260,12 +266,7 @@ pub fn call_forked(
             let status = wait(pid);
             if libc::WIFSIGNALED(status) || answer.is_empty() {
                 let detail = if libc::WIFSIGNALED(status) {
-                    match libc::WTERMSIG(status) {
-                        libc::SIGABRT => "arrêt sur allocation impossible".into(),
-                        libc::SIGKILL => "processus tué".into(),
-                        libc::SIGSEGV => "accès mémoire invalide".into(),
-                        n => format!("signal {n}"),
-                    }
+                    signal_text(libc::WTERMSIG(status))
                 } else {
                     format!("code de sortie {}", libc::WEXITSTATUS(status))
                 };

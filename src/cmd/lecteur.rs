@@ -51,6 +51,25 @@ pub struct Validated {
     pub erreur_annotation: Option<String>,
 }
 
+impl Validated {
+    /// The answer for a validated file and what became of its annotated copy.
+    pub fn new(
+        rapport: ctg::returns::ReturnReport,
+        copy: Option<ctg::Result<ctg::returns::Written>>,
+    ) -> Self {
+        let (copie, erreur_annotation) = match copy {
+            Some(Ok(w)) => (Some(w), None),
+            Some(Err(e)) => (None, Some(e.to_string())),
+            None => (None, None),
+        };
+        Validated {
+            rapport,
+            copie,
+            erreur_annotation,
+        }
+    }
+}
+
 pub fn run(a: Args) -> ctg::Result<ExitCode> {
     let ctg_model = a.ctg.as_deref().map(ctg::io::read_model).transpose()?;
     let garbled = |_: &str| "{}".to_string();
@@ -88,16 +107,7 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
                     r.tous,
                     r.force,
                 );
-                let (copie, erreur_annotation) = match copie {
-                    Some(Ok(w)) => (Some(w), None),
-                    Some(Err(e)) => (None, Some(e.to_string())),
-                    None => (None, None),
-                };
-                json(&Validated {
-                    rapport,
-                    copie,
-                    erreur_annotation,
-                })
+                json(&Validated::new(rapport, copie))
             }
         }
     };

@@ -65,17 +65,8 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
                     super::lecteur::simulated_failure(&fname);
                     let (rapport, copy) =
                         validate_one(&fc, &fname, model, pop, fout.as_deref(), tous, force);
-                    let (copie, erreur_annotation) = match copy {
-                        Some(Ok(w)) => (Some(w), None),
-                        Some(Err(e)) => (None, Some(e.to_string())),
-                        None => (None, None),
-                    };
-                    serde_json::to_string(&super::lecteur::Validated {
-                        rapport,
-                        copie,
-                        erreur_annotation,
-                    })
-                    .unwrap_or_else(|_| "{}".into())
+                    serde_json::to_string(&super::lecteur::Validated::new(rapport, copy))
+                        .unwrap_or_else(|_| "{}".into())
                 })
             }
             _ => None,

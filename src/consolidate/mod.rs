@@ -604,14 +604,14 @@ fn duplicates(extracts: &mut [Extract], priorite: Option<&Path>, diags: &mut Vec
                     .value(&code),
                 );
             }
-            discard(info, &msg);
-            info.statut = Statut::Remplace;
+            discard(info, Statut::Remplace, &msg);
         }
     }
 }
 
-fn discard(info: &mut FileInfo, motif: &str) {
-    info.statut = Statut::Rejete;
+/// A return whose rows do not enter the consolidation: rejected, or replaced by another.
+fn discard(info: &mut FileInfo, statut: Statut, motif: &str) {
+    info.statut = statut;
     info.motif = motif.to_string();
     info.lignes.rejected = info.lignes.read;
     info.lignes.kept = 0;
@@ -636,7 +636,7 @@ fn outside(extracts: &mut [Extract], ctg: Option<&Ctg>, diags: &mut Vec<Diagnost
                         .value(&e.info.collectivite),
                 );
             }
-            discard(&mut e.info, &msg);
+            discard(&mut e.info, Statut::Rejete, &msg);
         }
     }
 }

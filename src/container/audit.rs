@@ -174,22 +174,18 @@ fn audit(bytes: &[u8], repack: bool) -> Result<Option<Vec<u8>>, Refusal> {
     let stored = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Stored)
         .large_file(total > u64::from(u32::MAX / 2));
-    for (name, data) in inflated.into_iter().flatten() {
-        w.start_file(name, stored)
-            .and_then(|_| std::io::Write::write_all(&mut w, &data).map_err(Into::into))
-            .map_err(|e| {
-                refuse(
-                    Code::E100,
-                    format!("archive illisible : {}", super::zip_reason(&e)),
-                )
-            })?;
-    }
-    w.finish().map(|c| Some(c.into_inner())).map_err(|e| {
+    let unreadable = |e: zip::result::ZipError| {
         refuse(
             Code::E100,
             format!("archive illisible : {}", super::zip_reason(&e)),
         )
-    })
+    };
+    for (name, data) in inflated.into_iter().flatten() {
+        w.start_file(name, stored)
+            .and_then(|_| std::io::Write::write_all(&mut w, &data).map_err(Into::into))
+            .map_err(unreadable)?;
+    }
+    w.finish().map(|c| Some(c.into_inner())).map_err(unreadable)
 }
 
 /// Parts whose every element is parsed (cells, shared strings, the Word body): the others

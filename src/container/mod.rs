@@ -134,6 +134,19 @@ pub fn read_untrusted(path: &std::path::Path) -> Result<Vec<u8>, Refusal> {
     Ok(bytes)
 }
 
+/// A part of a zip package as text, inflating at most `limit` bytes; `None` when the part is
+/// absent or cannot be read as text.
+pub fn zip_text<R: Read + std::io::Seek>(
+    z: &mut zip::ZipArchive<R>,
+    name: &str,
+    limit: u64,
+) -> Option<String> {
+    let f = z.by_name(name).ok()?;
+    let mut s = String::new();
+    f.take(limit).read_to_string(&mut s).ok()?;
+    Some(s)
+}
+
 /// When the partner last saved the file, from its document properties: `dcterms:modified`
 /// (`docProps/core.xml`, Excel) or `dc:date` (`meta.xml`, LibreOffice), as written (ISO 8601).
 pub fn saved_date(bytes: &[u8]) -> Option<String> {
@@ -145,10 +158,7 @@ pub fn saved_date(bytes: &[u8]) -> Option<String> {
         ),
         ("meta.xml", &["dc:date", "meta:creation-date"][..]),
     ] {
-        let mut s = String::new();
-        if let Ok(f) = z.by_name(part) {
-            let _ = f.take(256 * 1024).read_to_string(&mut s);
-        }
+        let s = zip_text(&mut z, part, 256 * 1024).unwrap_or_default();
         for t in tags {
             let open = format!("<{t}");
             if let Some(v) = s

@@ -102,21 +102,6 @@ pub fn is_party_connective(text: &str) -> bool {
         || n.starts_with("tableau recapitulatif des competences des autorites organisatrices")
 }
 
-const MONTHS: [&str; 12] = [
-    "janvier",
-    "fevrier",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "aout",
-    "septembre",
-    "octobre",
-    "novembre",
-    "decembre",
-];
-
 /// Every «27 novembre 2025», «1er janvier 2026» of a text, in order.
 pub fn dates_in(text: &str) -> Vec<NaiveDate> {
     let n = normalize(text);
@@ -126,12 +111,13 @@ pub fn dates_in(text: &str) -> Vec<NaiveDate> {
         let day = w[i].strip_suffix("er").unwrap_or(w[i]);
         let (Ok(d), Some(m), Ok(y)) = (
             day.parse::<u32>(),
-            MONTHS.iter().position(|m| *m == w[i + 1]),
+            (1..=12u32)
+                .find(|m| crate::fr::month_name(*m).map(normalize).as_deref() == Some(w[i + 1])),
             w[i + 2].parse::<i32>(),
         ) else {
             continue;
         };
-        if let Some(date) = NaiveDate::from_ymd_opt(y, m as u32 + 1, d) {
+        if let Some(date) = NaiveDate::from_ymd_opt(y, m, d) {
             out.push(date);
         }
     }

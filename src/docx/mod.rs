@@ -51,21 +51,15 @@ pub fn import_as(
     if written_by_ctg(bytes) {
         generated_parts_aside(&mut ctg);
     }
-    Ok((plain_spaces(ctg), report))
+    Ok((ctg, report))
 }
 
 /// True for a document `ctg convention` wrote (its application property says so).
 fn written_by_ctg(bytes: &[u8]) -> bool {
-    use std::io::Read;
-    let Ok(mut z) = zip::ZipArchive::new(std::io::Cursor::new(bytes)) else {
-        return false;
-    };
-    let Ok(f) = z.by_name("docProps/app.xml") else {
-        return false;
-    };
-    let mut s = String::new();
-    let _ = f.take(64 * 1024).read_to_string(&mut s);
-    s.contains("<Application>ctg</Application>")
+    zip::ZipArchive::new(std::io::Cursor::new(bytes))
+        .ok()
+        .and_then(|mut z| container::zip_text(&mut z, "docProps/app.xml", 64 * 1024))
+        .is_some_and(|s| s.contains("<Application>ctg</Application>"))
 }
 
 /// In a document ctg wrote: `ctg convention` titles Annexe 1's parts («II. Données socio-démographiques sur le
@@ -86,26 +80,6 @@ fn generated_parts_aside(ctg: &mut Ctg) {
             && codes.iter().any(|c| c.starts_with(&format!("{}.", s.code)));
         !generated
     });
-}
-
-/// Non-breaking spaces are typography (ctg writes them before «:», in dates, in numbers):
-/// the model holds plain text, so they are read as spaces.
-fn plain_spaces(ctg: Ctg) -> Ctg {
-    fn walk(v: &mut serde_json::Value) {
-        match v {
-            serde_json::Value::String(s) if s.contains(['\u{a0}', '\u{202f}']) => {
-                *s = s.replace(['\u{a0}', '\u{202f}'], " ");
-            }
-            serde_json::Value::Array(a) => a.iter_mut().for_each(walk),
-            serde_json::Value::Object(o) => o.values_mut().for_each(walk),
-            _ => {}
-        }
-    }
-    let Ok(mut v) = serde_json::to_value(&ctg) else {
-        return ctg;
-    };
-    walk(&mut v);
-    serde_json::from_value(v).unwrap_or(ctg)
 }
 
 /// A convention names collectivités («Fouesnant», «CC du Pays Fouesnantais»); the model

@@ -360,7 +360,7 @@ fn parse_numbered(
             }
             Event::Text(t)
                 if s.in_text && s.deleted == 0 => {
-                    s.line.push_str(&t.xml10_content());
+                    s.line.extend(t.xml10_content().chars().map(plain_space));
                 }
             Event::GeneralRef(g)
                 if s.in_text && s.deleted == 0 => {
@@ -377,7 +377,7 @@ fn parse_numbered(
                         _ => return Err(format!("entité XML « &{name}; » refusée (document piégé ou corrompu)")),
                     };
                     if let Some(c) = ch {
-                        s.line.push(c);
+                        s.line.push(plain_space(c));
                     }
                 }
             Event::DocType(_) => return Err("déclaration DOCTYPE refusée : un document Word n'en contient pas (entités piégées)".into()),
@@ -560,6 +560,16 @@ fn end_para(s: &mut State) {
         }
         Some(_) => {}
         None => s.blocks.push(Block::Para(p)),
+    }
+}
+
+/// Non-breaking spaces are typography (ctg writes them before «:», in dates and numbers,
+/// Word users type them): text is read with plain spaces, so labels match and the model holds
+/// plain text.
+fn plain_space(c: char) -> char {
+    match c {
+        '\u{a0}' | '\u{202f}' => ' ',
+        c => c,
     }
 }
 

@@ -1660,13 +1660,7 @@ fn projections_table(ctg: &mut Ctg, t: &Table, title: &str, marks: &mut Marks) -
         })
         .unwrap_or_default();
     let after = years.last().map_or(2, |(i, _)| i + 1);
-    // Typographic spaces read as spaces (ctg writes «960 000 € ; …» with non-breaking ones).
-    let lines = |c: &CellW| -> Vec<String> {
-        nonempty(&c.paragraphs)
-            .into_iter()
-            .map(|l| l.replace(['\u{a0}', '\u{202f}'], " "))
-            .collect()
-    };
+    let lines = |c: &CellW| nonempty(&c.paragraphs);
     let num = |c: Option<&CellW>| c.and_then(|c| number_and_unit(&c.text())).map(|(v, _)| v);
     let mut out = Projection {
         ao: if nom.is_empty() {

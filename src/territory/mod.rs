@@ -172,6 +172,13 @@ impl Referentiel {
     }
 }
 
+/// A commune of the sorted table by its INSEE code.
+fn by_code<'a>(all: &'a [CommuneRef], insee: &str) -> Option<&'a CommuneRef> {
+    all.binary_search_by(|c| c.insee.cmp(insee))
+        .ok()
+        .map(|i| &all[i])
+}
+
 /// The tab-separated fields of a line (at most 9).
 fn fields(line: &'static str) -> Vec<&'static str> {
     line.split('\t').take(9).collect()
@@ -212,10 +219,7 @@ impl Referentiel {
 
     pub fn commune(&self, insee: &str) -> Option<&CommuneRef> {
         if let Some(all) = self.parsed.get() {
-            return all
-                .binary_search_by(|c| c.insee.cmp(insee))
-                .ok()
-                .map(|i| &all[i]);
+            return by_code(all, insee);
         }
         // Before the table is parsed: found in the text, kept for the process; past a few
         // dozen lookups (a batch), parsing the table once is cheaper.
@@ -225,11 +229,7 @@ impl Referentiel {
         }
         if found.len() >= 32 {
             drop(found);
-            let all = self.list();
-            return all
-                .binary_search_by(|c| c.insee.cmp(insee))
-                .ok()
-                .map(|i| &all[i]);
+            return by_code(self.list(), insee);
         }
         let c: &'static CommuneRef = Box::leak(Box::new(self.search_text(insee)?));
         found.push(c);

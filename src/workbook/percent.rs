@@ -5,16 +5,13 @@
 
 use crate::container::{xml_attr as attr, xml_local as local};
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::{Cursor, Read};
+use std::io::Cursor;
 
 use quick_xml::Reader;
 use quick_xml::events::Event;
 
 fn part(z: &mut zip::ZipArchive<Cursor<&[u8]>>, name: &str) -> Option<String> {
-    let f = z.by_name(name).ok()?;
-    let mut s = String::new();
-    f.take(64 << 20).read_to_string(&mut s).ok()?;
-    Some(s)
+    crate::container::zip_text(z, name, 64 << 20)
 }
 
 /// Indexes of the cell styles (`cellXfs`) whose number format shows a percentage.

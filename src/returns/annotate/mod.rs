@@ -13,7 +13,7 @@ mod ods;
 mod ooxml;
 
 use std::collections::BTreeMap;
-use std::io::{Cursor, Read, Write};
+use std::io::{Cursor, Write};
 
 use quick_xml::Reader;
 use quick_xml::events::Event;
@@ -199,7 +199,7 @@ pub fn untouched_copy(bytes: &[u8]) -> bool {
     } else {
         Format::Xlsx
     };
-    let Some((part, read)) = mark_part(format) else {
+    let Some((part, element)) = mark_part(format) else {
         return false;
     };
     let Some(xml) = read_part(&mut z, part) else {
@@ -208,7 +208,7 @@ pub fn untouched_copy(bytes: &[u8]) -> bool {
     if !xml.contains(PROPERTY) {
         return false;
     }
-    match read(&xml) {
+    match read_mark(&xml, element) {
         Some(v) => v
             .strip_prefix(MARK_PREFIX)
             .is_some_and(|h| h == fingerprint(&mut z, part)),
@@ -216,14 +216,51 @@ pub fn untouched_copy(bytes: &[u8]) -> bool {
     }
 }
 
-type ReadMark = fn(&str) -> Option<String>;
-
-fn mark_part(format: Format) -> Option<(&'static str, ReadMark)> {
+/// Where a copy's mark lives: the part, and the element that holds named properties
+/// (`property` in `docProps/custom.xml`, `meta:user-defined` in `meta.xml`).
+fn mark_part(format: Format) -> Option<(&'static str, &'static [u8])> {
     match format {
-        Format::Xlsx => Some(("docProps/custom.xml", ooxml::read_property)),
-        Format::Ods => Some(("meta.xml", ods::read_property)),
+        Format::Xlsx => Some(("docProps/custom.xml", b"property")),
+        Format::Ods => Some(("meta.xml", b"user-defined")),
         _ => None,
     }
+}
+
+/// The value of the property named [`PROPERTY`] among the `element`s of a properties part.
+fn read_mark(xml: &str, element: &[u8]) -> Option<String> {
+    let mut r = Reader::from_str(xml);
+    let mut inside = false;
+    loop {
+        match r.read_event() {
+            Ok(Event::Start(e)) if xml_local(e.name().as_ref()) == element => {
+                inside = crate::container::xml_attr(&e, b"name").as_deref() == Some(PROPERTY);
+            }
+            Ok(Event::Text(t)) if inside => return Some(t.xml10_content().into_owned()),
+            Ok(Event::End(e)) if xml_local(e.name().as_ref()) == element => inside = false,
+            Ok(Event::Eof) | Err(_) => return None,
+            _ => {}
+        }
+    }
+}
+
+/// A start tag's text without `<`, `>` or `/`, with attributes set (`Some`) or removed (`None`).
+fn retag(tag: &str, set: &[(&str, Option<String>)]) -> String {
+    let name_len = tag.find(char::is_whitespace).unwrap_or(tag.len());
+    let e = quick_xml::events::BytesStart::from_content(tag, name_len);
+    let mut out = tag[..name_len].to_string();
+    for a in e.attributes().with_checks(false).flatten() {
+        if set.iter().any(|(k, _)| qname(a.key) == *k) {
+            continue;
+        }
+        let v = a.value.replace('"', "&quot;");
+        out.push_str(&format!(" {}=\"{v}\"", qname(a.key)));
+    }
+    for (k, v) in set {
+        if let Some(v) = v {
+            out.push_str(&format!(" {k}=\"{}\"", esc(v)));
+        }
+    }
+    out
 }
 
 /// Parts the mark itself may change (when it makes the properties part).
@@ -257,12 +294,7 @@ fn archive(bytes: &[u8]) -> Result<ZipArchive<Cursor<&[u8]>>, String> {
 
 /// A part as text (bounded: the file already passed the pre-flight).
 fn read_part(z: &mut ZipArchive<Cursor<&[u8]>>, name: &str) -> Option<String> {
-    let f = z.by_name(name).ok()?;
-    let mut s = String::new();
-    f.take(crate::container::MAX_UNCOMPRESSED)
-        .read_to_string(&mut s)
-        .ok()?;
-    Some(s)
+    crate::container::zip_text(z, name, crate::container::MAX_UNCOMPRESSED)
 }
 
 /// The package again: replaced parts rewritten, others copied raw (same bytes, same order),

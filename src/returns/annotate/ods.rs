@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 
-use super::{COLUMNS, Line, Note, Plan, esc, fill, insert_before_end, prefix_of, read_part};
+use super::{COLUMNS, Line, Note, Plan, esc, fill, insert_before_end, prefix_of, read_part, retag};
 use crate::container::{xml_attr, xml_local};
 use crate::diagnostic::Diagnostic;
 use crate::workbook::addr::cell_name;
@@ -44,26 +44,6 @@ fn element_end(xml: &str, from: usize) -> Result<usize, String> {
             _ => {}
         }
     }
-}
-
-/// A start tag's text without `<`, `>` or `/`, with attributes set (`Some`) or removed (`None`).
-fn retag(tag: &str, set: &[(&str, Option<String>)]) -> String {
-    let name_len = tag.find(char::is_whitespace).unwrap_or(tag.len());
-    let e = BytesStart::from_content(tag, name_len);
-    let mut out = tag[..name_len].to_string();
-    for a in e.attributes().with_checks(false).flatten() {
-        if set.iter().any(|(k, _)| super::qname(a.key) == *k) {
-            continue;
-        }
-        let v = a.value.replace('"', "&quot;");
-        out.push_str(&format!(" {}=\"{v}\"", super::qname(a.key)));
-    }
-    for (k, v) in set {
-        if let Some(v) = v {
-            out.push_str(&format!(" {k}=\"{}\"", esc(v)));
-        }
-    }
-    out
 }
 
 /// One element of `xml` as (start tag text, inner text, qualified name, empty).
@@ -761,25 +741,6 @@ fn list_table(name: &str, lines: &[Line], xlink_declared: bool) -> String {
         esc(name),
         row(&Plan::header(), None)
     )
-}
-
-/// Reads the mark from `meta.xml`.
-pub(super) fn read_property(xml: &str) -> Option<String> {
-    let mut r = Reader::from_str(xml);
-    let mut inside = false;
-    loop {
-        match r.read_event() {
-            Ok(Event::Start(e)) if xml_local(e.name().as_ref()) == b"user-defined" => {
-                inside = xml_attr(&e, b"name").as_deref() == Some(super::PROPERTY);
-            }
-            Ok(Event::Text(t)) if inside => {
-                return Some(t.xml10_content().into_owned());
-            }
-            Ok(Event::End(e)) if xml_local(e.name().as_ref()) == b"user-defined" => inside = false,
-            Ok(Event::Eof) | Err(_) => return None,
-            _ => {}
-        }
-    }
 }
 
 /// Sets the mark in `meta.xml` (a previous one is replaced).

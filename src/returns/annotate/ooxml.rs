@@ -10,7 +10,7 @@ use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 use zip::ZipArchive;
 
-use super::{COLUMNS, Line, Plan, esc, fill, insert_before_end, prefix_of, read_part};
+use super::{COLUMNS, Line, Plan, esc, fill, insert_before_end, prefix_of, read_part, retag};
 use crate::container::{office_document_target, xml_attr, xml_local};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::workbook::addr::{cell_name, col_name, parse_cell};
@@ -551,11 +551,11 @@ fn restyle(xml: &str, wanted: &BTreeSet<(u32, u8)>) -> Result<Restyled, String> 
             .get(*base as usize)
             .cloned()
             .unwrap_or_else(|| xfs[0].clone());
-        let tag = set_attrs(
+        let tag = retag(
             &tag,
             &[
-                ("fillId", fill_of(*rank).to_string()),
-                ("applyFill", "1".into()),
+                ("fillId", Some(fill_of(*rank).to_string())),
+                ("applyFill", Some("1".into())),
             ],
         );
         xfs_xml.push_str(&if inner.is_empty() {
@@ -579,24 +579,6 @@ fn restyle(xml: &str, wanted: &BTreeSet<(u32, u8)>) -> Result<Restyled, String> 
     Ok((out, map, text_style))
 }
 
-/// A start tag's text (`xf a="1"`) with attributes set or replaced.
-fn set_attrs(tag: &str, set: &[(&str, String)]) -> String {
-    let name_len = tag.find(char::is_whitespace).unwrap_or(tag.len());
-    let e = BytesStart::from_content(tag, name_len);
-    let mut out = tag[..name_len].to_string();
-    for a in e.attributes().with_checks(false).flatten() {
-        if set.iter().any(|(k, _)| super::qname(a.key) == *k) {
-            continue;
-        }
-        let v = a.value.replace('"', "&quot;");
-        out.push_str(&format!(" {}=\"{v}\"", super::qname(a.key)));
-    }
-    for (k, v) in set {
-        out.push_str(&format!(" {k}=\"{}\"", esc(v)));
-    }
-    out
-}
-
 /// Sets the `count` attribute of the first element named `local`.
 fn set_count(xml: &str, local: &[u8], count: u32) -> Result<String, String> {
     let mut r = Reader::from_str(xml);
@@ -605,7 +587,10 @@ fn set_count(xml: &str, local: &[u8], count: u32) -> Result<String, String> {
         match r.read_event() {
             Ok(Event::Start(e)) if xml_local(e.name().as_ref()) == local => {
                 let end = r.buffer_position() as usize;
-                let tag = set_attrs(&xml[before + 1..end - 1], &[("count", count.to_string())]);
+                let tag = retag(
+                    &xml[before + 1..end - 1],
+                    &[("count", Some(count.to_string()))],
+                );
                 return Ok(format!("{}<{tag}>{}", &xml[..before], &xml[end..]));
             }
             Ok(Event::Eof) => return Err("compteur introuvable".into()),
@@ -708,7 +693,7 @@ fn rewrite_sheet(
                                 } else {
                                     tag
                                 };
-                                let mut t = set_attrs(tag, &[("s", s.to_string())]);
+                                let mut t = retag(tag, &[("s", Some(s.to_string()))]);
                                 if xml_attr(e, b"r").is_none() {
                                     t.push_str(&format!(
                                         " r=\"{}\"",
@@ -950,25 +935,6 @@ fn list_sheet(lines: &[Line], text_style: u32) -> String {
             format!("<hyperlinks>{links}</hyperlinks>")
         }
     )
-}
-
-/// Reads the mark from `docProps/custom.xml`.
-pub(super) fn read_property(xml: &str) -> Option<String> {
-    let mut r = Reader::from_str(xml);
-    let mut inside = false;
-    loop {
-        match r.read_event() {
-            Ok(Event::Start(e)) if xml_local(e.name().as_ref()) == b"property" => {
-                inside = xml_attr(&e, b"name").as_deref() == Some(super::PROPERTY);
-            }
-            Ok(Event::Text(t)) if inside => {
-                return Some(t.xml10_content().into_owned());
-            }
-            Ok(Event::End(e)) if xml_local(e.name().as_ref()) == b"property" => inside = false,
-            Ok(Event::Eof) | Err(_) => return None,
-            _ => {}
-        }
-    }
 }
 
 /// Sets the mark in `docProps/custom.xml` (made, with its relationship and content type, when
