@@ -14,7 +14,7 @@ use crate::error::{Error, Result};
 pub const FILE: &str = "ctg.toml";
 
 /// What a profile may hold; every key is optional.
-#[derive(Debug, Default, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Default, Clone, Deserialize, serde::Serialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
 pub struct Profile {
     /// Contact printed in the forms' «Lisez-moi».
@@ -26,13 +26,38 @@ pub struct Profile {
     pub caf: CafProfile,
 }
 
-#[derive(Debug, Default, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Default, Clone, Deserialize, serde::Serialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
 pub struct CafProfile {
     pub nom: String,
     pub departement: String,
     pub president: String,
     pub directeur: String,
+}
+
+impl Profile {
+    /// Puts the Caf's name, département and officials where the CTG leaves them blank (what
+    /// the CTG says wins).
+    pub fn fill_caf(&self, ctg: &mut crate::model::Ctg) {
+        let caf = &mut ctg.convention.caf;
+        for (slot, value) in [
+            (&mut caf.nom, &self.caf.nom),
+            (&mut caf.departement, &self.caf.departement),
+            (&mut caf.president, &self.caf.president),
+            (&mut caf.directeur, &self.caf.directeur),
+        ] {
+            if slot.trim().is_empty() {
+                *slot = value.clone();
+            }
+        }
+    }
+
+    /// The reply deadline of forms dated `date`, written in French, when the profile gives a
+    /// delay.
+    pub fn deadline(&self, date: chrono::NaiveDate) -> Option<String> {
+        self.delai_reponse_jours
+            .map(|days| crate::fr::date(date + chrono::Days::new(u64::from(days))))
+    }
 }
 
 /// A profile and the file it came from.

@@ -147,23 +147,12 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
     let secs = started.elapsed().as_secs_f64();
     let mb: f64 = c.files.iter().map(|f| f.taille as f64).sum::<f64>() / 1_048_576.0;
     let counts = ctg::diagnostic::Counts::of(&c.diagnostics);
-    let (read, kept, rejected, not_read) = c.files.iter().fold((0, 0, 0, 0), |acc, f| {
-        (
-            acc.0 + f.lignes.read,
-            acc.1 + f.lignes.kept,
-            acc.2 + f.lignes.rejected,
-            acc.3 + f.lignes.not_read,
-        )
-    });
+    let rows = c.rows();
+    let (read, kept, rejected, not_read) = (rows.read, rows.kept, rows.rejected, rows.not_read);
     match a.format {
         Format::Json => {
-            let mut resultat = serde_json::json!({
-                "sortie": a.sortie.display().to_string(),
-                "modele": a.modele.as_ref().map(|m| m.display().to_string()),
-                "collectivites_attendues": c.expected.len(),
-                "retours_acceptes": c.received().len(),
-                "lignes": { "lues": read, "retenues": kept, "rejetees": rejected, "non_lues": not_read },
-            });
+            let modele = a.modele.as_ref().map(|m| m.display().to_string());
+            let mut resultat = c.resultat(&a.sortie.display().to_string(), modele.as_deref());
             if a.mesures {
                 resultat["mesures"] = serde_json::json!({
                     "secondes": secs,

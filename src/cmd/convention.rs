@@ -36,17 +36,7 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
         if logo_paths.is_empty() {
             logo_paths = p.logos();
         }
-        let caf = &mut ctg.convention.caf;
-        for (slot, value) in [
-            (&mut caf.nom, &p.profile.caf.nom),
-            (&mut caf.departement, &p.profile.caf.departement),
-            (&mut caf.president, &p.profile.caf.president),
-            (&mut caf.directeur, &p.profile.caf.directeur),
-        ] {
-            if slot.trim().is_empty() {
-                *slot = value.clone();
-            }
-        }
+        p.profile.fill_caf(&mut ctg);
         note!("profil de la Caf : {}", p.path.display());
     }
     let text = match &a.texte {
@@ -59,12 +49,7 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
         .iter()
         .map(|p| Ok((p.display().to_string(), super::read_input(p)?)))
         .collect::<ctg::Result<Vec<_>>>()?;
-    let date = a
-        .date_document
-        .or(ctg.convention.signature.date)
-        .or(ctg.convention.periode.debut)
-        .map(|d| format!("{d}T00:00:00Z"))
-        .unwrap_or_else(|| "2000-01-01T00:00:00Z".into());
+    let date = ctg::convention::document_date(&ctg, a.date_document);
     let mut opts = ctg::convention::Options {
         text: &text,
         logos,

@@ -52,9 +52,9 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
             contact = p.profile.contact.clone();
         }
         if deadline.is_empty()
-            && let Some(days) = p.profile.delai_reponse_jours
+            && let Some(d) = p.profile.deadline(date)
         {
-            deadline = ctg::fr::date(date + chrono::Days::new(u64::from(days)));
+            deadline = d;
         }
         note!("profil de la Caf : {}", p.path.display());
     }

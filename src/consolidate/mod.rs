@@ -183,24 +183,66 @@ fn hex(bytes: &[u8]) -> String {
 /// process when isolation is on).
 pub fn extract(path: &Path, ctg: Option<&Ctg>, basis: Basis, full_model: bool) -> Extract {
     let name = path.display().to_string();
+    match crate::container::read_untrusted(path) {
+        Ok(bytes) => extract_read(
+            &name,
+            Ok(&bytes),
+            &|| modified(path),
+            ctg,
+            basis,
+            full_model,
+        ),
+        Err(r) => {
+            let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+            extract_read(&name, Err((r, size)), &String::new, ctg, basis, full_model)
+        }
+    }
+}
+
+/// The same for a file already in memory (the browser: a dropped file, with its
+/// modification time as ISO 8601, empty if unknown).
+pub fn extract_bytes(
+    name: &str,
+    bytes: &[u8],
+    modified: &str,
+    ctg: Option<&Ctg>,
+    basis: Basis,
+    full_model: bool,
+) -> Extract {
+    let read = match crate::container::refuse_size(bytes.len() as u64) {
+        Some(r) => Err((r, bytes.len() as u64)),
+        None => Ok(bytes),
+    };
+    extract_read(name, read, &|| modified.to_string(), ctg, basis, full_model)
+}
+
+fn extract_read(
+    name: &str,
+    read: std::result::Result<&[u8], (crate::container::Refusal, u64)>,
+    modified: &dyn Fn() -> String,
+    ctg: Option<&Ctg>,
+    basis: Basis,
+    full_model: bool,
+) -> Extract {
+    let name = name.to_string();
     let mut saved: Option<String> = None;
-    let (report, sha, size) = match crate::container::read_untrusted(path) {
+    let (report, sha, size) = match read {
         Ok(bytes) => {
-            let sha = hex(&Sha256::digest(&bytes));
+            let sha = hex(&Sha256::digest(bytes));
             let size = bytes.len() as u64;
-            let report = returns::validate(&bytes, &name, ctg, basis);
+            let report = returns::validate(bytes, &name, ctg, basis);
             if report.readable() {
-                saved = crate::container::saved_date(&bytes);
+                saved = crate::container::saved_date(bytes);
             }
             (report, sha, size)
         }
-        Err(r) => (
+        Err((r, size)) => (
             ReturnReport::failed(
                 &name,
                 Diagnostic::new(r.code, Location::file(&name), r.message),
             ),
             String::new(),
-            std::fs::metadata(path).map(|m| m.len()).unwrap_or(0),
+            size,
         ),
     };
     let meta = report
@@ -237,7 +279,7 @@ pub fn extract(path: &Path, ctg: Option<&Ctg>, basis: Basis, full_model: bool) -
         } else {
             "fichier".into()
         },
-        date_enregistrement: saved.unwrap_or_else(|| modified(path)),
+        date_enregistrement: saved.unwrap_or_else(modified),
         statut: if report.ignored || full_workbook {
             Statut::Ignore
         } else if !readable {
@@ -335,17 +377,21 @@ fn shared(mut e: Extract) -> Extract {
 /// A file whose reading was interrupted: rejected, with the cause.
 #[cfg(not(target_arch = "wasm32"))]
 fn interrupted(p: &Path, why: &crate::isolation::Interrupted) -> Extract {
-    let d = Diagnostic::new(
-        Code::E127,
-        Location::file(p.display().to_string()),
-        why.to_string(),
-    );
-    Extract {
-        info: FileInfo::not_read(p, Statut::Rejete, &why.to_string(), &d),
-        diagnostics: vec![d],
-        rows: Vec::new(),
-        model: None,
-        rejected_values: Vec::new(),
+    Extract::interrupted(&p.display().to_string(), &why.to_string())
+}
+
+impl Extract {
+    /// A file whose reading was interrupted (its worker crashed, ran out of memory or of
+    /// time): rejected, with the cause.
+    pub fn interrupted(name: &str, cause: &str) -> Extract {
+        let d = Diagnostic::new(Code::E127, Location::file(name), cause);
+        Extract {
+            info: FileInfo::not_read(Path::new(name), Statut::Rejete, cause, &d),
+            diagnostics: vec![d],
+            rows: Vec::new(),
+            model: None,
+            rejected_values: Vec::new(),
+        }
     }
 }
 
@@ -401,8 +447,10 @@ pub struct Settings<'a> {
     pub model: bool,
 }
 
+/// Reads every file (in parallel, each in a worker process when isolation is on), then
+/// merges what was read.
 pub fn consolidate(paths: &[PathBuf], s: &Settings) -> Consolidation {
-    let mut extracts: Vec<Extract> = paths
+    let extracts: Vec<Extract> = paths
         .par_iter()
         .map(|p| {
             let e = extract_with(p, s);
@@ -410,6 +458,12 @@ pub fn consolidate(paths: &[PathBuf], s: &Settings) -> Consolidation {
             e
         })
         .collect();
+    combine(extracts, s)
+}
+
+/// Merges the files read, in whatever order they were read (the browser reads them in its
+/// own workers and hands their extracts here): the same extracts give the same result.
+pub fn combine(mut extracts: Vec<Extract>, s: &Settings) -> Consolidation {
     extracts.sort_by(|a, b| {
         (&a.info.collectivite, &a.info.fichier).cmp(&(&b.info.collectivite, &b.info.fichier))
     });
@@ -1026,6 +1080,30 @@ fn merge_projections(
 }
 
 impl Consolidation {
+    /// Rows of every file: read, kept, rejected, not read.
+    pub fn rows(&self) -> crate::workbook::read::Counts {
+        self.files
+            .iter()
+            .fold(crate::workbook::read::Counts::default(), |mut acc, f| {
+                acc.read += f.lignes.read;
+                acc.kept += f.lignes.kept;
+                acc.rejected += f.lignes.rejected;
+                acc.not_read += f.lignes.not_read;
+                acc
+            })
+    }
+
+    /// The `resultat` of the JSON report (docs/rapport-json.md), for the outputs named.
+    pub fn resultat(&self, sortie: &str, modele: Option<&str>) -> serde_json::Value {
+        serde_json::json!({
+            "sortie": sortie,
+            "modele": modele,
+            "collectivites_attendues": self.expected.len(),
+            "retours_acceptes": self.received().len(),
+            "lignes": self.rows(),
+        })
+    }
+
     pub fn errors(&self) -> usize {
         self.diagnostics
             .iter()

@@ -64,6 +64,15 @@ fn headers(
 }
 
 /// `ctg` (when given) names the axe of each fiche in «Synthèse».
+/// A sheet written row by row: constant memory (rows go to a temporary file) on the
+/// command line; in the browser, where there is no file system, an ordinary sheet.
+fn streamed(wb: &mut Workbook) -> std::result::Result<&mut rust_xlsxwriter::Worksheet, XlsxError> {
+    #[cfg(not(target_arch = "wasm32"))]
+    return wb.add_worksheet_with_constant_memory();
+    #[cfg(target_arch = "wasm32")]
+    return Ok(wb.add_worksheet());
+}
+
 pub fn write(c: &Consolidation, ctg: Option<&crate::model::Ctg>) -> Result<Vec<u8>> {
     workbook(c, ctg)?.save_to_buffer().map_err(xerr)
 }
@@ -87,7 +96,7 @@ pub fn workbook(c: &Consolidation, ctg: Option<&crate::model::Ctg>) -> Result<Wo
     synthese(&mut wb, c, ctg, &f).map_err(xerr)?;
     for ent in &c.entities {
         // Rows are written in order: constant memory keeps the national scale within bounds.
-        let ws = wb.add_worksheet_with_constant_memory().map_err(xerr)?;
+        let ws = streamed(&mut wb).map_err(xerr)?;
         ws.set_name(ent.name).map_err(xerr)?;
         print_setup(ws, true).map_err(xerr)?;
         let mut cols: Vec<(&str, f64)> = vec![
@@ -114,18 +123,8 @@ pub fn workbook(c: &Consolidation, ctg: Option<&crate::model::Ctg>) -> Result<Wo
         ws.autofilter(0, 0, ent.rows.len() as u32, cols.len() as u16 - 1)
             .map_err(xerr)?;
     }
-    anomalies(
-        wb.add_worksheet_with_constant_memory().map_err(xerr)?,
-        c,
-        &f,
-    )
-    .map_err(xerr)?;
-    files(
-        wb.add_worksheet_with_constant_memory().map_err(xerr)?,
-        c,
-        &f,
-    )
-    .map_err(xerr)?;
+    anomalies(streamed(&mut wb).map_err(xerr)?, c, &f).map_err(xerr)?;
+    files(streamed(&mut wb).map_err(xerr)?, c, &f).map_err(xerr)?;
     // Marks the workbook as ctg's own, so that it is never read back as a return.
     let ws = wb
         .add_worksheet()

@@ -80,6 +80,20 @@ pub fn xml_attr(e: &quick_xml::events::BytesStart, key: &[u8]) -> Option<String>
         .map(|a| a.value.to_string())
 }
 
+/// A file too large to be read, refused before any byte is read.
+pub fn refuse_size(len: u64) -> Option<Refusal> {
+    (len > MAX_FILE).then(|| {
+        refuse(
+            Code::E102,
+            format!(
+                "fichier de {} Mo, au-delà de la limite de {} Mo",
+                len / 1_048_576,
+                MAX_FILE / 1_048_576
+            ),
+        )
+    })
+}
+
 /// Reads an untrusted file: a regular file only (not a folder, a pipe or a device), its size
 /// taken from the metadata before anything is read, and never more than the limit.
 pub fn read_untrusted(path: &std::path::Path) -> Result<Vec<u8>, Refusal> {
@@ -102,15 +116,8 @@ pub fn read_untrusted(path: &std::path::Path) -> Result<Vec<u8>, Refusal> {
             "ce n'est pas un fichier ordinaire (tube, périphérique…) : refusé sans être lu",
         ));
     }
-    if meta.len() > MAX_FILE {
-        return Err(refuse(
-            Code::E102,
-            format!(
-                "fichier de {} Mo, au-delà de la limite de {} Mo",
-                meta.len() / 1_048_576,
-                MAX_FILE / 1_048_576
-            ),
-        ));
+    if let Some(r) = refuse_size(meta.len()) {
+        return Err(r);
     }
     let f = std::fs::File::open(path).map_err(|e| {
         refuse(

@@ -44,6 +44,16 @@ pub struct Options<'a> {
     pub toc_pages: Vec<u32>,
 }
 
+/// The date written in the document's properties: the one asked for, else the signature
+/// date, else the start of the period (never the clock: the same CTG gives the same file).
+pub fn document_date(ctg: &Ctg, asked: Option<chrono::NaiveDate>) -> String {
+    asked
+        .or(ctg.convention.signature.date)
+        .or(ctg.convention.periode.debut)
+        .map(|d| format!("{d}T00:00:00Z"))
+        .unwrap_or_else(|| "2000-01-01T00:00:00Z".into())
+}
+
 fn need<'a>(v: &'a str, what: &str, missing: &mut Vec<String>) -> &'a str {
     if v.trim().is_empty() {
         missing.push(what.to_string());

@@ -1,0 +1,90 @@
+// One worker of the page's pool: runs ctg's WebAssembly on one job at a time. The page
+// builds it from a Blob (wasm-bindgen's glue for `--target no-modules` comes first, giving
+// the global `wasm_bindgen`), sends it the compiled module, then jobs. A job that crashes
+// the WebAssembly (panic, memory refused) is answered with its cause; the page then ends
+// this worker and starts another, as the command line restarts a worker process.
+'use strict';
+
+let ready = false;
+
+function bytesOf(file) {
+  return file instanceof Uint8Array ? Promise.resolve(file)
+    : file.arrayBuffer().then((b) => new Uint8Array(b));
+}
+
+const jobs = {
+  async valider(a) { return wasm_bindgen.valider(a.nom, await bytesOf(a.fichier)); },
+  async copie(a) {
+    const c = wasm_bindgen.copie_annotee(a.nom, await bytesOf(a.fichier));
+    const r = { octets: c.octets, extension: c.extension, remarque: c.remarque };
+    c.free();
+    return r;
+  },
+  async extraire(a) {
+    return wasm_bindgen.extraire(a.nom, await bytesOf(a.fichier), a.modifie, a.modele);
+  },
+  async interrompu(a) { return wasm_bindgen.extrait_interrompu(a.nom, a.cause); },
+  async consolider(a) {
+    const c = wasm_bindgen.consolider(a.extraits, a.ignores);
+    const r = { rapport: c.rapport, classeur: c.classeur, modele: c.modele, synthese: c.synthese };
+    c.free();
+    return r;
+  },
+  async lireCtg(a) { return wasm_bindgen.lire_ctg(a.nom, await bytesOf(a.fichier)); },
+  async formulaires(a) { return wasm_bindgen.formulaires(a.ctg, a.date, a.profil); },
+  async convention(a) { return wasm_bindgen.convention(a.ctg, a.profil, a.logoNom, a.logo || new Uint8Array()); },
+  async importer(a) {
+    const i = wasm_bindgen.importer(a.nom, await bytesOf(a.fichier));
+    const r = { modele: i.modele, rapport: i.rapport };
+    i.free();
+    return r;
+  },
+  async verifier(a) { return wasm_bindgen.verifier(a.nom, await bytesOf(a.fichier)); },
+  async zip(a) {
+    const z = new wasm_bindgen.Archive();
+    for (const e of a.entrees) z.ajouter(e.nom, await bytesOf(e.octets));
+    const out = z.terminer();
+    z.free();
+    return out;
+  },
+};
+
+self.onmessage = async (ev) => {
+  const m = ev.data;
+  if (m.type === 'module') {
+    wasm_bindgen.initSync({ module: m.module });
+    wasm_bindgen.demarrer();
+    ready = true;
+    self.postMessage({ type: 'pret', version: wasm_bindgen.version() });
+    return;
+  }
+  if (m.type === 'ctg') {
+    try {
+      wasm_bindgen.definir_ctg(m.json);
+      self.postMessage({ type: 'ctg', version: m.version });
+    } catch (e) {
+      self.postMessage({ type: 'ctg', version: m.version, erreur: String(e && e.message || e) });
+    }
+    return;
+  }
+  if (!ready) {
+    self.postMessage({ id: m.id, erreur: "le module n'est pas chargé" });
+    return;
+  }
+  try {
+    const result = await jobs[m.job](m.args);
+    const transfer = result instanceof Uint8Array ? [result.buffer]
+      : (result && result.classeur instanceof Uint8Array) ? [result.classeur.buffer]
+      : (result && result.octets instanceof Uint8Array) ? [result.octets.buffer] : [];
+    self.postMessage({ id: m.id, resultat: result }, transfer);
+  } catch (e) {
+    // A Rust error (JsError) is an answer; a trap (RuntimeError) means the instance is lost.
+    if (e instanceof WebAssembly.RuntimeError || e instanceof RangeError) {
+      let cause = '';
+      try { cause = wasm_bindgen.cause_interruption(); } catch (_) { cause = ''; }
+      self.postMessage({ id: m.id, plantage: cause || 'lecture interrompue : le lecteur s\u2019est arrêté sur ce fichier' });
+    } else {
+      self.postMessage({ id: m.id, erreur: String(e && e.message || e) });
+    }
+  }
+};
