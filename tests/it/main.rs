@@ -21,6 +21,7 @@ mod hostile;
 mod inputs;
 mod libreoffice;
 mod model_roundtrip;
+mod page;
 mod reader_codes;
 mod registry;
 mod snapshots;

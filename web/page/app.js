@@ -5,8 +5,19 @@
 
 const $ = (id) => document.getElementById(id);
 const nf = new Intl.NumberFormat('fr-FR');
+// Test hooks, from the address (`ctg.html#essai-plantage=x&essai-blocage=y&delai=3000`):
+// files whose name contains x make their reader crash, y never end, z (essai-memoire) ask
+// for more memory than a worker has; `delai` shortens the time allowed per file.
+const ESSAI = new URLSearchParams(location.hash.slice(1));
+function trial(name) {
+  for (const k of ['plantage', 'blocage', 'memoire']) {
+    const v = ESSAI.get('essai-' + k);
+    if (v && name.includes(v)) return k;
+  }
+  return undefined;
+}
 // How long one file may take before its worker is stopped and the file rejected.
-const DELAI_MS = 60000;
+const DELAI_MS = Number(ESSAI.get('delai')) || 60000;
 const LECTURES = new Set(['xlsx', 'xlsm', 'xls', 'ods', 'xlsb']);
 
 function esc(s) {
@@ -230,7 +241,7 @@ async function verifyReturns({ files, ignored }) {
   const bar = $('retours-progression');
   bar.hidden = false; bar.max = files.length || 1; bar.value = 0;
   say('retours-etat', `Vérification de ${plural(files.length, 'fichier', 'fichiers')}…`);
-  const results = await Promise.all(files.map(({ file, path }) => pool.run('valider', { nom: path, fichier: file })
+  const results = await Promise.all(files.map(({ file, path }) => pool.run('valider', { nom: path, fichier: file, essai: trial(path) })
     .then((json) => JSON.parse(json), (e) => interruptedEntry(path, e.message))
     .then((r) => { bar.value++; return { ...r, file, path }; })));
   for (const [path, why] of ignored) results.push({ ...ignoredEntry(path, why), path });
@@ -323,7 +334,7 @@ async function consolidateReturns({ files, ignored }) {
   say('consolider-etat', `Lecture de ${plural(files.length, 'fichier', 'fichiers')}…`);
   const started = performance.now();
   const extracts = await Promise.all(files.map(({ file, path }) => pool.run('extraire', {
-    nom: path, fichier: file, modifie: new Date(file.lastModified).toISOString().replace(/\.\d{3}Z$/, 'Z'), modele: true,
+    nom: path, fichier: file, essai: trial(path), modifie: new Date(file.lastModified).toISOString().replace(/\.\d{3}Z$/, 'Z'), modele: true,
   }, { usesCtg: true }).then((json) => { bar.value++; return json; }, (e) => { bar.value++; return { interrompu: e.message, path }; })));
   const readMs = performance.now() - started;
   // A file whose worker was stopped is consolidated as rejected with its cause.

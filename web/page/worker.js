@@ -72,6 +72,9 @@ self.onmessage = async (ev) => {
     return;
   }
   try {
+    if (m.args && m.args.essai === 'plantage') wasm_bindgen.essai_interruption(false);
+    if (m.args && m.args.essai === 'memoire') wasm_bindgen.essai_interruption(true);
+    if (m.args && m.args.essai === 'blocage') for (;;) { /* a reader that never ends */ }
     const result = await jobs[m.job](m.args);
     const transfer = result instanceof Uint8Array ? [result.buffer]
       : (result && result.classeur instanceof Uint8Array) ? [result.classeur.buffer]

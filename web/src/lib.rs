@@ -94,6 +94,19 @@ pub fn cause_interruption() -> String {
     }
 }
 
+/// Test hook of the page (`#essai-plantage=…`, `#essai-memoire=…`): a reader that crashes
+/// or asks for more memory than a worker has, so that the tests can show that such a file
+/// costs only its worker, whatever the pre-flight catches (as `CTG_TEST_LECTEUR_ABANDON`
+/// does for the command line's workers).
+#[wasm_bindgen]
+pub fn essai_interruption(memoire: bool) {
+    if memoire {
+        let v: Vec<u8> = Vec::with_capacity(1536 << 20);
+        std::hint::black_box(v);
+    }
+    panic!("arrêt simulé pour les tests");
+}
+
 /// The version of ctg the page runs.
 #[wasm_bindgen]
 pub fn version() -> String {
