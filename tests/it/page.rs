@@ -15,7 +15,10 @@ use calamine::Reader;
 fn page() -> PathBuf {
     static PAGE: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
     PAGE.get_or_init(|| {
-        require_tool("wasm-bindgen", "cargo install wasm-bindgen-cli --version 0.2.130");
+        require_tool(
+            "wasm-bindgen",
+            "cargo install wasm-bindgen-cli --version 0.2.130",
+        );
         let out = root().join("target/page/ctg.html");
         let st = Command::new("bash")
             .arg(root().join("scripts/build-page.sh"))
@@ -115,7 +118,11 @@ fn setup() -> Setup {
     let c = dir.path().join("ctg");
     std::fs::create_dir_all(&c).unwrap();
     std::fs::copy(sample(), c.join("ctg-pays-fouesnantais.json")).unwrap();
-    std::fs::copy(root().join("tests/input/logo-caf.png"), c.join("logo-caf.png")).unwrap();
+    std::fs::copy(
+        root().join("tests/input/logo-caf.png"),
+        c.join("logo-caf.png"),
+    )
+    .unwrap();
     std::fs::write(
         c.join("ctg.toml"),
         "contact = \"Chargée de coopération, cooperation@caf29.example.fr\"\ndelai_reponse_jours = 21\nlogos = [\"logo-caf.png\"]\n[caf]\nnom = \"Caisse d'allocations familiales du Finistère\"\ndepartement = \"29\"\npresident = \"Mme Armelle Kervella\"\ndirecteur = \"M. Tugdual Le Meur\"\n",
@@ -260,7 +267,10 @@ fn the_page_opened_from_disk_offline_gives_the_command_lines_results() {
     let truth = json_file(&root().join("tests/fixtures/calc/truth.json"));
     for f in truth["fichiers"].as_array().unwrap() {
         for e in f["erreurs"].as_array().unwrap() {
-            let (file, cell) = (f["fichier"].as_str().unwrap(), e["cellule"].as_str().unwrap());
+            let (file, cell) = (
+                f["fichier"].as_str().unwrap(),
+                e["cellule"].as_str().unwrap(),
+            );
             assert!(
                 shown.iter().any(|s| s.0 == file && s.3 == cell),
                 "{file} : l'erreur en {cell} n'est pas affichée"
@@ -277,12 +287,16 @@ fn the_page_opened_from_disk_offline_gives_the_command_lines_results() {
             std::fs::read(&p).unwrap(),
         );
     }
+    assert!(copies.len() >= 2, "copies annotées : {:?}", copies.keys());
     assert_eq!(
         copies.keys().collect::<Vec<_>>(),
         cli_copies.keys().collect::<Vec<_>>()
     );
     for (name, bytes) in &copies {
-        assert!(bytes == &cli_copies[name], "copie annotée {name} différente");
+        assert!(
+            bytes == &cli_copies[name],
+            "copie annotée {name} différente"
+        );
     }
     let one = r["copie_unique"].as_str().unwrap();
     assert_eq!(
@@ -299,7 +313,10 @@ fn the_page_opened_from_disk_offline_gives_the_command_lines_results() {
         cli_cells.keys().collect::<Vec<_>>()
     );
     for (sheet, rows) in &cli_cells {
-        assert_eq!(&page_cells[sheet], rows, "feuille « {sheet} » du classeur consolidé");
+        assert_eq!(
+            &page_cells[sheet], rows,
+            "feuille « {sheet} » du classeur consolidé"
+        );
     }
     assert_eq!(
         json_file(&web.join("consolide.json")),
@@ -317,6 +334,7 @@ fn the_page_opened_from_disk_offline_gives_the_command_lines_results() {
         })
         .filter(|r| !r.is_empty())
         .collect();
+    assert!(synthese.len() > 5, "{synthese:?}");
     assert_eq!(r["synthese"], serde_json::json!(synthese));
 
     // Formulaires: the same forms, cell for cell (contact and deadline from the profile).
@@ -326,6 +344,7 @@ fn the_page_opened_from_disk_offline_gives_the_command_lines_results() {
         .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
         .collect();
     cli_forms.sort();
+    assert!(cli_forms.len() > 5, "{cli_forms:?}");
     assert_eq!(forms.keys().cloned().collect::<Vec<_>>(), cli_forms);
     for (name, bytes) in &forms {
         assert_eq!(
@@ -336,7 +355,10 @@ fn the_page_opened_from_disk_offline_gives_the_command_lines_results() {
     }
     let lisez_moi = cells(&forms[&cli_forms[0]]);
     let text = format!("{lisez_moi:?}");
-    assert!(text.contains("cooperation@caf29.example.fr"), "contact du profil absent");
+    assert!(
+        text.contains("cooperation@caf29.example.fr"),
+        "contact du profil absent"
+    );
 
     // Convention: the same document (text, tables, logo), part for part.
     let page_docx = zip_entries(&std::fs::read(web.join("convention.docx")).unwrap());
@@ -348,7 +370,10 @@ fn the_page_opened_from_disk_offline_gives_the_command_lines_results() {
     for (name, bytes) in &cli_docx {
         assert!(&page_docx[name] == bytes, "partie {name} de la convention");
     }
-    assert!(page_docx.keys().any(|k| k.starts_with("word/media/")), "logo du profil absent");
+    assert!(
+        page_docx.keys().any(|k| k.starts_with("word/media/")),
+        "logo du profil absent"
+    );
 
     // Importer and Vérifier une CTG.
     assert_eq!(
@@ -357,13 +382,17 @@ fn the_page_opened_from_disk_offline_gives_the_command_lines_results() {
     );
     let page_import = json_file(&web.join("rapport-import.json"));
     assert_eq!(page_import["diagnostics"], cli_import["diagnostics"]);
-    assert_eq!(page_import["resultat"]["document"], cli_import["resultat"]["document"]);
+    assert_eq!(
+        page_import["resultat"]["document"],
+        cli_import["resultat"]["document"]
+    );
     let cli_codes: Vec<&str> = cli_verifier["diagnostics"]
         .as_array()
         .unwrap()
         .iter()
         .map(|d| d["code"].as_str().unwrap())
         .collect();
+    assert!(!cli_codes.is_empty());
     assert_eq!(r["verifier_codes"], serde_json::json!(cli_codes));
     assert_eq!(r["onglet_clavier"], "tab-profil");
 
@@ -393,9 +422,18 @@ fn the_page_opened_from_disk_offline_gives_the_command_lines_results() {
         .collect();
     assert_eq!(messages.len(), 3, "{messages:?}");
     let said = messages.join("\n");
-    assert!(said.contains("pleuven") && said.contains("arrêt simulé"), "{said}");
-    assert!(said.contains("benodet") && said.contains("n’a pas été lu en 4"), "{said}");
-    assert!(said.contains("gouesnach") && said.contains("plus de mémoire"), "{said}");
+    assert!(
+        said.contains("pleuven") && said.contains("arrêt simulé"),
+        "{said}"
+    );
+    assert!(
+        said.contains("benodet") && said.contains("n’a pas été lu en 4"),
+        "{said}"
+    );
+    assert!(
+        said.contains("gouesnach") && said.contains("plus de mémoire"),
+        "{said}"
+    );
     assert!(messages.iter().all(|m| m.contains("CTG-E127")), "{said}");
     assert!(r["hostile_ensuite"].as_str().unwrap().starts_with("Bilan"));
 }

@@ -38,6 +38,11 @@ function base64Bytes(b64) {
 const moduleReady = WebAssembly.compile(base64Bytes($('ctg-wasm').textContent));
 const workerUrl = URL.createObjectURL(new Blob([$('ctg-worker').textContent], { type: 'text/javascript' }));
 
+// Each worker holds up to IN_FLIGHT jobs, so that it reads the next file while it works on
+// one (reading a dropped file is asynchronous); a crash is blamed on the job that was
+// running (the worker names it) and the other jobs go back to the queue.
+const IN_FLIGHT = 3;
+
 class Pool {
   constructor(size) {
     this.size = size;
@@ -53,10 +58,10 @@ class Pool {
     await Promise.all(this.workers.map((w) => w.ready));
   }
   spawn() {
-    const w = { worker: new Worker(workerUrl), busy: null, ctgVersion: 0 };
+    const w = { worker: new Worker(workerUrl), tasks: new Map(), ctgVersion: 0, alive: true };
     w.ready = new Promise((resolve) => {
       w.worker.onmessage = (ev) => {
-        if (ev.data.type === 'pret') { this.version = ev.data.version; w.worker.onmessage = (e) => this.answer(w, e.data); resolve(); }
+        if (ev.data.type === 'pret') { this.version = ev.data.version; w.worker.onmessage = (e) => this.answer(w, e.data); w.started = true; resolve(); }
       };
     });
     w.worker.onerror = (ev) => { ev.preventDefault(); this.crash(w, 'lecture interrompue : le lecteur s\u2019est arrêté sur ce fichier'); };
@@ -70,40 +75,49 @@ class Pool {
       this.pump();
     });
   }
-  async pump() {
+  pump() {
     for (const w of this.workers) {
-      if (w.busy || !this.queue.length) continue;
-      const task = this.queue.shift();
-      w.busy = task;
-      await w.ready;
-      if (task.usesCtg && w.ctgVersion !== this.ctg.version) {
-        w.worker.postMessage({ type: 'ctg', json: this.ctg.json, version: this.ctg.version });
-        w.ctgVersion = this.ctg.version;
+      if (!w.started) continue;
+      while (w.tasks.size < IN_FLIGHT && this.queue.length) {
+        const task = this.queue.shift();
+        w.tasks.set(task.id, task);
+        if (task.usesCtg && w.ctgVersion !== this.ctg.version) {
+          w.worker.postMessage({ type: 'ctg', json: this.ctg.json, version: this.ctg.version });
+          w.ctgVersion = this.ctg.version;
+        }
+        task.timer = setTimeout(() => this.crash(w, `lecture interrompue : le fichier n\u2019a pas été lu en ${task.timeout / 1000}\u00a0s (arrêté)`, task.id), task.timeout);
+        w.worker.postMessage({ id: task.id, job: task.job, args: task.args });
       }
-      task.timer = setTimeout(() => this.crash(w, `lecture interrompue : le fichier n\u2019a pas été lu en ${DELAI_MS / 1000}\u00a0s (arrêté)`), task.timeout);
-      w.worker.postMessage({ id: task.id, job: task.job, args: task.args });
     }
   }
   answer(w, m) {
     if (m.type === 'ctg') { if (m.erreur) this.ctgError = m.erreur; return; }
-    const task = w.busy;
-    if (!task || task.id !== m.id) return;
+    if (m.type === 'debut') { const t = w.tasks.get(m.id); if (t) t.started = true; return; }
+    const task = w.tasks.get(m.id);
+    if (!task) return;
+    if (m.plantage) { this.crash(w, m.plantage, m.id); return; }
     clearTimeout(task.timer);
-    if (m.plantage) { this.crash(w, m.plantage); return; }
-    w.busy = null;
+    w.tasks.delete(m.id);
     if (m.erreur !== undefined) task.reject(new Error(m.erreur)); else task.resolve(m.resultat);
     this.pump();
   }
-  // A worker that crashed, ran out of memory or took too long: ended, replaced; its file
-  // is rejected with the cause (the task's promise is rejected with `interrompu`).
-  crash(w, cause) {
-    const task = w.busy;
-    if (task) clearTimeout(task.timer);
+  // A worker that crashed, ran out of memory or took too long: ended and replaced. The job
+  // it names (or, when it could not say, the oldest) is rejected with the cause
+  // (`interrompu`); its other jobs are run again by another worker.
+  crash(w, cause, id) {
+    if (!w.alive) return;
+    w.alive = false;
     w.worker.terminate();
+    const tasks = [...w.tasks.values()];
+    for (const t of tasks) clearTimeout(t.timer);
+    // A job that started and never answered is the one that hung or crashed.
+    const blamed = tasks.find((t) => t.id === id && t.started) || tasks.find((t) => t.started)
+      || tasks.find((t) => t.id === id) || tasks[0];
     const i = this.workers.indexOf(w);
     const fresh = this.spawn();
     if (i >= 0) this.workers[i] = fresh;
-    if (task) { const e = new Error(cause); e.interrompu = true; task.reject(e); }
+    this.queue.unshift(...tasks.filter((t) => t !== blamed));
+    if (blamed) { const e = new Error(cause); e.interrompu = true; blamed.reject(e); }
     fresh.ready.then(() => this.pump());
   }
 }

@@ -12,37 +12,36 @@ function bytesOf(file) {
     : file.arrayBuffer().then((b) => new Uint8Array(b));
 }
 
+// Each job gets the bytes of its file (`b`, read before it starts) and runs synchronously.
 const jobs = {
-  async valider(a) { return wasm_bindgen.valider(a.nom, await bytesOf(a.fichier)); },
-  async copie(a) {
-    const c = wasm_bindgen.copie_annotee(a.nom, await bytesOf(a.fichier));
+  valider(a, b) { return wasm_bindgen.valider(a.nom, b); },
+  copie(a, b) {
+    const c = wasm_bindgen.copie_annotee(a.nom, b);
     const r = { octets: c.octets, extension: c.extension, remarque: c.remarque };
     c.free();
     return r;
   },
-  async extraire(a) {
-    return wasm_bindgen.extraire(a.nom, await bytesOf(a.fichier), a.modifie, a.modele);
-  },
-  async interrompu(a) { return wasm_bindgen.extrait_interrompu(a.nom, a.cause); },
-  async consolider(a) {
+  extraire(a, b) { return wasm_bindgen.extraire(a.nom, b, a.modifie, a.modele); },
+  interrompu(a) { return wasm_bindgen.extrait_interrompu(a.nom, a.cause); },
+  consolider(a) {
     const c = wasm_bindgen.consolider(a.extraits, a.ignores);
     const r = { rapport: c.rapport, classeur: c.classeur, modele: c.modele, synthese: c.synthese };
     c.free();
     return r;
   },
-  async lireCtg(a) { return wasm_bindgen.lire_ctg(a.nom, await bytesOf(a.fichier)); },
-  async formulaires(a) { return wasm_bindgen.formulaires(a.ctg, a.date, a.profil); },
-  async convention(a) { return wasm_bindgen.convention(a.ctg, a.profil, a.logoNom, a.logo || new Uint8Array()); },
-  async importer(a) {
-    const i = wasm_bindgen.importer(a.nom, await bytesOf(a.fichier));
+  lireCtg(a, b) { return wasm_bindgen.lire_ctg(a.nom, b); },
+  formulaires(a) { return wasm_bindgen.formulaires(a.ctg, a.date, a.profil); },
+  convention(a) { return wasm_bindgen.convention(a.ctg, a.profil, a.logoNom, a.logo || new Uint8Array()); },
+  importer(a, b) {
+    const i = wasm_bindgen.importer(a.nom, b);
     const r = { modele: i.modele, rapport: i.rapport };
     i.free();
     return r;
   },
-  async verifier(a) { return wasm_bindgen.verifier(a.nom, await bytesOf(a.fichier)); },
-  async zip(a) {
+  verifier(a, b) { return wasm_bindgen.verifier(a.nom, b); },
+  zip(a) {
     const z = new wasm_bindgen.Archive();
-    for (const e of a.entrees) z.ajouter(e.nom, await bytesOf(e.octets));
+    for (const e of a.entrees) z.ajouter(e.nom, e.octets);
     const out = z.terminer();
     z.free();
     return out;
@@ -72,10 +71,13 @@ self.onmessage = async (ev) => {
     return;
   }
   try {
+    const bytes = m.args && m.args.fichier ? await bytesOf(m.args.fichier) : null;
+    // From here the job runs without yielding: the page knows which job a hang is in.
+    self.postMessage({ type: 'debut', id: m.id });
     if (m.args && m.args.essai === 'plantage') wasm_bindgen.essai_interruption(false);
     if (m.args && m.args.essai === 'memoire') wasm_bindgen.essai_interruption(true);
     if (m.args && m.args.essai === 'blocage') for (;;) { /* a reader that never ends */ }
-    const result = await jobs[m.job](m.args);
+    const result = jobs[m.job](m.args, bytes);
     const transfer = result instanceof Uint8Array ? [result.buffer]
       : (result && result.classeur instanceof Uint8Array) ? [result.classeur.buffer]
       : (result && result.octets instanceof Uint8Array) ? [result.octets.buffer] : [];

@@ -46,7 +46,16 @@ unsafe impl std::alloc::GlobalAlloc for Watched {
 #[global_allocator]
 static GLOBAL: Watched = Watched;
 
+#[wasm_bindgen]
+extern "C" {
+    /// JavaScript's clock (std's panics in the browser), for the phases of a consolidation.
+    #[wasm_bindgen(js_namespace = performance, js_name = now)]
+    fn clock_ms() -> f64;
+}
+
 thread_local! {
+    /// Phases of the last consolidation (ms), for benchmarks (as `CTG_PHASES=1`).
+    static PHASES: RefCell<Vec<(&'static str, f64)>> = const { RefCell::new(Vec::new()) };
     /// The reference CTG of the jobs that use one (set once per worker).
     static REFERENCE: RefCell<Option<Ctg>> = const { RefCell::new(None) };
     /// The last panic's message, for the page (a panic ends the worker).
@@ -188,6 +197,12 @@ fn validate(name: &str, bytes: &[u8]) -> ReturnReport {
     with_reference(|c| returns::validate(bytes, name, c, Basis::Totale))
 }
 
+/// The phases of the last consolidation in this worker: `[[name, ms since start], …]`.
+#[wasm_bindgen]
+pub fn phases() -> String {
+    PHASES.with(|p| json(&*p.borrow()))
+}
+
 /// The annotated copy of a return (the partner's own file with its anomalies marked).
 #[wasm_bindgen]
 pub struct Copie {
@@ -288,7 +303,12 @@ impl Consolide {
 /// consolide.json` does. `ignores`: files the page did not read (JSON array of `[name, why]`).
 #[wasm_bindgen]
 pub fn consolider(extraits_json: &str, ignores_json: &str) -> Result<Consolide, JsError> {
+    let start = clock_ms();
+    let phase =
+        |name: &'static str| PHASES.with(|p| p.borrow_mut().push((name, clock_ms() - start)));
+    PHASES.with(|p| p.borrow_mut().clear());
     let extracts: Vec<Extract> = serde_json::from_str(extraits_json).map_err(err)?;
+    phase("lecture des extraits");
     let ignored: Vec<(String, String)> = serde_json::from_str(ignores_json).unwrap_or_default();
     with_reference(|reference| {
         let settings = Settings {
@@ -299,11 +319,13 @@ pub fn consolider(extraits_json: &str, ignores_json: &str) -> Result<Consolide, 
             model: true,
         };
         let mut c = consolidate::combine(extracts, &settings);
+        phase("fusion");
         for (name, why) in &ignored {
             c.skip(std::path::Path::new(name), why);
         }
         let model = std::mem::replace(&mut c.model, Ctg::empty());
         let classeur = consolidate::write::write(&c, reference).map_err(err)?;
+        phase("classeur");
         let resultat = c.resultat("consolide.xlsx", Some("consolide.json"));
         let rapport = json(&ctg::report::Rapport::new(
             "consolider",
@@ -311,11 +333,15 @@ pub fn consolider(extraits_json: &str, ignores_json: &str) -> Result<Consolide, 
             &c.diagnostics,
             resultat,
         ));
+        phase("rapport");
         let synthese = json(&sheet_text(&classeur, "Synthèse"));
+        phase("synthèse relue");
+        let modele = ctg::io::model_json(&model);
+        phase("modèle");
         Ok(Consolide {
             rapport,
             classeur,
-            modele: ctg::io::model_json(&model),
+            modele,
             synthese,
         })
     })
