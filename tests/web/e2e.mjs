@@ -87,7 +87,7 @@ await tab(page, 'consolider');
 await page.setInputFiles('#consolider-ctg', cfg.ctg);
 await page.setInputFiles('#consolider-fichiers', cfg.retours);
 result.consolider_etat = await waitState(page, 'consolider-etat', cfg.retours.length + '\u00a0fichiers');
-result.synthese = await page.$$eval('#synthese tr', (trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent)));
+result.synthese = await page.$$eval('#synthese h4, #synthese tr', (els) => els.map((el) => (el.tagName === 'H4' ? [el.textContent] : [...el.children].map((td) => td.dataset.brut ?? td.textContent))));
 await save(page, '#consolider-classeur', 'consolide.xlsx');
 await save(page, '#consolider-modele', 'consolide.json');
 await save(page, '#consolider-rapport', 'rapport-consolidation.json');

@@ -374,15 +374,32 @@ function showConsolidation(c, ms) {
   const rep = JSON.parse(c.rapport);
   const rows = JSON.parse(c.synthese);
   const l = rep.resultat.lignes;
-  let html = `<h3>Synthèse</h3><table id="synthese"><tbody>`;
+  // The sheet as tables: a one-cell row is a heading, the row after it the column titles.
+  let html = '<h3>Synthèse</h3><div id="synthese">';
+  let open = false, header = false;
   for (const r of rows) {
     if (!r.length) continue;
-    html += '<tr>' + r.map((x) => `<td>${esc(x)}</td>`).join('') + '</tr>';
+    if (r.length === 1) {
+      if (open) html += '</tbody></table>';
+      open = false;
+      html += `<h4>${esc(r[0])}</h4>`;
+      header = true;
+      continue;
+    }
+    if (!open) { html += '<table><tbody>'; open = true; }
+    const tag = header ? 'th scope="col"' : 'td';
+    // Decimals are shown with a comma (0,5); the cell's own text stays in data-brut. Whole
+    // numbers are left as they are (INSEE codes and SIREN are numbers too).
+    html += '<tr>' + r.map((x) => (/^-?\d+(\.\d+)?$/.test(x)
+      ? `<${tag} class="nombre" data-brut="${esc(x)}">${x.replace('.', ',')}</${tag.split(' ')[0]}>`
+      : `<${tag}>${esc(x)}</${tag.split(' ')[0]}>`)).join('') + '</tr>';
+    header = false;
   }
-  html += '</tbody></table>';
+  if (open) html += '</tbody></table>';
+  html += '</div>';
   const bad = rep.fichiers.filter((f) => f.statut.code !== 'accepte' && f.statut.code !== 'accepte_avec_avertissements');
   if (bad.length) {
-    html += '<h3>Fichiers rejetés, ignorés ou remplacés</h3><ul>';
+    html += '<h3>Fichiers à revoir</h3><ul>';
     for (const f of bad) html += `<li>${esc(f.statut.libelle)} : ${esc(f.fichier)}${f.motif ? ' — ' + esc(f.motif) : ''}</li>`;
     html += '</ul>';
   }
