@@ -94,6 +94,16 @@ fn json_file(p: &Path) -> serde_json::Value {
         .unwrap()
 }
 
+/// The crafted files of tests/fixtures/hostile, sorted.
+fn hostiles() -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(root().join("tests/fixtures/hostile/files"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    v.sort();
+    v
+}
+
 struct Setup {
     dir: tempfile::TempDir,
     returns: Vec<String>,
@@ -211,6 +221,7 @@ fn the_page_opened_from_disk_offline_gives_the_command_lines_results() {
                     "president": "Mme Armelle Kervella", "directeur": "M. Tugdual Le Meur",
                     "contact": "Chargée de coopération, cooperation@caf29.example.fr", "delai": 21 },
         "essais": ["pleuven", "benodet", "gouesnach"],
+        "hostiles": hostiles(),
     });
     run_page(&config, d);
     let r = json_file(&web.join("page.json"));
@@ -436,4 +447,53 @@ fn the_page_opened_from_disk_offline_gives_the_command_lines_results() {
     );
     assert!(messages.iter().all(|m| m.contains("CTG-E127")), "{said}");
     assert!(r["hostile_ensuite"].as_str().unwrap().starts_with("Bilan"));
+
+    // Crafted files: the page answers for each as the command line does (same statut, same
+    // first diagnostic), except where the command line's worker process was stopped by its
+    // memory or time limit and the page's worker by its own (both reject the file).
+    let files = hostiles();
+    let out = ctg()
+        .current_dir(root().join("tests/fixtures/hostile/files"))
+        .args(["valider", "--format", "json"])
+        .args(files.iter().map(|f| f.file_name().unwrap()))
+        .output()
+        .unwrap();
+    let cli_h: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let page_h = json_file(&web.join("rapport-hostiles.json"));
+    let first = |rep: &serde_json::Value, name: &str| -> (String, String) {
+        let f = rep["fichiers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["fichier"].as_str().unwrap().ends_with(name))
+            .unwrap_or_else(|| panic!("{name} absent du rapport"));
+        let code = rep["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| {
+                d["emplacement"]["fichier"]
+                    .as_str()
+                    .unwrap()
+                    .ends_with(name)
+            })
+            .map(|d| d["code"].as_str().unwrap().to_string())
+            .unwrap_or_default();
+        (f["statut"]["code"].as_str().unwrap().to_string(), code)
+    };
+    let mut differ = Vec::new();
+    for f in &files {
+        let name = f.file_name().unwrap().to_string_lossy().to_string();
+        let (cs, cc) = first(&cli_h, &name);
+        let (ps, pc) = first(&page_h, &name);
+        let both_stopped =
+            cs == "rejete" && ps == "rejete" && (cc == "CTG-E127" || pc == "CTG-E127");
+        if (&cs, &cc) != (&ps, &pc) && !both_stopped {
+            differ.push(format!(
+                "{name} : ligne de commande {cs} {cc}, page {ps} {pc}"
+            ));
+        }
+    }
+    assert!(differ.is_empty(), "{}", differ.join("\n"));
+    assert_eq!(page_h["fichiers"].as_array().unwrap().len(), files.len());
 }

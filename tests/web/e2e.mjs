@@ -128,5 +128,15 @@ result.hostile_affiches = await shown(hostile.page);
 await hostile.page.setInputFiles('#retours-fichiers', [cfg.retours[0]]);
 result.hostile_ensuite = await waitState(hostile.page, 'retours-etat', 'Bilan : 1\u00a0fichier', 30000);
 
+// Crafted files (tests/fixtures/hostile): every one gets its answer, the page survives.
+if (cfg.hostiles) {
+  const h = await open('#delai=20000');
+  const t0 = Date.now();
+  await h.page.setInputFiles('#retours-fichiers', cfg.hostiles);
+  result.hostiles_bilan = await waitState(h.page, 'retours-etat', 'Bilan', 300000);
+  result.hostiles_ms = Date.now() - t0;
+  await save(h.page, '#retours-rapport', 'rapport-hostiles.json');
+}
+
 fs.writeFileSync(out('page.json'), JSON.stringify(result, null, 2));
 await browser.close();
