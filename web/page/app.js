@@ -5,7 +5,8 @@
 
 const $ = (id) => document.getElementById(id);
 const nf = new Intl.NumberFormat('fr-FR');
-// Test hooks, from the address (`ctg.html#essai-plantage=x&essai-blocage=y&delai=3000`):
+// Test and benchmark hooks, from the address (`ctg.html#essai-plantage=x// Test hooks, from the address (`ctg.html#essai-plantage=x&essai-blocage=y&delai=3000`):essai-blocage=y`;
+// `travailleurs`, `en-vol`, `sans-echauffement` tune the pool for scripts/bench-page.sh):
 // files whose name contains x make their reader crash, y never end, z (essai-memoire) ask
 // for more memory than a worker has; `delai` shortens the time allowed per file.
 const ESSAI = new URLSearchParams(location.hash.slice(1));
@@ -41,7 +42,7 @@ const workerUrl = URL.createObjectURL(new Blob([$('ctg-worker').textContent], { 
 // Each worker holds up to IN_FLIGHT jobs, so that it reads the next file while it works on
 // one (reading a dropped file is asynchronous); a crash is blamed on the job that was
 // running (the worker names it) and the other jobs go back to the queue.
-const IN_FLIGHT = 3;
+const IN_FLIGHT = Number(ESSAI.get('en-vol')) || 3;
 
 class Pool {
   constructor(size) {
@@ -65,7 +66,7 @@ class Pool {
       };
     });
     w.worker.onerror = (ev) => { ev.preventDefault(); this.crash(w, 'lecture interrompue : le lecteur s\u2019est arrêté sur ce fichier'); };
-    w.worker.postMessage({ type: 'module', module: this.module });
+    w.worker.postMessage({ type: 'module', module: this.module, echauffer: !ESSAI.get('sans-echauffement') });
     return w;
   }
   setCtg(json) { this.ctg = { version: this.ctg.version + 1, json: json || '' }; }
@@ -122,7 +123,7 @@ class Pool {
   }
 }
 
-const pool = new Pool(Math.max(1, Math.min(navigator.hardwareConcurrency || 2, 8)));
+const pool = new Pool(Number(ESSAI.get('travailleurs')) || Math.max(1, Math.min(navigator.hardwareConcurrency || 2, 8)));
 const poolReady = pool.start().then(() => { $('version').textContent = pool.version; document.body.dataset.pret = '1'; });
 
 // ---- Files: dropped, chosen, or a whole folder ----

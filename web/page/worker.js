@@ -55,6 +55,8 @@ self.onmessage = async (ev) => {
     wasm_bindgen.demarrer();
     ready = true;
     self.postMessage({ type: 'pret', version: wasm_bindgen.version() });
+    // In the background, before the first job (the page is usable meanwhile).
+    if (m.echauffer) wasm_bindgen.echauffer();
     return;
   }
   if (m.type === 'ctg') {

@@ -116,6 +116,45 @@ pub fn essai_interruption(memoire: bool) {
     panic!("arrêt simulé pour les tests");
 }
 
+/// Warms the worker up while the user chooses files: reads a form of the sample CTG a few
+/// times, so that the browser has optimised the hot code (it first runs WebAssembly with a
+/// quick baseline compiler) before the first real file. Returns how many files were read.
+#[wasm_bindgen]
+pub fn echauffer() -> u32 {
+    let Ok(sample) = ctg::io::parse_model(
+        include_str!("../../samples/ctg-pays-fouesnantais.json"),
+        "exemple",
+    ) else {
+        return 0;
+    };
+    let Some(code) = sample.territoire.communes.first().map(|c| c.insee.clone()) else {
+        return 0;
+    };
+    let settings = returns::forms::FormSettings {
+        date: chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap_or_default(),
+        trimestre: "2026-T1".into(),
+        deadline: String::new(),
+        contact: String::new(),
+    };
+    let Ok(form) = returns::forms::form(&sample, &code, &settings) else {
+        return 0;
+    };
+    let mut n = 0;
+    for _ in 0..30 {
+        let e = consolidate::extract_bytes(
+            "echauffement.xlsx",
+            &form.bytes,
+            "",
+            Some(&sample),
+            Basis::Totale,
+            true,
+        );
+        std::hint::black_box(json(&e));
+        n += 1;
+    }
+    n
+}
+
 /// The version of ctg the page runs.
 #[wasm_bindgen]
 pub fn version() -> String {
