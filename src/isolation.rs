@@ -188,6 +188,21 @@ fn signal_text(sig: i32) -> String {
     }
 }
 
+/// What the status of a Windows process that ended on an exception means, in French (the
+/// exit code is then an NTSTATUS): `None` for an ordinary exit code.
+#[cfg_attr(not(windows), allow(dead_code))]
+fn windows_status_text(code: u32) -> Option<&'static str> {
+    Some(match code {
+        // What `abort` (and so a failed allocation) ends with: `__fastfail`.
+        0xC000_0409 => "arrêt sur allocation impossible",
+        0xC000_0017 => "mémoire insuffisante",
+        0xC000_0005 => "accès mémoire invalide",
+        0xC000_00FD => "dépassement de pile",
+        0xC000_013A => "interrompu au clavier (Ctrl+C)",
+        _ => return None,
+    })
+}
+
 fn describe(s: std::process::ExitStatus) -> String {
     #[cfg(unix)]
     {
@@ -195,6 +210,10 @@ fn describe(s: std::process::ExitStatus) -> String {
         if let Some(sig) = s.signal() {
             return signal_text(sig);
         }
+    }
+    #[cfg(windows)]
+    if let Some(text) = s.code().and_then(|c| windows_status_text(c as u32)) {
+        return text.into();
     }
     match s.code() {
         Some(c) => format!("code de sortie {c}"),
@@ -306,14 +325,17 @@ pub fn call(cmd: &Command, request: &str) -> Result<String, Interrupted> {
     })
 }
 
-/// The worker side: answers each request line with `handle`'s line. A panic while handling
-/// a request is answered by `on_panic`, without any panic text.
-/// Puts the address-space limit the parent asked for ([`LIMIT_VAR`]) on this process.
+/// Puts the memory limit the parent asked for ([`LIMIT_VAR`]) on this process: on Unix an
+/// address-space limit (`setrlimit`); on Windows a Job Object that limits the memory the
+/// process commits (an allocation beyond it fails, and the reader ends as on Unix).
 fn limit_self() -> std::io::Result<()> {
-    #[cfg(unix)]
-    if let Some(memory) = std::env::var(LIMIT_VAR)
+    let Some(memory) = std::env::var(LIMIT_VAR)
         .ok()
         .and_then(|v| v.parse::<u64>().ok())
+    else {
+        return Ok(());
+    };
+    #[cfg(unix)]
     {
         let lim = libc::rlimit {
             rlim_cur: memory as libc::rlim_t,
@@ -324,9 +346,51 @@ fn limit_self() -> std::io::Result<()> {
             return Err(std::io::Error::last_os_error());
         }
     }
+    #[cfg(windows)]
+    job_memory_limit(memory)?;
+    #[cfg(not(any(unix, windows)))]
+    let _ = memory;
     Ok(())
 }
 
+/// Puts this process in a new Job Object whose processes may commit at most `memory` bytes
+/// each. The job's handle stays open for the life of the process (closing it would not lift
+/// the limit, but there is nothing to gain).
+#[cfg(windows)]
+fn job_memory_limit(memory: u64) -> std::io::Result<()> {
+    use windows_sys::Win32::System::JobObjects::{
+        AssignProcessToJobObject, CreateJobObjectW, JOB_OBJECT_LIMIT_PROCESS_MEMORY,
+        JOBOBJECT_EXTENDED_LIMIT_INFORMATION, JobObjectExtendedLimitInformation,
+        SetInformationJobObject,
+    };
+    use windows_sys::Win32::System::Threading::GetCurrentProcess;
+    let last = std::io::Error::last_os_error;
+    // SAFETY: plain Win32 calls on a job this function creates, with a zeroed structure of
+    // the size passed.
+    unsafe {
+        let job = CreateJobObjectW(std::ptr::null(), std::ptr::null());
+        if job.is_null() {
+            return Err(last());
+        }
+        let mut info: JOBOBJECT_EXTENDED_LIMIT_INFORMATION = std::mem::zeroed();
+        info.BasicLimitInformation.LimitFlags = JOB_OBJECT_LIMIT_PROCESS_MEMORY;
+        info.ProcessMemoryLimit = usize::try_from(memory).unwrap_or(usize::MAX);
+        if SetInformationJobObject(
+            job,
+            JobObjectExtendedLimitInformation,
+            (&raw const info).cast(),
+            std::mem::size_of::<JOBOBJECT_EXTENDED_LIMIT_INFORMATION>() as u32,
+        ) == 0
+            || AssignProcessToJobObject(job, GetCurrentProcess()) == 0
+        {
+            return Err(last());
+        }
+    }
+    Ok(())
+}
+
+/// The worker side: answers each request line with `handle`'s line. A panic while handling
+/// a request is answered by `on_panic`, without any panic text.
 pub fn serve(
     handle: impl Fn(&str) -> String,
     on_panic: impl Fn(&str) -> String,
@@ -345,4 +409,21 @@ pub fn serve(
         out.flush()?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn windows_exception_statuses_are_said_in_french() {
+        // -1073740791, what a Rust program that aborts ends with on Windows.
+        assert_eq!(
+            super::windows_status_text(-1_073_740_791_i32 as u32),
+            Some("arrêt sur allocation impossible")
+        );
+        assert_eq!(
+            super::windows_status_text(0xC000_0005),
+            Some("accès mémoire invalide")
+        );
+        assert_eq!(super::windows_status_text(1), None);
+    }
 }

@@ -70,6 +70,9 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
                 ctg::io::write_new(&a.sortie, &bytes, true)?;
                 ctg::convention::pdf::to_pdf(&a.sortie)?;
             }
+            None if cfg!(windows) => note!(
+                "numéros de page du sommaire non calculés (pdftotext, de Poppler, est nécessaire) : dans Word, clic droit sur le sommaire, « Mettre à jour les champs »"
+            ),
             None => note!(
                 "numéros de page du sommaire non calculés (pdftotext, du paquet poppler-utils, est nécessaire)"
             ),

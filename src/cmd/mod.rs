@@ -141,19 +141,24 @@ pub fn read_input(p: &std::path::Path) -> ctg::Result<Vec<u8>> {
     })
 }
 
-/// True when two paths name the same file (existing or not).
+/// True when two paths name the same file (existing or not): same folder, and the same
+/// name as the system compares names (without case on Windows).
 pub fn same_path(a: &std::path::Path, b: &std::path::Path) -> bool {
-    let abs = |p: &std::path::Path| {
-        let parent = p
-            .parent()
+    let folder = |p: &std::path::Path| {
+        p.parent()
             .filter(|x| !x.as_os_str().is_empty())
-            .unwrap_or(std::path::Path::new("."));
-        parent
+            .unwrap_or(std::path::Path::new("."))
             .canonicalize()
             .ok()
-            .map(|d| d.join(p.file_name().unwrap_or_default()))
     };
-    a == b || matches!((abs(a), abs(b)), (Some(x), Some(y)) if x == y)
+    a == b
+        || match (a.file_name(), b.file_name()) {
+            (Some(x), Some(y)) => {
+                ctg::io::same_name(x, y)
+                    && matches!((folder(a), folder(b)), (Some(p), Some(q)) if p == q)
+            }
+            _ => false,
+        }
 }
 
 /// Outputs never replace an input.

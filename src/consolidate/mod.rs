@@ -592,8 +592,10 @@ fn duplicates(extracts: &mut [Extract], priorite: Option<&Path>, diags: &mut Vec
     for (code, idx) in by_code.into_iter().filter(|(_, v)| v.len() > 1) {
         let prio = priorite.and_then(|p| {
             idx.iter().copied().find(|i| {
-                Path::new(&extracts[*i].info.fichier) == p
-                    || Path::new(&extracts[*i].info.fichier).file_name() == p.file_name()
+                let f = Path::new(&extracts[*i].info.fichier);
+                f == p
+                    || matches!((f.file_name(), p.file_name()),
+                        (Some(x), Some(y)) if crate::io::same_name(x, y))
             })
         });
         // The one the partner saved last (document properties, else modification time);

@@ -25,7 +25,7 @@ pub fn import_as(
     match sniffed {
         Ok(Format::Docx) => {}
         Ok(Format::Doc) => {
-            return Err((Code::E100, "document Word 97-2003 (.doc) : convertissez-le d'abord avec « soffice --headless --convert-to docx FICHIER.doc » (ou enregistrez-le en .docx dans Word)".into()));
+            return Err((Code::E100, doc_advice(cfg!(windows)).into()));
         }
         Ok(f) => return Err((Code::E100, format!("{} et non document Word", f.label()))),
         Err(r) => return Err((r.code, r.message)),
@@ -52,6 +52,16 @@ pub fn import_as(
         generated_parts_aside(&mut ctg);
     }
     Ok((ctg, report))
+}
+
+/// What to do with a Word 97-2003 file, with the LibreOffice command of the user's system
+/// (on Windows, LibreOffice is not on the PATH: its full path is given).
+fn doc_advice(windows: bool) -> &'static str {
+    if windows {
+        "document Word 97-2003 (.doc) : enregistrez-le en .docx dans Word (ou convertissez-le avec LibreOffice : « \"C:\\Program Files\\LibreOffice\\program\\soffice.com\" --headless --convert-to docx FICHIER.doc »)"
+    } else {
+        "document Word 97-2003 (.doc) : convertissez-le d'abord avec « soffice --headless --convert-to docx FICHIER.doc » (ou enregistrez-le en .docx dans Word)"
+    }
 }
 
 /// True for a document `ctg convention` wrote (its application property says so).
@@ -136,5 +146,25 @@ fn codes_for_names(ctg: &mut Ctg) {
                 s.ao = code;
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_doc_advice_gives_a_command_the_system_can_run() {
+        let w = super::doc_advice(true);
+        assert!(
+            w.contains(
+                r#""C:\Program Files\LibreOffice\program\soffice.com" --headless --convert-to docx"#
+            ),
+            "{w}"
+        );
+        assert!(w.contains("Word"), "{w}");
+        let l = super::doc_advice(false);
+        assert!(
+            l.contains("« soffice --headless --convert-to docx FICHIER.doc »"),
+            "{l}"
+        );
     }
 }

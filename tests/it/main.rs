@@ -1,6 +1,7 @@
 //! The one integration test binary: every module runs the real `ctg` binary or the library
 //! on checked-in inputs. Tests that need LibreOffice, pdftotext or the shared corpus are
-//! `#[ignore]` with their reason; `.ci/run` runs them with `--include-ignored`.
+//! `#[ignore]` with their reason; `.ci/run` runs them with `--include-ignored`. `windows` runs
+//! the cross-built `ctg.exe` under Wine.
 
 mod calc_returns;
 mod cli_consolider;
@@ -25,6 +26,7 @@ mod page;
 mod reader_codes;
 mod registry;
 mod snapshots;
+mod windows;
 mod word_fixtures;
 mod workbook_properties;
 mod workbook_roundtrip;
