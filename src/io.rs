@@ -319,6 +319,17 @@ pub mod cleanup {
         let _ = slot;
     }
 
+    /// Windows: held while something must not be cut in the middle by the end of the process
+    /// (a worker started and not yet in its Job Object): the console handler takes it, for
+    /// good, before it ends the process.
+    #[cfg(windows)]
+    static CRITICAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+    #[cfg(windows)]
+    pub fn critical() -> std::sync::MutexGuard<'static, ()> {
+        CRITICAL.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
     #[cfg(unix)]
     extern "C" fn on_signal(sig: libc::c_int) {
         for slot in &TEMPS {
@@ -333,14 +344,15 @@ pub mod cleanup {
     }
 
     /// The console control handler (Ctrl+C, Ctrl+Break, window closed), on a thread the
-    /// system starts: each file is taken out of the table before it is removed, so the thread
-    /// that wrote it cannot free the entry meanwhile. A file still open is removed when the
-    /// process ends (Rust opens files with `FILE_SHARE_DELETE`). Then the process ends as
-    /// Windows' own handler ends it: `ExitProcess` (the other threads first) with the status
-    /// of a program stopped by Ctrl+C. (`TerminateProcess` on itself hung once in 1 of about
-    /// 170 interruptions under Wine 8.0.)
+    /// system starts. It waits until no worker is being started (a started worker is then in
+    /// the Job Object that ends the workers with this process); takes each temporary file out
+    /// of the table before removing it, so that the thread that wrote it cannot free the entry
+    /// meanwhile (a file still open goes when the process ends: Rust opens files with
+    /// `FILE_SHARE_DELETE`); then ends the process as Windows' own handler does, with
+    /// `ExitProcess` (the other threads stopped first) and the status of Ctrl+C.
     #[cfg(windows)]
     unsafe extern "system" fn on_console_event(_event: u32) -> windows_sys::core::BOOL {
+        std::mem::forget(critical());
         for slot in &TEMPS {
             let p = slot.swap(std::ptr::null_mut(), Ordering::SeqCst);
             if !p.is_null() {

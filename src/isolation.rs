@@ -3,8 +3,8 @@
 //!
 //! The binary starts workers as `ctg lecteur …` (a hidden command): each reads one JSON
 //! request a line on its standard input and answers one JSON line on its standard output,
-//! under an address-space limit (`setrlimit`) and a time limit per file enforced by the
-//! parent. A worker that dies or overruns is killed and replaced; the file is rejected with
+//! under an address-space limit (`setrlimit`; on Windows a Job Object, which also ends the
+//! workers with the parent) and a time limit per file enforced by the parent. A worker that dies or overruns is killed and replaced; the file is rejected with
 //! `CTG-E127` and the cause in French. The library only knows the protocol; the caller says
 //! how to start a worker ([`Command`]). In the browser the same requests go to Web Workers.
 
@@ -106,9 +106,22 @@ impl Worker {
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::null());
+        // On Windows, the worker goes into the Job Object before its first request (so before
+        // it reads anything), and Ctrl+C cannot end this process between the two.
+        #[cfg(windows)]
+        let critical = crate::io::cleanup::critical();
         let mut child = c
             .spawn()
             .map_err(|e| Interrupted::Spawn(crate::error::io_message(&e)))?;
+        #[cfg(windows)]
+        {
+            if let Err(e) = confine(&child, cmd.limits.memory) {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(Interrupted::Spawn(crate::error::io_message(&e)));
+            }
+            drop(critical);
+        }
         let stdin = child.stdin.take().expect("piped");
         let stdout = child.stdout.take().expect("piped");
         let (tx, answers) = channel();
@@ -325,17 +338,13 @@ pub fn call(cmd: &Command, request: &str) -> Result<String, Interrupted> {
     })
 }
 
-/// Puts the memory limit the parent asked for ([`LIMIT_VAR`]) on this process: on Unix an
-/// address-space limit (`setrlimit`); on Windows a Job Object that limits the memory the
-/// process commits (an allocation beyond it fails, and the reader ends as on Unix).
+/// Puts the address-space limit the parent asked for ([`LIMIT_VAR`]) on this process
+/// (`setrlimit`). On Windows the parent does it instead, with a Job Object ([`confine`]).
 fn limit_self() -> std::io::Result<()> {
-    let Some(memory) = std::env::var(LIMIT_VAR)
+    #[cfg(unix)]
+    if let Some(memory) = std::env::var(LIMIT_VAR)
         .ok()
         .and_then(|v| v.parse::<u64>().ok())
-    else {
-        return Ok(());
-    };
-    #[cfg(unix)]
     {
         let lim = libc::rlimit {
             rlim_cur: memory as libc::rlim_t,
@@ -346,45 +355,57 @@ fn limit_self() -> std::io::Result<()> {
             return Err(std::io::Error::last_os_error());
         }
     }
-    #[cfg(windows)]
-    job_memory_limit(memory)?;
-    #[cfg(not(any(unix, windows)))]
-    let _ = memory;
     Ok(())
 }
 
-/// Puts this process in a new Job Object whose processes may commit at most `memory` bytes
-/// each. The job's handle stays open for the life of the process (closing it would not lift
-/// the limit, but there is nothing to gain).
+/// Windows: puts a worker in this process's Job Object, made on first use, in which each
+/// process may commit at most `memory` bytes (an allocation beyond fails, and the reader ends
+/// as under `setrlimit`), and which kills its processes when its last handle closes, that is
+/// when this process ends, however it ends (Ctrl+C, a crash, the task manager): no worker is
+/// left waiting for requests. The handle is not inheritable, so workers do not hold it.
 #[cfg(windows)]
-fn job_memory_limit(memory: u64) -> std::io::Result<()> {
+fn confine(child: &Child, memory: u64) -> std::io::Result<()> {
+    use std::os::windows::io::AsRawHandle;
+    use windows_sys::Win32::Foundation::{CloseHandle, HANDLE};
     use windows_sys::Win32::System::JobObjects::{
-        AssignProcessToJobObject, CreateJobObjectW, JOB_OBJECT_LIMIT_PROCESS_MEMORY,
-        JOBOBJECT_EXTENDED_LIMIT_INFORMATION, JobObjectExtendedLimitInformation,
-        SetInformationJobObject,
+        AssignProcessToJobObject, CreateJobObjectW, JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE,
+        JOB_OBJECT_LIMIT_PROCESS_MEMORY, JOBOBJECT_EXTENDED_LIMIT_INFORMATION,
+        JobObjectExtendedLimitInformation, SetInformationJobObject,
     };
-    use windows_sys::Win32::System::Threading::GetCurrentProcess;
-    let last = std::io::Error::last_os_error;
-    // SAFETY: plain Win32 calls on a job this function creates, with a zeroed structure of
-    // the size passed.
-    unsafe {
-        let job = CreateJobObjectW(std::ptr::null(), std::ptr::null());
-        if job.is_null() {
-            return Err(last());
+    // The handle as an integer (a HANDLE is a pointer, which a static cannot share); the
+    // error as its code. The first worker's limit is every worker's: one run has one limit.
+    static JOB: std::sync::OnceLock<Result<usize, i32>> = std::sync::OnceLock::new();
+    let code = |e: std::io::Error| e.raw_os_error().unwrap_or(0);
+    let job = JOB.get_or_init(|| {
+        // SAFETY: plain Win32 calls on a job this function creates, with a zeroed structure
+        // of the size passed.
+        unsafe {
+            let job = CreateJobObjectW(std::ptr::null(), std::ptr::null());
+            if job.is_null() {
+                return Err(code(std::io::Error::last_os_error()));
+            }
+            let mut info: JOBOBJECT_EXTENDED_LIMIT_INFORMATION = std::mem::zeroed();
+            info.BasicLimitInformation.LimitFlags =
+                JOB_OBJECT_LIMIT_PROCESS_MEMORY | JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE;
+            info.ProcessMemoryLimit = usize::try_from(memory).unwrap_or(usize::MAX);
+            if SetInformationJobObject(
+                job,
+                JobObjectExtendedLimitInformation,
+                (&raw const info).cast(),
+                std::mem::size_of::<JOBOBJECT_EXTENDED_LIMIT_INFORMATION>() as u32,
+            ) == 0
+            {
+                let e = code(std::io::Error::last_os_error());
+                CloseHandle(job);
+                return Err(e);
+            }
+            Ok(job as usize)
         }
-        let mut info: JOBOBJECT_EXTENDED_LIMIT_INFORMATION = std::mem::zeroed();
-        info.BasicLimitInformation.LimitFlags = JOB_OBJECT_LIMIT_PROCESS_MEMORY;
-        info.ProcessMemoryLimit = usize::try_from(memory).unwrap_or(usize::MAX);
-        if SetInformationJobObject(
-            job,
-            JobObjectExtendedLimitInformation,
-            (&raw const info).cast(),
-            std::mem::size_of::<JOBOBJECT_EXTENDED_LIMIT_INFORMATION>() as u32,
-        ) == 0
-            || AssignProcessToJobObject(job, GetCurrentProcess()) == 0
-        {
-            return Err(last());
-        }
+    });
+    let job = (*job).map_err(std::io::Error::from_raw_os_error)?;
+    // SAFETY: the job lives as long as this process; the child's handle is open.
+    if unsafe { AssignProcessToJobObject(job as HANDLE, child.as_raw_handle() as HANDLE) } == 0 {
+        return Err(std::io::Error::last_os_error());
     }
     Ok(())
 }
