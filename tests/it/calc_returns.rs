@@ -6,7 +6,6 @@
 //! annotated copy must be the partner's own file plus the annotations.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
@@ -214,15 +213,7 @@ fn every_mistake_is_reported_at_its_cell_and_no_correct_cell_is_blamed() {
 }
 
 fn parts(bytes: &[u8]) -> BTreeMap<String, Vec<u8>> {
-    let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
-    (0..z.len())
-        .map(|i| {
-            let mut f = z.by_index(i).unwrap();
-            let mut v = Vec::new();
-            f.read_to_end(&mut v).unwrap();
-            (f.name().unwrap().to_string(), v)
-        })
-        .collect()
+    crate::common::zip_parts(bytes)
 }
 
 /// Parts an annotation may touch: the sheets with notes (ODF: `content.xml`), the styles,

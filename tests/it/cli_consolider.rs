@@ -23,19 +23,7 @@ fn write_form(ctg: &ctg::Ctg, code: &str, date: &str, path: &Path) {
 
 /// Every sheet of a workbook as text, for comparisons and independent counts.
 fn grids(path: &Path) -> Vec<(String, Vec<Vec<String>>)> {
-    let book = ctg::workbook::grid::open(&std::fs::read(path).unwrap(), None).unwrap();
-    book.sheets
-        .iter()
-        .map(|g| {
-            (
-                g.name.clone(),
-                g.cells
-                    .iter()
-                    .map(|r| r.iter().map(|c| c.display()).collect())
-                    .collect(),
-            )
-        })
-        .collect()
+    crate::common::sheets_text(&std::fs::read(path).unwrap())
 }
 
 /// Data rows of the table sheets of a return, counted straight from the cells.

@@ -48,3 +48,34 @@ pub fn corpus_dir() -> PathBuf {
     );
     dir
 }
+
+/// The parts of a zip package (xlsx, docx, ods, or a plain zip), by name.
+pub fn zip_parts(bytes: &[u8]) -> std::collections::BTreeMap<String, Vec<u8>> {
+    use std::io::Read;
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("zip");
+    (0..z.len())
+        .map(|i| {
+            let mut f = z.by_index(i).unwrap();
+            let mut v = Vec::new();
+            f.read_to_end(&mut v).unwrap();
+            (f.name().unwrap().to_string(), v)
+        })
+        .collect()
+}
+
+/// Every sheet of a workbook as text (ctg's own grid reader), for comparisons.
+pub fn sheets_text(bytes: &[u8]) -> Vec<(String, Vec<Vec<String>>)> {
+    let book = ctg::workbook::grid::open(bytes, None).unwrap();
+    book.sheets
+        .iter()
+        .map(|g| {
+            (
+                g.name.clone(),
+                g.cells
+                    .iter()
+                    .map(|r| r.iter().map(|c| c.display()).collect())
+                    .collect(),
+            )
+        })
+        .collect()
+}

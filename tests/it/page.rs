@@ -4,7 +4,6 @@
 //! download must be what the command line gives.
 
 use std::collections::BTreeMap;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -73,18 +72,6 @@ fn cells(bytes: &[u8]) -> BTreeMap<String, Vec<Vec<String>>> {
                 .map(|r| r.iter().map(|c| c.to_string()).collect())
                 .collect();
             (n, rows)
-        })
-        .collect()
-}
-
-fn zip_entries(bytes: &[u8]) -> BTreeMap<String, Vec<u8>> {
-    let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("zip");
-    (0..z.len())
-        .map(|i| {
-            let mut f = z.by_index(i).unwrap();
-            let mut v = Vec::new();
-            f.read_to_end(&mut v).unwrap();
-            (f.name().unwrap().to_string(), v)
         })
         .collect()
 }
@@ -289,7 +276,7 @@ fn the_page_opened_from_disk_offline_gives_the_command_lines_results() {
         }
     }
     // The annotated copies: byte for byte the command line's, under the same names.
-    let copies = zip_entries(&std::fs::read(web.join("copies-annotees.zip")).unwrap());
+    let copies = crate::common::zip_parts(&std::fs::read(web.join("copies-annotees.zip")).unwrap());
     let mut cli_copies: BTreeMap<String, Vec<u8>> = BTreeMap::new();
     for e in std::fs::read_dir(cli.join("copies")).unwrap() {
         let p = e.unwrap().path();
@@ -349,7 +336,7 @@ fn the_page_opened_from_disk_offline_gives_the_command_lines_results() {
     assert_eq!(r["synthese"], serde_json::json!(synthese));
 
     // Formulaires: the same forms, cell for cell (contact and deadline from the profile).
-    let forms = zip_entries(&std::fs::read(web.join("formulaires.zip")).unwrap());
+    let forms = crate::common::zip_parts(&std::fs::read(web.join("formulaires.zip")).unwrap());
     let mut cli_forms: Vec<String> = std::fs::read_dir(cli.join("formulaires"))
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
@@ -372,8 +359,8 @@ fn the_page_opened_from_disk_offline_gives_the_command_lines_results() {
     );
 
     // Convention: the same document (text, tables, logo), part for part.
-    let page_docx = zip_entries(&std::fs::read(web.join("convention.docx")).unwrap());
-    let cli_docx = zip_entries(&std::fs::read(cli.join("convention.docx")).unwrap());
+    let page_docx = crate::common::zip_parts(&std::fs::read(web.join("convention.docx")).unwrap());
+    let cli_docx = crate::common::zip_parts(&std::fs::read(cli.join("convention.docx")).unwrap());
     assert_eq!(
         page_docx.keys().collect::<Vec<_>>(),
         cli_docx.keys().collect::<Vec<_>>()
