@@ -31,6 +31,17 @@ impl Imported {
     }
 }
 
+impl Imported {
+    /// The `resultat` of the JSON report (docs/rapport-json.md): the output's name and what
+    /// was read (the rows of a workbook, or the account of a Word document).
+    pub fn resultat(&self, sortie: &str) -> serde_json::Value {
+        match &self.document {
+            Some(doc) => serde_json::json!({ "sortie": sortie, "document": doc }),
+            None => serde_json::json!({ "sortie": sortie, "lignes": self.lignes }),
+        }
+    }
+}
+
 /// Imports the bytes of `name`.
 pub fn import(bytes: &[u8], name: &str) -> Imported {
     // Recognised and checked once, then handed to the one reader that fits.

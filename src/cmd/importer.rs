@@ -23,8 +23,8 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
     let name = a.fichier.display().to_string();
     super::refuse_overwrite_input(&a.fichier, &a.sortie)?;
     ctg::io::check_new(&a.sortie, a.force)?;
-    let imported = super::isolated::import(&a.fichier, &name);
-    let Some(model) = imported.model else {
+    let mut imported = super::isolated::import(&a.fichier, &name);
+    let Some(model) = imported.model.take() else {
         let d = imported
             .diagnostics
             .into_iter()
@@ -37,7 +37,7 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
             a.format,
         );
     };
-    let diagnostics = imported.diagnostics;
+    let diagnostics = std::mem::take(&mut imported.diagnostics);
     let counts = ctg::diagnostic::Counts::of(&diagnostics);
     ctg::io::write_new(&a.sortie, ctg::io::model_json(&model).as_bytes(), a.force)?;
     match a.format {
@@ -48,14 +48,7 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
                 lignes: None,
                 compteurs: counts,
             };
-            let resultat = match (&imported.lignes, &imported.document) {
-                (_, Some(doc)) => {
-                    serde_json::json!({ "sortie": a.sortie.display().to_string(), "document": doc })
-                }
-                (lignes, None) => {
-                    serde_json::json!({ "sortie": a.sortie.display().to_string(), "lignes": lignes })
-                }
-            };
+            let resultat = imported.resultat(&a.sortie.display().to_string());
             super::print_report("importer", vec![fichier], &diagnostics, resultat)?
         }
         Format::Texte => match &imported.document {

@@ -165,28 +165,39 @@ pub fn version() -> String {
 /// Returns the model as JSON; an error says why in French.
 #[wasm_bindgen]
 pub fn lire_ctg(nom: &str, octets: &[u8]) -> Result<String, JsError> {
-    Ok(ctg::io::model_json(&read_ctg(nom, octets).map_err(err)?))
+    let ctg = read_ctg(nom, octets).map_err(|d| err(format!("{nom} : {}", d.message)))?;
+    Ok(ctg::io::model_json(&ctg))
 }
 
-fn read_ctg(name: &str, bytes: &[u8]) -> Result<Ctg, String> {
-    let looks_json = bytes
-        .iter()
-        .find(|b| !b.is_ascii_whitespace() && **b != 0xEF && **b != 0xBB && **b != 0xBF)
-        == Some(&b'{');
-    if looks_json {
-        let text =
-            std::str::from_utf8(bytes).map_err(|_| format!("{name} n'est pas un texte UTF-8"))?;
-        return ctg::io::parse_model(text.trim_start_matches('\u{feff}'), name)
-            .map_err(|e| e.to_string());
+/// A CTG from its model JSON, or imported from a workbook or Word document; refused, the
+/// diagnostic the command line gives for the same file.
+fn read_ctg(name: &str, bytes: &[u8]) -> Result<Ctg, Diagnostic> {
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if body.trim_ascii_start().first() == Some(&b'{') {
+        let refused = |e: ctg::Error| {
+            e.to_diagnostic(name).unwrap_or_else(|| {
+                Diagnostic::new(ctg::codes::Code::E100, Location::file(name), e.to_string())
+            })
+        };
+        let text = std::str::from_utf8(body).map_err(|_| {
+            Diagnostic::new(
+                ctg::codes::Code::E100,
+                Location::file(name),
+                "ce n'est pas un texte UTF-8",
+            )
+        })?;
+        return ctg::io::parse_model(text, name).map_err(refused);
     }
     let imported = ctg::import::import(bytes, name);
     match imported.model {
         Some(m) => Ok(m),
-        None => Err(imported
-            .diagnostics
-            .first()
-            .map(|d| format!("{name} : {}", d.message))
-            .unwrap_or_else(|| format!("{name} n'est pas une CTG lisible"))),
+        None => Err(imported.diagnostics.into_iter().next().unwrap_or_else(|| {
+            Diagnostic::new(
+                ctg::codes::Code::E100,
+                Location::file(name),
+                "ce n'est pas une CTG lisible",
+            )
+        })),
     }
 }
 
@@ -515,10 +526,10 @@ pub fn importer(nom: &str, octets: &[u8]) -> Importe {
         lignes: None,
         compteurs: counts,
     };
-    let resultat = match (&imported.lignes, &imported.document) {
-        (_, Some(doc)) => serde_json::json!({ "sortie": "ctg.json", "document": doc }),
-        (Some(lignes), None) => serde_json::json!({ "sortie": "ctg.json", "lignes": lignes }),
-        (None, None) => serde_json::Value::Null,
+    let resultat = if imported.model.is_some() {
+        imported.resultat("ctg.json")
+    } else {
+        serde_json::Value::Null
     };
     let rapport = json(&ctg::report::Rapport::new(
         "importer",
@@ -552,8 +563,7 @@ pub fn verifier(nom: &str, octets: &[u8]) -> String {
             let summary = serde_json::to_value(&report.summary).unwrap_or_default();
             (fichier, report.diagnostics, summary)
         }
-        Err(e) => {
-            let d = Diagnostic::new(ctg::codes::Code::E100, Location::file(nom), e);
+        Err(d) => {
             let diags = vec![d];
             let fichier = ctg::report::Fichier {
                 fichier: nom.to_string(),
