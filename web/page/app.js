@@ -5,10 +5,10 @@
 
 const $ = (id) => document.getElementById(id);
 const nf = new Intl.NumberFormat('fr-FR');
-// Test and benchmark hooks, from the address (`ctg.html#essai-plantage=x// Test hooks, from the address (`ctg.html#essai-plantage=x&essai-blocage=y&delai=3000`):essai-blocage=y`;
-// `travailleurs`, `en-vol`, `sans-echauffement` tune the pool for scripts/bench-page.sh):
+// Test and benchmark hooks, from the address (`ctg.html#essai-plantage=x&essai-blocage=y&delai=3000`):
 // files whose name contains x make their reader crash, y never end, z (essai-memoire) ask
-// for more memory than a worker has; `delai` shortens the time allowed per file.
+// for more memory than a worker has; `delai` shortens the time allowed per file;
+// `travailleurs`, `lot`, `en-vol`, `sans-echauffement` tune the pool (scripts/bench-page.sh).
 const ESSAI = new URLSearchParams(location.hash.slice(1));
 function trial(name) {
   for (const k of ['plantage', 'blocage', 'memoire']) {
@@ -39,10 +39,15 @@ function base64Bytes(b64) {
 const moduleReady = WebAssembly.compile(base64Bytes($('ctg-wasm').textContent));
 const workerUrl = URL.createObjectURL(new Blob([$('ctg-worker').textContent], { type: 'text/javascript' }));
 
-// Each worker holds up to IN_FLIGHT jobs, so that it reads the next file while it works on
-// one (reading a dropped file is asynchronous); a crash is blamed on the job that was
-// running (the worker names it) and the other jobs go back to the queue.
-const IN_FLIGHT = Number(ESSAI.get('en-vol')) || 3;
+// Files go to the workers in lots: a worker reads the files of a lot together (reading a
+// dropped file is asynchronous, and slow one at a time), then runs their jobs one after the
+// other without yielding, saying which one it starts. A crash or an overrun is blamed on the
+// job that was running; the other jobs of the worker go back to the queue. Each worker holds
+// up to LOTS_EN_VOL lots, so that it reads the next while it works on one.
+const LOT_MAX = Number(ESSAI.get('lot')) || 16;
+const LOTS_EN_VOL = Number(ESSAI.get('en-vol')) || 2;
+// Jobs that come by the hundred (a folder of returns); the others go one at a time.
+const PAR_LOTS = new Set(['extraire', 'valider']);
 
 class Pool {
   constructor(size) {
@@ -50,6 +55,7 @@ class Pool {
     this.workers = [];
     this.queue = [];
     this.nextId = 1;
+    this.nextLot = 1;
     this.ctg = { version: 0, json: '' };
   }
   async start() {
@@ -59,14 +65,16 @@ class Pool {
     await Promise.all(this.workers.map((w) => w.ready));
   }
   spawn() {
-    const w = { worker: new Worker(workerUrl), tasks: new Map(), ctgVersion: 0, alive: true };
+    const w = { worker: new Worker(workerUrl), tasks: new Map(), lots: new Map(), running: null, timer: 0, ctgVersion: 0, alive: true };
     w.ready = new Promise((resolve) => {
       w.worker.onmessage = (ev) => {
         if (ev.data.type === 'pret') { this.version = ev.data.version; w.worker.onmessage = (e) => this.answer(w, e.data); w.started = true; resolve(); }
       };
     });
     w.worker.onerror = (ev) => { ev.preventDefault(); this.crash(w, 'lecture interrompue : le lecteur s\u2019est arrêté sur ce fichier'); };
-    w.worker.postMessage({ type: 'module', module: this.module, echauffer: !ESSAI.get('sans-echauffement') });
+    // One worker warms up: the browser optimises the module's code for all of them.
+    const warm = ESSAI.get('echauffement') === 'tous' || (!ESSAI.get('sans-echauffement') && !this.workers.length);
+    w.worker.postMessage({ type: 'module', module: this.module, echauffer: warm });
     return w;
   }
   setCtg(json) { this.ctg = { version: this.ctg.version + 1, json: json || '' }; }
@@ -76,42 +84,62 @@ class Pool {
       this.pump();
     });
   }
+  // Lots shrink as the queue empties, so that the last files are shared between workers.
+  lotSize(job) {
+    if (!PAR_LOTS.has(job)) return 1;
+    return Math.max(1, Math.min(LOT_MAX, Math.ceil(this.queue.length / (2 * this.workers.length))));
+  }
   pump() {
     for (const w of this.workers) {
-      if (!w.started) continue;
-      while (w.tasks.size < IN_FLIGHT && this.queue.length) {
-        const task = this.queue.shift();
-        w.tasks.set(task.id, task);
-        if (task.usesCtg && w.ctgVersion !== this.ctg.version) {
+      if (!w.started || !w.alive) continue;
+      while (w.lots.size < LOTS_EN_VOL && this.queue.length) {
+        const job = this.queue[0].job;
+        const size = this.lotSize(job);
+        const lot = [];
+        while (lot.length < size && this.queue.length && this.queue[0].job === job) lot.push(this.queue.shift());
+        if (lot.some((t) => t.usesCtg) && w.ctgVersion !== this.ctg.version) {
           w.worker.postMessage({ type: 'ctg', json: this.ctg.json, version: this.ctg.version });
           w.ctgVersion = this.ctg.version;
         }
-        task.timer = setTimeout(() => this.crash(w, `lecture interrompue : le fichier n\u2019a pas été lu en ${task.timeout / 1000}\u00a0s (arrêté)`, task.id), task.timeout);
-        w.worker.postMessage({ id: task.id, job: task.job, args: task.args });
+        const lotId = this.nextLot++;
+        w.lots.set(lotId, lot.length);
+        for (const t of lot) { t.lot = lotId; t.started = false; w.tasks.set(t.id, t); }
+        w.worker.postMessage({ lot: lot.map((t) => ({ id: t.id, job: t.job, args: t.args })) });
       }
+      this.watch(w);
     }
+  }
+  // A worker that says nothing for longer than its running job is allowed (between jobs,
+  // DELAI_MS) is stopped, and the job rejected.
+  watch(w) {
+    clearTimeout(w.timer);
+    if (!w.alive || !w.tasks.size) return;
+    const ms = w.running ? w.running.timeout : DELAI_MS;
+    const id = w.running && w.running.id;
+    w.timer = setTimeout(() => this.crash(w, `lecture interrompue : le fichier n\u2019a pas été lu en ${ms / 1000}\u00a0s (arrêté)`, id), ms);
   }
   answer(w, m) {
     if (m.type === 'ctg') { if (m.erreur) this.ctgError = m.erreur; return; }
-    if (m.type === 'debut') { const t = w.tasks.get(m.id); if (t) t.started = true; return; }
     const task = w.tasks.get(m.id);
     if (!task) return;
+    if (m.type === 'debut') { task.started = true; w.running = task; this.watch(w); return; }
     if (m.plantage) { this.crash(w, m.plantage, m.id); return; }
-    clearTimeout(task.timer);
     w.tasks.delete(m.id);
+    if (w.running === task) w.running = null;
+    const left = w.lots.get(task.lot) - 1;
+    if (left > 0) w.lots.set(task.lot, left); else w.lots.delete(task.lot);
     if (m.erreur !== undefined) task.reject(new Error(m.erreur)); else task.resolve(m.resultat);
     this.pump();
   }
   // A worker that crashed, ran out of memory or took too long: ended and replaced. The job
-  // it names (or, when it could not say, the oldest) is rejected with the cause
-  // (`interrompu`); its other jobs are run again by another worker.
+  // it names (or, when it could not say, the one running, else the oldest) is rejected with
+  // the cause (`interrompu`); its other jobs are run again by another worker.
   crash(w, cause, id) {
     if (!w.alive) return;
     w.alive = false;
+    clearTimeout(w.timer);
     w.worker.terminate();
     const tasks = [...w.tasks.values()];
-    for (const t of tasks) clearTimeout(t.timer);
-    // A job that started and never answered is the one that hung or crashed.
     const blamed = tasks.find((t) => t.id === id && t.started) || tasks.find((t) => t.started)
       || tasks.find((t) => t.id === id) || tasks[0];
     const i = this.workers.indexOf(w);

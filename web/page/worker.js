@@ -13,6 +13,7 @@ function bytesOf(file) {
 }
 
 // Each job gets the bytes of its file (`b`, read before it starts) and runs synchronously.
+// Jobs come in lots (`{ lot: [{ id, job, args }] }`, see the page's pool).
 const jobs = {
   valider(a, b) { return wasm_bindgen.valider(a.nom, b); },
   copie(a, b) {
@@ -68,30 +69,42 @@ self.onmessage = async (ev) => {
     }
     return;
   }
+  const lot = m.lot || [];
   if (!ready) {
-    self.postMessage({ id: m.id, erreur: "le module n'est pas chargé" });
+    for (const t of lot) self.postMessage({ id: t.id, erreur: "le module n'est pas chargé" });
     return;
   }
-  try {
-    const bytes = m.args && m.args.fichier ? await bytesOf(m.args.fichier) : null;
-    // From here the job runs without yielding: the page knows which job a hang is in.
-    self.postMessage({ type: 'debut', id: m.id });
-    if (m.args && m.args.essai === 'plantage') wasm_bindgen.essai_interruption(false);
-    if (m.args && m.args.essai === 'memoire') wasm_bindgen.essai_interruption(true);
-    if (m.args && m.args.essai === 'blocage') for (;;) { /* a reader that never ends */ }
-    const result = jobs[m.job](m.args, bytes);
-    const transfer = result instanceof Uint8Array ? [result.buffer]
-      : (result && result.classeur instanceof Uint8Array) ? [result.classeur.buffer]
-      : (result && result.octets instanceof Uint8Array) ? [result.octets.buffer] : [];
-    self.postMessage({ id: m.id, resultat: result }, transfer);
-  } catch (e) {
-    // A Rust error (JsError) is an answer; a trap (RuntimeError) means the instance is lost.
-    if (e instanceof WebAssembly.RuntimeError || e instanceof RangeError) {
-      let cause = '';
-      try { cause = wasm_bindgen.cause_interruption(); } catch (_) { cause = ''; }
-      self.postMessage({ id: m.id, plantage: cause || 'lecture interrompue : le lecteur s\u2019est arrêté sur ce fichier' });
-    } else {
-      self.postMessage({ id: m.id, erreur: String(e && e.message || e) });
+  // The files of the lot are read together; then the jobs run one after the other without
+  // yielding, each announced: the page knows which job a hang or a crash is in.
+  const bytes = await Promise.all(lot.map((t) => (t.args && t.args.fichier
+    ? bytesOf(t.args.fichier).catch((e) => ({ illisible: String(e && e.message || e) }))
+    : null)));
+  for (let i = 0; i < lot.length; i++) {
+    const t = lot[i];
+    if (bytes[i] && bytes[i].illisible) {
+      self.postMessage({ id: t.id, erreur: `le fichier n\u2019a pas pu être lu : ${bytes[i].illisible}` });
+      continue;
+    }
+    self.postMessage({ type: 'debut', id: t.id });
+    try {
+      if (t.args && t.args.essai === 'plantage') wasm_bindgen.essai_interruption(false);
+      if (t.args && t.args.essai === 'memoire') wasm_bindgen.essai_interruption(true);
+      if (t.args && t.args.essai === 'blocage') for (;;) { /* a reader that never ends */ }
+      const result = jobs[t.job](t.args, bytes[i]);
+      const transfer = result instanceof Uint8Array ? [result.buffer]
+        : (result && result.classeur instanceof Uint8Array) ? [result.classeur.buffer]
+        : (result && result.octets instanceof Uint8Array) ? [result.octets.buffer] : [];
+      self.postMessage({ id: t.id, resultat: result }, transfer);
+    } catch (e) {
+      // A Rust error (JsError) is an answer; a trap (RuntimeError) means the instance is
+      // lost: the page ends this worker, and the rest of the lot goes to another.
+      if (e instanceof WebAssembly.RuntimeError || e instanceof RangeError) {
+        let cause = '';
+        try { cause = wasm_bindgen.cause_interruption(); } catch (_) { cause = ''; }
+        self.postMessage({ id: t.id, plantage: cause || 'lecture interrompue : le lecteur s\u2019est arrêté sur ce fichier' });
+        return;
+      }
+      self.postMessage({ id: t.id, erreur: String(e && e.message || e) });
     }
   }
 };
