@@ -101,22 +101,50 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
 }
 
 /// What writes one output into its (temporary) file.
-pub type Writer<'a> = Box<dyn FnOnce(&mut std::fs::File) -> std::io::Result<()> + 'a>;
+pub type Writer<'a> = Box<dyn FnOnce(&mut std::fs::File) -> std::io::Result<()> + Send + 'a>;
 
 /// [`write_atomic_all`] with each output written by a function straight into its temporary
-/// file, so a large output never needs a copy in memory.
+/// file, so a large output never needs a copy in memory. The outputs are written at the same
+/// time, each by its own thread (a national consolidation writes its model while it builds
+/// its workbook); none is renamed into place before all are written.
 pub fn write_atomic_with(outputs: Vec<(&Path, Writer<'_>)>) -> Result<()> {
     let mut temps = Vec::with_capacity(outputs.len());
+    let mut writers = Vec::with_capacity(outputs.len());
     for (path, write) in outputs {
-        let mut tmp = Temp::beside(path)?;
+        temps.push((path, Temp::beside(path)?));
+        writers.push(write);
+    }
+    let run = |(path, tmp): &mut (&Path, Temp), write: Writer<'_>| {
         write(&mut tmp.file)
             .and_then(|_| tmp.file.flush())
             .map_err(|source| Error::Write {
-                path: path.into(),
+                path: (*path).into(),
                 source,
-            })?;
-        temps.push((path, tmp));
-    }
+            })
+    };
+    #[cfg(not(target_arch = "wasm32"))]
+    let results: Vec<Result<()>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = temps
+            .iter_mut()
+            .zip(writers)
+            .map(|(t, w)| scope.spawn(move || run(t, w)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err(Error::Invalid("écriture interrompue".into())))
+            })
+            .collect()
+    });
+    // No threads in the browser.
+    #[cfg(target_arch = "wasm32")]
+    let results: Vec<Result<()>> = temps
+        .iter_mut()
+        .zip(writers)
+        .map(|(t, w)| run(t, w))
+        .collect();
+    results.into_iter().collect::<Result<Vec<()>>>()?;
     persist_all(temps)
 }
 

@@ -110,8 +110,7 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
         eprintln!("lecture : {:.2} s", started.elapsed().as_secs_f64());
     }
     // The workbook and the model of one run are both new or both old; both are written
-    // straight into their files, the model first so that its memory is given back before
-    // the workbook is built (a national run holds neither twice).
+    // straight into their files (a national run holds neither in memory), at the same time.
     let model = a
         .modele
         .as_ref()

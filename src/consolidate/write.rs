@@ -41,7 +41,7 @@ fn put(ws: &mut Worksheet, r: u32, c: u16, v: &Cell, f: &F) -> std::result::Resu
             ws.write_number(r, c, *n)?;
         }
         Cell::Date(d) => {
-            ws.write_number_with_format(r, c, *d, &Format::new().set_num_format("dd/mm/yyyy"))?;
+            ws.write_number_with_format(r, c, *d, &date_format())?;
         }
         other => {
             write_text(ws, r, c, &clip(&other.display()), Some(&f.wrap))?;
@@ -66,19 +66,35 @@ fn headers(
 /// `ctg` (when given) names the axe of each fiche in «Synthèse».
 /// A sheet written row by row: constant memory (rows go to a temporary file) on the
 /// command line; in the browser, where there is no file system, an ordinary sheet.
-fn streamed(wb: &mut Workbook) -> std::result::Result<&mut rust_xlsxwriter::Worksheet, XlsxError> {
+fn streamed(wb: &mut Workbook) -> std::result::Result<Worksheet, XlsxError> {
     #[cfg(not(target_arch = "wasm32"))]
-    return wb.add_worksheet_with_constant_memory();
+    return wb.new_worksheet_with_constant_memory();
     #[cfg(target_arch = "wasm32")]
-    return Ok(wb.add_worksheet());
+    return {
+        let _ = wb;
+        Ok(Worksheet::new())
+    };
 }
 
 pub fn write(c: &Consolidation, ctg: Option<&crate::model::Ctg>) -> Result<Vec<u8>> {
     workbook(c, ctg)?.save_to_buffer().map_err(xerr)
 }
 
+/// The date format of dates in the entity sheets.
+fn date_format() -> Format {
+    Format::new().set_num_format("dd/mm/yyyy")
+}
+
+/// One sheet of rows after «Synthèse».
+enum Table<'a> {
+    Entity(&'a crate::consolidate::Entity),
+    Anomalies,
+    Files,
+}
+
 /// The consolidated workbook, to save into a buffer ([`write`]) or straight into a file
-/// (a national run: no 50 MB copy in memory).
+/// (a national run: no 50 MB copy in memory). The sheets of rows are filled at the same
+/// time, one per thread, off the browser.
 pub fn workbook(c: &Consolidation, ctg: Option<&crate::model::Ctg>) -> Result<Workbook> {
     let f = F {
         title: Format::new().set_bold().set_font_size(14),
@@ -93,38 +109,43 @@ pub fn workbook(c: &Consolidation, ctg: Option<&crate::model::Ctg>) -> Result<Wo
     // The consolidated workbook of a national run holds millions of cells: a light deflate
     // (level 1) writes it in a fraction of the time for a slightly larger file.
     wb.set_zip_compression_level(1);
-    synthese(&mut wb, c, ctg, &f).map_err(xerr)?;
-    for ent in &c.entities {
-        // Rows are written in order: constant memory keeps the national scale within bounds.
-        let ws = streamed(&mut wb).map_err(xerr)?;
-        ws.set_name(ent.name).map_err(xerr)?;
-        print_setup(ws, true).map_err(xerr)?;
-        let mut cols: Vec<(&str, f64)> = vec![
-            ("Collectivité", 12.0),
-            ("Fichier", 30.0),
-            ("Feuille", 16.0),
-            ("Ligne", 7.0),
-        ];
-        cols.extend(ent.columns.iter().map(|c| (c.header, c.width.min(40.0))));
-        headers(ws, 0, &cols, &f).map_err(xerr)?;
-        for (i, r) in ent.rows.iter().enumerate() {
-            let row = i as u32 + 1;
-            write_text(ws, row, 0, &r.commune, None).map_err(xerr)?;
-            write_text(ws, row, 1, &r.file, None).map_err(xerr)?;
-            write_text(ws, row, 2, &r.sheet, None).map_err(xerr)?;
-            if r.row > 0 {
-                ws.write_number(row, 3, r.row as f64).map_err(xerr)?;
-            }
-            for (j, v) in r.values.iter().enumerate() {
-                put(ws, row, 4 + j as u16, v, &f).map_err(xerr)?;
-            }
-        }
-        ws.set_freeze_panes(1, 0).map_err(xerr)?;
-        ws.autofilter(0, 0, ent.rows.len() as u32, cols.len() as u16 - 1)
-            .map_err(xerr)?;
+    // Every format of the sheets of rows gets its number now, in this order: sheets filled
+    // at the same time then only look numbers up, and the file is the same from run to run.
+    for format in [
+        f.header.clone(),
+        f.wrap.clone(),
+        date_format(),
+        Format::new().set_quote_prefix(),
+        f.wrap.clone().set_quote_prefix(),
+    ] {
+        wb.register_format(&format);
     }
-    anomalies(streamed(&mut wb).map_err(xerr)?, c, &f).map_err(xerr)?;
-    files(streamed(&mut wb).map_err(xerr)?, c, &f).map_err(xerr)?;
+    synthese(&mut wb, c, ctg, &f).map_err(xerr)?;
+    let tables: Vec<Table> = c
+        .entities
+        .iter()
+        .map(Table::Entity)
+        .chain([Table::Anomalies, Table::Files])
+        .collect();
+    let mut sheets = Vec::with_capacity(tables.len());
+    for table in tables {
+        sheets.push((streamed(&mut wb).map_err(xerr)?, table));
+    }
+    let fill = |(ws, table): &mut (Worksheet, Table)| match table {
+        Table::Entity(ent) => entity(ws, ent, &f),
+        Table::Anomalies => anomalies(ws, c, &f),
+        Table::Files => files(ws, c, &f),
+    };
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        use rayon::prelude::*;
+        sheets.par_iter_mut().try_for_each(fill).map_err(xerr)?;
+    }
+    #[cfg(target_arch = "wasm32")]
+    sheets.iter_mut().try_for_each(fill).map_err(xerr)?;
+    for (ws, _) in sheets {
+        wb.push_worksheet(ws);
+    }
     // Marks the workbook as ctg's own, so that it is never read back as a return.
     let ws = wb
         .add_worksheet()
@@ -136,6 +157,39 @@ pub fn workbook(c: &Consolidation, ctg: Option<&crate::model::Ctg>) -> Result<Wo
         .map_err(xerr)?;
     ws.set_hidden(true);
     Ok(wb)
+}
+
+/// One entity's rows, in order, with their provenance.
+fn entity(
+    ws: &mut Worksheet,
+    ent: &crate::consolidate::Entity,
+    f: &F,
+) -> std::result::Result<(), XlsxError> {
+    ws.set_name(ent.name)?;
+    print_setup(ws, true)?;
+    let mut cols: Vec<(&str, f64)> = vec![
+        ("Collectivité", 12.0),
+        ("Fichier", 30.0),
+        ("Feuille", 16.0),
+        ("Ligne", 7.0),
+    ];
+    cols.extend(ent.columns.iter().map(|c| (c.header, c.width.min(40.0))));
+    headers(ws, 0, &cols, f)?;
+    for (i, r) in ent.rows.iter().enumerate() {
+        let row = i as u32 + 1;
+        write_text(ws, row, 0, &r.commune, None)?;
+        write_text(ws, row, 1, &r.file, None)?;
+        write_text(ws, row, 2, &r.sheet, None)?;
+        if r.row > 0 {
+            ws.write_number(row, 3, r.row as f64)?;
+        }
+        for (j, v) in r.values.iter().enumerate() {
+            put(ws, row, 4 + j as u16, v, f)?;
+        }
+    }
+    ws.set_freeze_panes(1, 0)?;
+    ws.autofilter(0, 0, ent.rows.len() as u32, cols.len() as u16 - 1)?;
+    Ok(())
 }
 
 fn anomalies(ws: &mut Worksheet, c: &Consolidation, f: &F) -> std::result::Result<(), XlsxError> {

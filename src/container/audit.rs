@@ -362,12 +362,12 @@ fn xml(name: &str, data: &[u8], shared: Option<u64>) -> Result<Facts, Refusal> {
                 }
             }
             Event::Text(t) if in_v && in_shared_cell => {
-                let s = t.xml10_content().trim().to_string();
-                let ok = s
-                    .parse::<u64>()
-                    .ok()
-                    .filter(|i| shared.is_none_or(|n| *i < n));
-                if ok.is_none() {
+                // Digits alone (always, in practice) are read in place; anything else is
+                // decoded first.
+                let index = digits(t.trim_ascii().as_bytes())
+                    .or_else(|| t.xml10_content().trim().parse::<u64>().ok());
+                if index.is_none_or(|i| shared.is_some_and(|n| i >= n)) {
+                    let s = t.xml10_content().trim().to_string();
                     return Err(refuse(
                         Code::E133,
                         format!(
@@ -443,8 +443,29 @@ fn dimension(part: &str, value: &str) -> Result<(), Refusal> {
     Ok(())
 }
 
+/// A decimal number written with ASCII digits alone (at most 18 of them), read in place.
+fn digits(raw: &[u8]) -> Option<u64> {
+    if raw.is_empty() || raw.len() > 18 || !raw.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    Some(raw.iter().fold(0u64, |n, b| n * 10 + u64::from(b - b'0')))
+}
+
 /// `C7` → (7, 3), 1-based; a reference outside Excel's grid is refused.
 fn cell_ref(part: &str, raw: &[u8]) -> Result<(u64, u64), Refusal> {
+    // The usual form (capitals then digits, inside the grid) is read in place, without the
+    // copies below: a sheet holds thousands of cells.
+    let letters = raw.iter().take_while(|b| b.is_ascii_uppercase()).count();
+    if (1..=3).contains(&letters)
+        && let Some(row) = digits(&raw[letters..])
+    {
+        let col = raw[..letters]
+            .iter()
+            .fold(0u64, |c, b| c * 26 + u64::from(b - b'A' + 1));
+        if (1..=MAX_ROW).contains(&row) && col <= MAX_COL {
+            return Ok((row, col));
+        }
+    }
     let s = String::from_utf8_lossy(raw);
     // The reader's own cell-name parser; anything it does not accept is outside the grid.
     let parsed = crate::workbook::addr::parse_cell(&s.to_ascii_uppercase());

@@ -242,28 +242,33 @@ fn read_all(format: Format, bytes: &[u8], wanted: Option<&[&str]>) -> Result<Vec
         _ => unreachable!("spreadsheets only"),
     };
     let names = wb.sheet_names();
+    // ctg's own help and lists sheets hold no partner data: not parsed (a tenth of the
+    // reading time of a return).
+    let own = |name: &str| {
+        wanted.is_none()
+            && [super::layout::README_SHEET, super::layout::LISTS_SHEET]
+                .iter()
+                .any(|s| normalize(s) == normalize(name))
+    };
+    let read = |name: &str| {
+        wanted.is_none_or(|w| w.iter().any(|x| normalize(x) == normalize(name))) && !own(name)
+    };
     let percents = match format {
-        Format::Xlsx => super::percent::xlsx_percent_cells(bytes),
+        Format::Xlsx => super::percent::xlsx_percent_cells(bytes, &read),
         Format::Ods => super::percent::ods_percent_cells(bytes),
         _ => Default::default(),
     };
     let mut out = Vec::new();
     let mut skipped: Vec<(String, Refusal)> = Vec::new();
     for name in names {
-        if wanted.is_some_and(|w| !w.iter().any(|x| normalize(x) == normalize(&name))) {
-            continue;
-        }
-        // ctg's own help and lists sheets hold no partner data: not parsed (a tenth of the
-        // reading time of a return).
-        if wanted.is_none()
-            && [super::layout::README_SHEET, super::layout::LISTS_SHEET]
-                .iter()
-                .any(|s| normalize(s) == normalize(&name))
-        {
+        if own(&name) {
             out.push(Grid {
                 name: name.clone(),
                 ..Default::default()
             });
+            continue;
+        }
+        if !read(&name) {
             continue;
         }
         // An .xlsx sheet is read once for values and formulas together; the other formats

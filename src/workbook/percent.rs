@@ -49,8 +49,12 @@ fn percent_styles(styles: &str) -> BTreeSet<usize> {
     out
 }
 
-/// Sheet name → 0-based (row, column) of its numeric cells shown as percentages.
-pub fn xlsx_percent_cells(bytes: &[u8]) -> BTreeMap<String, BTreeSet<(u32, u32)>> {
+/// Sheet name → 0-based (row, column) of its numeric cells shown as percentages, for the
+/// sheets `read` says will be read.
+pub fn xlsx_percent_cells(
+    bytes: &[u8],
+    read: &dyn Fn(&str) -> bool,
+) -> BTreeMap<String, BTreeSet<(u32, u32)>> {
     let mut out = BTreeMap::new();
     let Ok(mut z) = zip::ZipArchive::new(Cursor::new(bytes)) else {
         return out;
@@ -93,7 +97,7 @@ pub fn xlsx_percent_cells(bytes: &[u8]) -> BTreeMap<String, BTreeSet<(u32, u32)>
             _ => {}
         }
     }
-    for (name, id) in sheets {
+    for (name, id) in sheets.into_iter().filter(|(name, _)| read(name)) {
         let Some(xml) = targets.get(&id).and_then(|t| part(&mut z, t)) else {
             continue;
         };
@@ -233,7 +237,7 @@ mod tests {
         ws.write_number_with_format(1, 4, 0.5, &pct).unwrap();
         ws.write_number(2, 4, 50.0).unwrap();
         let bytes = wb.save_to_buffer().unwrap();
-        let found = xlsx_percent_cells(&bytes);
+        let found = xlsx_percent_cells(&bytes, &|_| true);
         assert_eq!(found["Suivi"], BTreeSet::from([(1, 4)]));
     }
 
