@@ -3,7 +3,8 @@
 //! its CRC checked and its real size compared with the declared one; the local and central
 //! headers must agree; names are unique; relationship targets stay inside the package; XML
 //! parts have no DOCTYPE or entity, a bounded depth, cell references inside the grid and
-//! within a cell budget, and shared-string indexes that exist.
+//! within a cell budget, and shared-string indexes that exist (.xlsx worksheets through the
+//! scanner of `sheet_scan`, the other parts through quick-xml's events).
 
 use crate::container::xml_local as local;
 use std::collections::BTreeSet;
@@ -154,8 +155,10 @@ fn audit(bytes: &[u8], repack: bool) -> Result<Option<Vec<u8>>, Refusal> {
             if lower.ends_with(".rels") {
                 targets_stay_inside(&name, &data)?;
             }
+        } else if name.contains("worksheets/") && lower.ends_with(".xml") {
+            super::sheet_scan::sheet(&name, &data, shared)?;
         } else if lower.ends_with(".xml") {
-            let facts = xml(&name, &data, shared)?;
+            let facts = xml(&name, &data)?;
             if lower.ends_with("sharedstrings.xml") {
                 shared = Some(facts.strings);
             }
@@ -274,17 +277,15 @@ struct Facts {
     strings: u64,
 }
 
-fn xml(name: &str, data: &[u8], shared: Option<u64>) -> Result<Facts, Refusal> {
+/// The XML audit of a part that holds data, other than an .xlsx worksheet (those go through
+/// `sheet_scan`): shared strings, the workbook, an .ods `content.xml`, a Word body.
+fn xml(name: &str, data: &[u8]) -> Result<Facts, Refusal> {
     // Parsed in place: no copy of each event.
     let mut r = Reader::from_reader(data);
     r.config_mut().check_end_names = false;
     let mut depth = 0usize;
-    let (mut max_row, mut max_col, mut min_row, mut min_col) = (0u64, 0u64, u64::MAX, u64::MAX);
     let mut strings = 0u64;
     let mut declared_unique: Option<String> = None;
-    let mut in_shared_cell = false;
-    let mut in_v = false;
-    let sheet = name.contains("worksheets/");
     loop {
         let ev = r.read_event().map_err(|_| {
             refuse(
@@ -323,83 +324,12 @@ fn xml(name: &str, data: &[u8], shared: Option<u64>) -> Result<Facts, Refusal> {
                             }
                         }
                     }
-                    b"c" if sheet => {
-                        in_shared_cell = false;
-                        for a in e.attributes().flatten() {
-                            match local(a.key.as_ref()) {
-                                b"r" => {
-                                    let (row, col) = cell_ref(name, a.value.as_bytes())?;
-                                    max_row = max_row.max(row);
-                                    max_col = max_col.max(col);
-                                    min_row = min_row.min(row);
-                                    min_col = min_col.min(col);
-                                }
-                                b"t" => in_shared_cell = &*a.value == "s",
-                                _ => {}
-                            }
-                        }
-                    }
-                    b"v" => in_v = true,
                     _ => {}
                 }
             }
-            Event::Empty(e) if sheet && local(e.name().as_ref()) == b"dimension" => {
-                for a in e.attributes().flatten() {
-                    if local(a.key.as_ref()) == b"ref" {
-                        dimension(name, &a.value)?;
-                    }
-                }
-            }
-            Event::Empty(e) if sheet && local(e.name().as_ref()) == b"c" => {
-                for a in e.attributes().flatten() {
-                    if local(a.key.as_ref()) == b"r" {
-                        let (row, col) = cell_ref(name, a.value.as_bytes())?;
-                        max_row = max_row.max(row);
-                        max_col = max_col.max(col);
-                        min_row = min_row.min(row);
-                        min_col = min_col.min(col);
-                    }
-                }
-            }
-            Event::Text(t) if in_v && in_shared_cell => {
-                // Digits alone (always, in practice) are read in place; anything else is
-                // decoded first.
-                let index = digits(t.trim_ascii().as_bytes())
-                    .or_else(|| t.xml10_content().trim().parse::<u64>().ok());
-                if index.is_none_or(|i| shared.is_some_and(|n| i >= n)) {
-                    let s = t.xml10_content().trim().to_string();
-                    return Err(refuse(
-                        Code::E133,
-                        format!(
-                            "« {name} » renvoie au texte partagé n° {s}, qui n'existe pas ({} textes) : fichier abîmé ou falsifié",
-                            shared.unwrap_or(0)
-                        ),
-                    ));
-                }
-            }
-            Event::End(e) => {
-                depth = depth.saturating_sub(1);
-                if local(e.name().as_ref()) == b"v" {
-                    in_v = false;
-                }
-            }
+            Event::End(_) => depth = depth.saturating_sub(1),
             Event::Eof => break,
             _ => {}
-        }
-    }
-    if sheet && max_row > 0 {
-        let cells = (max_row - min_row + 1) * (max_col - min_col + 1);
-        if cells > CELL_BUDGET {
-            return Err(refuse(
-                Code::E132,
-                format!(
-                    "« {name} » : cellules remplies de {} à {}, soit {} cellules, au-delà des {} qu'un formulaire peut compter",
-                    crate::workbook::addr::cell_name((min_row - 1) as u32, (min_col - 1) as u16),
-                    crate::workbook::addr::cell_name((max_row - 1) as u32, (max_col - 1) as u16),
-                    crate::fr::int(cells),
-                    crate::fr::int(CELL_BUDGET)
-                ),
-            ));
         }
     }
     if let Some(d) = declared_unique {
@@ -420,7 +350,7 @@ fn xml(name: &str, data: &[u8], shared: Option<u64>) -> Result<Facts, Refusal> {
 
 /// A sheet's `<dimension ref="A1:F12">`: readers size their grid from it, so it must name
 /// cells of the grid, top left first.
-fn dimension(part: &str, value: &str) -> Result<(), Refusal> {
+pub(super) fn dimension(part: &str, value: &str) -> Result<(), Refusal> {
     let bad = || {
         refuse(
             Code::E132,
@@ -444,7 +374,7 @@ fn dimension(part: &str, value: &str) -> Result<(), Refusal> {
 }
 
 /// A decimal number written with ASCII digits alone (at most 18 of them), read in place.
-fn digits(raw: &[u8]) -> Option<u64> {
+pub(super) fn digits(raw: &[u8]) -> Option<u64> {
     if raw.is_empty() || raw.len() > 18 || !raw.iter().all(u8::is_ascii_digit) {
         return None;
     }
@@ -452,7 +382,7 @@ fn digits(raw: &[u8]) -> Option<u64> {
 }
 
 /// `C7` → (7, 3), 1-based; a reference outside Excel's grid is refused.
-fn cell_ref(part: &str, raw: &[u8]) -> Result<(u64, u64), Refusal> {
+pub(super) fn cell_ref(part: &str, raw: &[u8]) -> Result<(u64, u64), Refusal> {
     // The usual form (capitals then digits, inside the grid) is read in place, without the
     // copies below: a sheet holds thousands of cells.
     let letters = raw.iter().take_while(|b| b.is_ascii_uppercase()).count();

@@ -3,6 +3,7 @@
 //! encryption. Shared by the workbook and Word readers.
 
 pub mod audit;
+mod sheet_scan;
 
 use crate::codes::Code;
 use std::io::{Cursor, Read};

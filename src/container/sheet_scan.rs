@@ -1,0 +1,365 @@
+//! The audit of an .xlsx worksheet part (`xl/worksheets/sheetN.xml`), by a scanner made for
+//! it: the sheets are most of a return's XML and the reader parses them again, so the audit
+//! only tokenises them (markup found with `memchr`, UTF-8 checked once for the whole part)
+//! instead of building an event for each of their thousands of elements.
+//!
+//! It sees the elements a reader sees — comments, CDATA sections and processing
+//! instructions are skipped to their end as XML says, a `>` inside a quoted attribute value
+//! does not end a tag — and checks what the event-based audit checks: no DOCTYPE, a bounded
+//! depth, every cell reference inside Excel's grid and the used range within the cell budget,
+//! a valid `<dimension>`, and shared-string indexes that exist. It is stricter where readers
+//! disagree: the value of a shared-string cell must be plain digits (no character reference,
+//! no CDATA, no comment inside), since calamine reads anything else as string 0.
+
+use super::audit::{CELL_BUDGET, MAX_DEPTH, cell_ref, digits, dimension};
+use super::{Refusal, refuse};
+use crate::codes::Code;
+
+fn malformed(part: &str, at: usize) -> Refusal {
+    refuse(
+        Code::E100,
+        format!("« {part} » : XML mal formé (vers l'octet {at})"),
+    )
+}
+
+/// The name of an element without its namespace prefix.
+fn local(name: &[u8]) -> &[u8] {
+    name.rsplit(|b| *b == b':').next().unwrap_or(name)
+}
+
+fn find(hay: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+    memchr::memmem::find(hay.get(from..)?, needle).map(|i| from + i)
+}
+
+/// The `>` that ends the tag opened at `lt`, outside quoted attribute values.
+fn tag_end(b: &[u8], lt: usize) -> Option<usize> {
+    let mut i = lt + 1;
+    loop {
+        let j = i + memchr::memchr3(b'>', b'"', b'\'', b.get(i..)?)?;
+        match b[j] {
+            b'>' => return Some(j),
+            q => i = j + 1 + memchr::memchr(q, b.get(j + 1..)?)? + 1,
+        }
+    }
+}
+
+/// The attributes of a tag's inside (after its name): `name="value"` or `name='value'`,
+/// with spaces allowed around `=`; an `Err` item when the syntax is broken.
+struct Attributes<'a>(&'a [u8]);
+
+impl<'a> Iterator for Attributes<'a> {
+    type Item = Result<(&'a [u8], &'a [u8]), ()>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let s = self.0.trim_ascii_start();
+        if s.is_empty() {
+            return None;
+        }
+        self.0 = &[];
+        let parse = || {
+            let name_len = s
+                .iter()
+                .position(|b| *b == b'=' || b.is_ascii_whitespace())?;
+            let (name, rest) = s.split_at(name_len);
+            let rest = rest
+                .trim_ascii_start()
+                .strip_prefix(b"=")?
+                .trim_ascii_start();
+            let quote = *rest.first()?;
+            if quote != b'"' && quote != b'\'' {
+                return None;
+            }
+            let len = memchr::memchr(quote, &rest[1..])?;
+            Some((name, &rest[1..1 + len], &rest[len + 2..]))
+        };
+        Some(match parse() {
+            Some((name, value, after)) => {
+                self.0 = after;
+                Ok((name, value))
+            }
+            None => Err(()),
+        })
+    }
+}
+
+/// Audits one worksheet part; `shared` is the number of shared strings.
+pub fn sheet(part: &str, b: &[u8], shared: Option<u64>) -> Result<(), Refusal> {
+    if let Err(e) = std::str::from_utf8(b) {
+        return Err(malformed(part, e.valid_up_to()));
+    }
+    let (mut max_row, mut max_col, mut min_row, mut min_col) = (0u64, 0u64, u64::MAX, u64::MAX);
+    let mut depth = 0usize;
+    // Inside `<v>` of a cell of type "s": where its text starts, and whether anything but
+    // text came inside it.
+    let mut shared_cell = false;
+    let mut value: Option<(usize, bool)> = None;
+    let mut i = 0usize;
+    while let Some(off) = memchr::memchr(b'<', &b[i..]) {
+        let lt = i + off;
+        let rest = &b[lt..];
+        if rest.starts_with(b"<!--") {
+            i = find(b, lt + 4, b"-->").ok_or_else(|| malformed(part, lt))? + 3;
+            if let Some((_, mixed)) = &mut value {
+                *mixed = true;
+            }
+            continue;
+        }
+        if rest.starts_with(b"<![CDATA[") {
+            i = find(b, lt + 9, b"]]>").ok_or_else(|| malformed(part, lt))? + 3;
+            if let Some((_, mixed)) = &mut value {
+                *mixed = true;
+            }
+            continue;
+        }
+        if rest.starts_with(b"<!") {
+            return Err(refuse(
+                Code::E131,
+                format!(
+                    "« {part} » déclare un DOCTYPE (entités XML) : refusé, un fichier Office n'en contient jamais"
+                ),
+            ));
+        }
+        if rest.starts_with(b"<?") {
+            i = find(b, lt + 2, b"?>").ok_or_else(|| malformed(part, lt))? + 2;
+            continue;
+        }
+        let gt = tag_end(b, lt).ok_or_else(|| malformed(part, lt))?;
+        i = gt + 1;
+        if rest.get(1) == Some(&b'/') {
+            let name = b[lt + 2..gt].trim_ascii();
+            if name.is_empty() || depth == 0 {
+                return Err(malformed(part, lt));
+            }
+            depth -= 1;
+            if local(name) == b"v"
+                && let Some((start, mixed)) = value.take()
+                && shared_cell
+            {
+                let raw = &b[start..lt];
+                let index = (!mixed).then(|| digits(raw.trim_ascii())).flatten();
+                if index.is_none_or(|i| shared.is_some_and(|n| i >= n)) {
+                    return Err(refuse(
+                        Code::E133,
+                        format!(
+                            "« {part} » renvoie au texte partagé n° {}, qui n'existe pas ({} textes) : fichier abîmé ou falsifié",
+                            String::from_utf8_lossy(raw).trim(),
+                            shared.unwrap_or(0)
+                        ),
+                    ));
+                }
+            }
+            continue;
+        }
+        let inside = &b[lt + 1..gt];
+        let empty = inside.ends_with(b"/");
+        let inside = if empty {
+            &inside[..inside.len() - 1]
+        } else {
+            inside
+        };
+        let name_len = inside
+            .iter()
+            .position(|c| c.is_ascii_whitespace())
+            .unwrap_or(inside.len());
+        let (name, attrs) = inside.split_at(name_len);
+        if name.is_empty() {
+            return Err(malformed(part, lt));
+        }
+        if let Some((_, mixed)) = &mut value {
+            *mixed = true;
+        }
+        if !empty {
+            depth += 1;
+            if depth > MAX_DEPTH {
+                return Err(refuse(
+                    Code::E132,
+                    format!("« {part} » imbrique plus de {MAX_DEPTH} niveaux d'éléments : refusé"),
+                ));
+            }
+        }
+        match local(name) {
+            b"c" => {
+                shared_cell = false;
+                for a in Attributes(attrs) {
+                    let (k, v) = a.map_err(|_| malformed(part, lt))?;
+                    match local(k) {
+                        b"r" => {
+                            let (row, col) = cell_ref(part, v)?;
+                            max_row = max_row.max(row);
+                            max_col = max_col.max(col);
+                            min_row = min_row.min(row);
+                            min_col = min_col.min(col);
+                        }
+                        b"t" => shared_cell = !empty && v == b"s",
+                        _ => {}
+                    }
+                }
+            }
+            b"dimension" => {
+                for a in Attributes(attrs) {
+                    let (k, v) = a.map_err(|_| malformed(part, lt))?;
+                    if local(k) == b"ref" {
+                        dimension(part, &String::from_utf8_lossy(v))?;
+                    }
+                }
+            }
+            b"v" if !empty => value = Some((gt + 1, false)),
+            _ => {}
+        }
+    }
+    if max_row > 0 {
+        let cells = (max_row - min_row + 1) * (max_col - min_col + 1);
+        if cells > CELL_BUDGET {
+            return Err(refuse(
+                Code::E132,
+                format!(
+                    "« {part} » : cellules remplies de {} à {}, soit {} cellules, au-delà des {} qu'un formulaire peut compter",
+                    crate::workbook::addr::cell_name((min_row - 1) as u32, (min_col - 1) as u16),
+                    crate::workbook::addr::cell_name((max_row - 1) as u32, (max_col - 1) as u16),
+                    crate::fr::int(cells),
+                    crate::fr::int(CELL_BUDGET)
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scan(xml: &str, shared: Option<u64>) -> Result<(), Code> {
+        sheet("xl/worksheets/sheet1.xml", xml.as_bytes(), shared).map_err(|r| r.code)
+    }
+
+    fn wrap(cells: &str) -> String {
+        format!(
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><dimension ref="A1:C3"/><sheetData>{cells}</sheetData></worksheet>"#
+        )
+    }
+
+    #[test]
+    fn an_ordinary_sheet_passes() {
+        let xml = wrap(
+            r#"<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" s="2"/><c r="C1"><v>3.5</v></c></row><row r="2"><c r="A2"><f>A1*2</f><v>7</v></c></row>"#,
+        );
+        assert_eq!(scan(&xml, Some(1)), Ok(()));
+    }
+
+    #[test]
+    fn cells_outside_the_grid_or_the_budget_are_refused() {
+        assert_eq!(
+            scan(&wrap(r#"<row r="1"><c r="XFE1"/></row>"#), None),
+            Err(Code::E132)
+        );
+        assert_eq!(
+            scan(
+                &wrap(r#"<row r="1"><c r="A1048577"><v>1</v></c></row>"#),
+                None
+            ),
+            Err(Code::E132)
+        );
+        assert_eq!(
+            scan(
+                &wrap(r#"<row r="1"><c r="A1"><v>1</v></c><c r="XFD1048576"><v>1</v></c></row>"#),
+                None
+            ),
+            Err(Code::E132)
+        );
+        // Quoted with apostrophes, spaces around `=`, a namespace prefix: still a cell.
+        assert_eq!(
+            scan(&wrap(r#"<x:row><x:c  r = 'XFE1' /></x:row>"#), None),
+            Err(Code::E132)
+        );
+        // Inside a comment or a CDATA section, not a cell.
+        assert_eq!(scan(&wrap(r#"<!-- <c r="XFE1"/> -->"#), None), Ok(()));
+        assert_eq!(
+            scan(
+                &wrap(r#"<row><c r="A1" t="str"><v><![CDATA[<c r="XFE1"/>]]></v></c></row>"#),
+                None
+            ),
+            Ok(())
+        );
+        // A `>` inside an attribute value does not end the tag.
+        assert_eq!(
+            scan(&wrap(r#"<row spans="a>b"><c r="XFE1"/></row>"#), None),
+            Err(Code::E132)
+        );
+    }
+
+    #[test]
+    fn shared_string_indexes_must_exist_and_be_plain_digits() {
+        let cell = |v: &str| {
+            wrap(&format!(
+                r#"<row r="1"><c r="A1" t="s"><v>{v}</v></c></row>"#
+            ))
+        };
+        assert_eq!(scan(&cell("2"), Some(3)), Ok(()));
+        assert_eq!(scan(&cell(" 2 "), Some(3)), Ok(()));
+        assert_eq!(scan(&cell("3"), Some(3)), Err(Code::E133));
+        assert_eq!(scan(&cell("-1"), Some(3)), Err(Code::E133));
+        // Readers turn these into string 0 without a word.
+        assert_eq!(scan(&cell("&#45;1"), Some(3)), Err(Code::E133));
+        assert_eq!(scan(&cell("<![CDATA[1]]>"), Some(3)), Err(Code::E133));
+        assert_eq!(scan(&cell("1<!-- -->"), Some(3)), Err(Code::E133));
+        // Not a shared-string cell: any value.
+        assert_eq!(
+            scan(
+                &wrap(r#"<row r="1"><c r="A1" t="str"><v>-1</v></c></row>"#),
+                Some(3)
+            ),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn doctype_depth_dimension_and_broken_markup_are_refused() {
+        assert_eq!(
+            scan(
+                r#"<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]><worksheet/>"#,
+                None
+            ),
+            Err(Code::E131)
+        );
+        let deep = format!(
+            "<worksheet>{}{}</worksheet>",
+            "<a>".repeat(600),
+            "</a>".repeat(600)
+        );
+        assert_eq!(scan(&deep, None), Err(Code::E132));
+        assert_eq!(
+            scan(r#"<worksheet><dimension ref="B2:A1"/></worksheet>"#, None),
+            Err(Code::E132)
+        );
+        assert_eq!(
+            scan(r#"<worksheet><c r="A1"</worksheet>"#, None),
+            Err(Code::E100)
+        );
+        assert_eq!(
+            scan(r#"<worksheet><c r="A1 /></worksheet>"#, None),
+            Err(Code::E100)
+        );
+        assert_eq!(
+            scan(r#"<worksheet><!-- open </worksheet>"#, None),
+            Err(Code::E100)
+        );
+        assert_eq!(
+            scan(r#"<worksheet><c r/></worksheet>"#, None),
+            Err(Code::E100)
+        );
+        assert_eq!(
+            scan(r#"<worksheet><c r=A1/></worksheet>"#, None),
+            Err(Code::E100)
+        );
+        assert_eq!(
+            scan(r#"<worksheet></worksheet></x>"#, None),
+            Err(Code::E100)
+        );
+        assert_eq!(
+            sheet("s.xml", b"<worksheet>\xff</worksheet>", None).map_err(|r| r.code),
+            Err(Code::E100)
+        );
+    }
+}
