@@ -323,3 +323,21 @@ fn fifty_percent_typed_in_calc_or_excel_reads_as_50() {
     let first = m.suivi.iter().find(|s| s.avancement.is_some()).unwrap();
     assert_eq!(first.avancement, Some(50.0), "{:?}", m.suivi);
 }
+
+#[test]
+fn a_shared_string_index_written_with_a_character_reference_or_cdata_is_refused_not_read_as_string_0()
+ {
+    // calamine reads a shared-string cell's value «-1» (or anything but digits) as string 0:
+    // the audit used to check only the text around a character reference («1» of «&#45;1»)
+    // and to skip CDATA, so such a cell silently took the first shared string.
+    for value in ["&#45;1", "<![CDATA[-1]]>", "&#48;"] {
+        let b = edit_part(&a_form(), "xl/worksheets/sheet3.xml", |s| {
+            let at = s.find(" t=\"s\"><v>").expect("a shared-string cell");
+            let start = at + " t=\"s\"><v>".len();
+            let end = start + s[start..].find("</v>").unwrap();
+            format!("{}{value}{}", &s[..start], &s[end..])
+        });
+        let v = valider(&b);
+        assert!(codes(&v).contains(&"CTG-E133".into()), "{value}: {v}");
+    }
+}
