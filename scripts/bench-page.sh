@@ -2,7 +2,8 @@
 # Benchmark of the page (not a test), beside the command line in the same run on the same
 # files: N returns consolidated with the sample CTG by `ctg consolider` (median of 5) and by
 # the page in headless Chromium (median of 3, the page's own clock from the drop to the
-# workbook ready); the page's size and the time until it is usable after opening.
+# workbook ready), and the browser's floor (the same drop without ctg's work, `#plancher`);
+# the page's size and the time until it is usable after opening.
 # Needs what .ci/run installs (Chromium, tests/web's node packages, wasm-bindgen-cli).
 # Usage: scripts/bench-page.sh [N=1000]
 set -euo pipefail
@@ -25,10 +26,15 @@ for _ in 1 2 3 4 5; do
   /usr/bin/time -f "%e" "$BIN" consolider --force "$WORK/retours" --ctg "$CTG" -o "$WORK/a.xlsx" --modele "$WORK/a.json" 2>&1 >/dev/null | tail -1
 done | median | awk '{printf "%s s (médiane de 5)\n", $1}'
 OUT="$(cd tests/web && node bench.mjs "$ROOT/dist/ctg.html" "$WORK/retours" "$CTG" 3)"
-python3 - "$OUT" <<'PY'
+# The browser's own floor: the same drop, every file answered with the first one's extract
+# (`#plancher`), so what remains is reading the dropped files and passing messages.
+FLOOR="$(cd tests/web && HASH='#plancher=1' node bench.mjs "$ROOT/dist/ctg.html" "$WORK/retours" "$CTG" 3)"
+python3 - "$OUT" "$FLOOR" <<'PY'
 import json, sys
 r = json.loads(sys.argv[1])
-print(f"{'page, Chromium sans tête (même travail)':50}{r['consolidation_median_ms'] / 1000:.2f} s (médiane de 3 : {', '.join(str(t) for t in r['consolidation_ms'])} ms)")
+f = json.loads(sys.argv[2])
+print(f"{'page, Chromium sans tête (même travail)':50}{r['consolidation_median_ms'] / 1000:.2f} s (médiane de 3 : {', '.join(str(t) for t in r['consolidation_ms'])} ms ; dont lecture {', '.join(str(t) for t in r['lecture_ms'])} ms)")
+print(f"{'page, plancher du navigateur (#plancher)':50}{f['consolidation_median_ms'] / 1000:.2f} s (lecture et messages seuls : {', '.join(str(t) for t in f['lecture_ms'])} ms)")
 print(f"{'page utilisable après ouverture':50}{r['pret_median_ms']} ms (médiane de 3 : {r['pret_ms']})")
 print(f"{'taille de dist/ctg.html':50}{r['taille_octets'] / 1e6:.1f} Mo")
 PY

@@ -8,7 +8,9 @@ const nf = new Intl.NumberFormat('fr-FR');
 // Test and benchmark hooks, from the address (`ctg.html#essai-plantage=x&essai-blocage=y&delai=3000`):
 // files whose name contains x make their reader crash, y never end, z (essai-memoire) ask
 // for more memory than a worker has; `delai` shortens the time allowed per file;
-// `travailleurs`, `lot`, `en-vol`, `sans-echauffement` tune the pool (scripts/bench-page.sh).
+// `travailleurs`, `lot`, `en-vol`, `sans-echauffement` tune the pool (scripts/bench-page.sh);
+// `plancher` (benchmarks only: the result is wrong) has every file answered with the first
+// file's extract, to measure what reading and passing the files costs without ctg's work.
 const ESSAI = new URLSearchParams(location.hash.slice(1));
 function trial(name) {
   for (const k of ['plantage', 'blocage', 'memoire']) {
@@ -377,7 +379,7 @@ async function consolidateReturns({ files, ignored }) {
   say('consolider-etat', `Lecture de ${plural(files.length, 'fichier', 'fichiers')}…`);
   const started = performance.now();
   const extracts = await Promise.all(files.map(({ file, path }) => pool.run('extraire', {
-    nom: path, fichier: file, essai: trial(path), modifie: new Date(file.lastModified).toISOString().replace(/\.\d{3}Z$/, 'Z'), modele: true,
+    nom: path, fichier: file, essai: trial(path), modifie: new Date(file.lastModified).toISOString().replace(/\.\d{3}Z$/, 'Z'), modele: true, plancher: ESSAI.has('plancher'),
   }, { usesCtg: true }).then((json) => { bar.value++; return json; }, (e) => { bar.value++; return { interrompu: e.message, path }; })));
   const readMs = performance.now() - started;
   // A file whose worker was stopped is consolidated as rejected with its cause.
