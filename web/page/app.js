@@ -74,9 +74,9 @@ class Pool {
       };
     });
     w.worker.onerror = (ev) => { ev.preventDefault(); this.crash(w, 'lecture interrompue : le lecteur s\u2019est arrêté sur ce fichier'); };
-    // One worker warms up: the browser optimises the module's code for all of them.
-    const warm = ESSAI.get('echauffement') === 'tous' || (!ESSAI.get('sans-echauffement') && !this.workers.length);
-    w.worker.postMessage({ type: 'module', module: this.module, echauffer: warm });
+    // Each worker warms up (measured: one worker warming up for all left the others' merge
+    // and workbook slower).
+    w.worker.postMessage({ type: 'module', module: this.module, echauffer: !ESSAI.get('sans-echauffement') });
     return w;
   }
   setCtg(json) { this.ctg = { version: this.ctg.version + 1, json: json || '' }; }
