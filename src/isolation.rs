@@ -150,14 +150,22 @@ impl Worker {
     /// Sends one request and waits for its answer within the time limit. On any failure the
     /// worker is dead: the caller drops it and starts another.
     pub fn call(&mut self, request: &str) -> Result<String, Interrupted> {
+        self.send(request)?;
+        self.receive()
+    }
+
+    /// Sends one request without waiting for its answer.
+    fn send(&mut self, request: &str) -> Result<(), Interrupted> {
         let sent = self
             .stdin
             .write_all(request.as_bytes())
             .and_then(|_| self.stdin.write_all(b"\n"))
             .and_then(|_| self.stdin.flush());
-        if sent.is_err() {
-            return Err(self.death());
-        }
+        sent.map_err(|_| self.death())
+    }
+
+    /// The answer to the oldest request not yet answered, within the time limit.
+    fn receive(&mut self) -> Result<String, Interrupted> {
         match self.answers.recv_timeout(self.limits.time) {
             Ok(line) => Ok(line),
             Err(RecvTimeoutError::Timeout) => {
@@ -316,6 +324,68 @@ pub fn call_forked(
             Err(Interrupted::Timeout(limits.time))
         }
     })
+}
+
+/// Runs requests through one worker, two at a time, so that the worker reads the next file
+/// while this thread handles the answer to the last one. `next` gives the requests (an id and
+/// the request) until `None`; `done` gets each answer or the reason there is none, in the
+/// order of the requests. When the worker dies or overruns, the request it was answering is
+/// the one blamed (a worker answers in order); the other one is sent again to a new worker.
+pub fn pipeline(
+    cmd: &Command,
+    mut next: impl FnMut() -> Option<(usize, String)>,
+    mut done: impl FnMut(usize, Result<String, Interrupted>),
+) {
+    use std::collections::VecDeque;
+    let mut worker: Option<Worker> = None;
+    // Sent and not yet answered, oldest first; to send again after a worker's death.
+    let mut sent: VecDeque<(usize, String)> = VecDeque::new();
+    let mut again: VecDeque<(usize, String)> = VecDeque::new();
+    loop {
+        while sent.len() < 2 {
+            let Some((id, request)) = again.pop_front().or_else(&mut next) else {
+                break;
+            };
+            let w = match &mut worker {
+                Some(w) => w,
+                None => match Worker::spawn(cmd) {
+                    Ok(w) => worker.insert(w),
+                    Err(why) => {
+                        done(id, Err(why));
+                        continue;
+                    }
+                },
+            };
+            match w.send(&request) {
+                Ok(()) => sent.push_back((id, request)),
+                // A worker that died on an earlier request: that one is blamed below.
+                Err(why) if sent.is_empty() => {
+                    worker = None;
+                    done(id, Err(why));
+                }
+                Err(_) => {
+                    again.push_front((id, request));
+                    break;
+                }
+            }
+        }
+        let Some(w) = worker.as_mut().filter(|_| !sent.is_empty()) else {
+            if sent.is_empty() && again.is_empty() {
+                break;
+            }
+            continue;
+        };
+        let answer = w.receive();
+        let failed = answer.is_err();
+        let (id, _) = sent.pop_front().expect("a request in flight");
+        done(id, answer);
+        if failed {
+            worker = None;
+            while let Some(x) = sent.pop_back() {
+                again.push_front(x);
+            }
+        }
+    }
 }
 
 thread_local! {

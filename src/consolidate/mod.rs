@@ -343,6 +343,54 @@ fn extract_read(
     }
 }
 
+/// Every file read by worker processes, one per thread of the pool, each kept busy with two
+/// requests at a time ([`crate::isolation::pipeline`]); the extracts in the order of `paths`.
+#[cfg(not(target_arch = "wasm32"))]
+fn extract_isolated(
+    paths: &[PathBuf],
+    cmd: &crate::isolation::Command,
+    s: &Settings,
+) -> Vec<Extract> {
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let next = AtomicUsize::new(0);
+    let out: Mutex<Vec<Option<Extract>>> = Mutex::new((0..paths.len()).map(|_| None).collect());
+    let threads = rayon::current_num_threads().clamp(1, paths.len().max(1));
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| {
+                crate::isolation::pipeline(
+                    cmd,
+                    || {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let p = paths.get(i)?;
+                        Some((i, serde_json::json!({ "fichier": p }).to_string()))
+                    },
+                    |i, answer| {
+                        let p = &paths[i];
+                        let e = match answer {
+                            Ok(a) => serde_json::from_str(&a).map(shared).unwrap_or_else(|_| {
+                                interrupted(p, &crate::isolation::Interrupted::Garbled)
+                            }),
+                            Err(why) => interrupted(p, &why),
+                        };
+                        (s.progress)();
+                        if let Ok(mut v) = out.lock() {
+                            v[i] = Some(e);
+                        }
+                    },
+                );
+            });
+        }
+    });
+    out.into_inner()
+        .unwrap_or_default()
+        .into_iter()
+        .zip(paths)
+        .map(|(e, p)| e.unwrap_or_else(|| interrupted(p, &crate::isolation::Interrupted::Garbled)))
+        .collect()
+}
+
 fn extract_with(p: &Path, s: &Settings) -> Extract {
     #[cfg(not(target_arch = "wasm32"))]
     if let Some(cmd) = s.isolation {
@@ -450,6 +498,10 @@ pub struct Settings<'a> {
 /// Reads every file (in parallel, each in a worker process when isolation is on), then
 /// merges what was read.
 pub fn consolidate(paths: &[PathBuf], s: &Settings) -> Consolidation {
+    #[cfg(not(target_arch = "wasm32"))]
+    if let Some(cmd) = s.isolation {
+        return combine(extract_isolated(paths, cmd, s), s);
+    }
     let extracts: Vec<Extract> = paths
         .par_iter()
         .map(|p| {
