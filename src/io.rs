@@ -114,6 +114,8 @@ pub fn write_atomic_with(outputs: Vec<(&Path, Writer<'_>)>) -> Result<()> {
         temps.push((path, Temp::beside(path)?));
         writers.push(write);
     }
+    #[cfg(not(target_arch = "wasm32"))]
+    let paths: Vec<&Path> = temps.iter().map(|(p, _)| *p).collect();
     let run = |(path, tmp): &mut (&Path, Temp), write: Writer<'_>| {
         write(&mut tmp.file)
             .and_then(|_| tmp.file.flush())
@@ -131,9 +133,14 @@ pub fn write_atomic_with(outputs: Vec<(&Path, Writer<'_>)>) -> Result<()> {
             .collect();
         handles
             .into_iter()
-            .map(|h| {
-                h.join()
-                    .unwrap_or_else(|_| Err(Error::Invalid("écriture interrompue".into())))
+            .zip(&paths)
+            .map(|(h, path)| {
+                h.join().unwrap_or_else(|_| {
+                    Err(Error::Invalid(format!(
+                        "l'écriture de {} s'est arrêtée sur une erreur interne : le fichier n'a pas été remplacé",
+                        path.display()
+                    )))
+                })
             })
             .collect()
     });

@@ -358,22 +358,22 @@ pub fn pipeline(
             };
             match w.send(&request) {
                 Ok(()) => sent.push_back((id, request)),
-                // A worker that died on an earlier request: that one is blamed below.
+                // Nothing else in flight: this request is the one the worker died on.
                 Err(why) if sent.is_empty() => {
                     worker = None;
                     done(id, Err(why));
                 }
+                // The worker died on an earlier request, blamed below; this one goes again.
                 Err(_) => {
                     again.push_front((id, request));
                     break;
                 }
             }
         }
+        // Nothing in flight means nothing left: the loop above stops early only with a
+        // request in flight.
         let Some(w) = worker.as_mut().filter(|_| !sent.is_empty()) else {
-            if sent.is_empty() && again.is_empty() {
-                break;
-            }
-            continue;
+            break;
         };
         let answer = w.receive();
         let failed = answer.is_err();

@@ -367,13 +367,7 @@ fn extract_isolated(
                         Some((i, serde_json::json!({ "fichier": p }).to_string()))
                     },
                     |i, answer| {
-                        let p = &paths[i];
-                        let e = match answer {
-                            Ok(a) => serde_json::from_str(&a).map(shared).unwrap_or_else(|_| {
-                                interrupted(p, &crate::isolation::Interrupted::Garbled)
-                            }),
-                            Err(why) => interrupted(p, &why),
-                        };
+                        let e = answered(&paths[i], answer);
                         (s.progress)();
                         if let Ok(mut v) = out.lock() {
                             v[i] = Some(e);
@@ -395,14 +389,20 @@ fn extract_with(p: &Path, s: &Settings) -> Extract {
     #[cfg(not(target_arch = "wasm32"))]
     if let Some(cmd) = s.isolation {
         let request = serde_json::json!({ "fichier": p }).to_string();
-        return match crate::isolation::call(cmd, &request) {
-            Ok(answer) => serde_json::from_str(&answer)
-                .map(shared)
-                .unwrap_or_else(|_| interrupted(p, &crate::isolation::Interrupted::Garbled)),
-            Err(why) => interrupted(p, &why),
-        };
+        return answered(p, crate::isolation::call(cmd, &request));
     }
     extract(p, s.ctg, s.basis, s.model)
+}
+
+/// The extract a worker answered for `p`, or the file rejected with why there is none.
+#[cfg(not(target_arch = "wasm32"))]
+fn answered(p: &Path, answer: Result<String, crate::isolation::Interrupted>) -> Extract {
+    match answer {
+        Ok(a) => serde_json::from_str(&a)
+            .map(shared)
+            .unwrap_or_else(|_| interrupted(p, &crate::isolation::Interrupted::Garbled)),
+        Err(why) => interrupted(p, &why),
+    }
 }
 
 /// The rows of an answer share their commune, file and sheet names again (JSON gives each

@@ -206,14 +206,33 @@ fn doctype_free(name: &str, data: &[u8]) -> Result<(), Refusal> {
         .iter()
         .any(|needle| memchr::memmem::find(data, needle).is_some());
     if found {
-        return Err(refuse(
-            Code::E131,
-            format!(
-                "« {name} » déclare un DOCTYPE (entités XML) : refusé, un fichier Office n'en contient jamais"
-            ),
-        ));
+        return Err(doctype(name));
     }
     Ok(())
+}
+
+/// The refusals every XML audit shares (quick-xml's events here, the worksheet scanner).
+pub(super) fn doctype(part: &str) -> Refusal {
+    refuse(
+        Code::E131,
+        format!(
+            "« {part} » déclare un DOCTYPE (entités XML) : refusé, un fichier Office n'en contient jamais"
+        ),
+    )
+}
+
+pub(super) fn malformed(part: &str, at: u64) -> Refusal {
+    refuse(
+        Code::E100,
+        format!("« {part} » : XML mal formé (vers l'octet {at})"),
+    )
+}
+
+pub(super) fn too_deep(part: &str) -> Refusal {
+    refuse(
+        Code::E132,
+        format!("« {part} » imbrique plus de {MAX_DEPTH} niveaux d'éléments : refusé"),
+    )
 }
 
 /// Number of entries the end-of-central-directory record declares (`None` for ZIP64).
@@ -287,33 +306,15 @@ fn xml(name: &str, data: &[u8]) -> Result<Facts, Refusal> {
     let mut strings = 0u64;
     let mut declared_unique: Option<String> = None;
     loop {
-        let ev = r.read_event().map_err(|_| {
-            refuse(
-                Code::E100,
-                format!(
-                    "« {name} » : XML mal formé (vers l'octet {})",
-                    r.error_position()
-                ),
-            )
-        })?;
+        let ev = r
+            .read_event()
+            .map_err(|_| malformed(name, r.error_position()))?;
         match ev {
-            Event::DocType(_) => {
-                return Err(refuse(
-                    Code::E131,
-                    format!(
-                        "« {name} » déclare un DOCTYPE (entités XML) : refusé, un fichier Office n'en contient jamais"
-                    ),
-                ));
-            }
+            Event::DocType(_) => return Err(doctype(name)),
             Event::Start(e) => {
                 depth += 1;
                 if depth > MAX_DEPTH {
-                    return Err(refuse(
-                        Code::E132,
-                        format!(
-                            "« {name} » imbrique plus de {MAX_DEPTH} niveaux d'éléments : refusé"
-                        ),
-                    ));
+                    return Err(too_deep(name));
                 }
                 match local(e.name().as_ref()) {
                     b"si" => strings += 1,

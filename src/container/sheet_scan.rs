@@ -11,20 +11,13 @@
 //! disagree: the value of a shared-string cell must be plain digits (no character reference,
 //! no CDATA, no comment inside), since calamine reads anything else as string 0.
 
-use super::audit::{CELL_BUDGET, MAX_DEPTH, cell_ref, digits, dimension};
+use super::audit::{CELL_BUDGET, MAX_DEPTH, cell_ref, digits, dimension, doctype, too_deep};
+use super::xml_local as local;
 use super::{Refusal, refuse};
 use crate::codes::Code;
 
 fn malformed(part: &str, at: usize) -> Refusal {
-    refuse(
-        Code::E100,
-        format!("« {part} » : XML mal formé (vers l'octet {at})"),
-    )
-}
-
-/// The name of an element without its namespace prefix.
-fn local(name: &[u8]) -> &[u8] {
-    name.rsplit(|b| *b == b':').next().unwrap_or(name)
+    super::audit::malformed(part, at as u64)
 }
 
 fn find(hay: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
@@ -97,27 +90,23 @@ pub fn sheet(part: &str, b: &[u8], shared: Option<u64>) -> Result<(), Refusal> {
     while let Some(off) = memchr::memchr(b'<', &b[i..]) {
         let lt = i + off;
         let rest = &b[lt..];
-        if rest.starts_with(b"<!--") {
-            i = find(b, lt + 4, b"-->").ok_or_else(|| malformed(part, lt))? + 3;
-            if let Some((_, mixed)) = &mut value {
-                *mixed = true;
-            }
-            continue;
-        }
-        if rest.starts_with(b"<![CDATA[") {
-            i = find(b, lt + 9, b"]]>").ok_or_else(|| malformed(part, lt))? + 3;
+        // Comments and CDATA sections end at their terminator; inside a value, they make it
+        // more than plain text.
+        let skipped = [
+            (b"<!--".as_slice(), b"-->".as_slice()),
+            (b"<![CDATA[", b"]]>"),
+        ]
+        .into_iter()
+        .find(|(open, _)| rest.starts_with(open));
+        if let Some((open, close)) = skipped {
+            i = find(b, lt + open.len(), close).ok_or_else(|| malformed(part, lt))? + close.len();
             if let Some((_, mixed)) = &mut value {
                 *mixed = true;
             }
             continue;
         }
         if rest.starts_with(b"<!") {
-            return Err(refuse(
-                Code::E131,
-                format!(
-                    "« {part} » déclare un DOCTYPE (entités XML) : refusé, un fichier Office n'en contient jamais"
-                ),
-            ));
+            return Err(doctype(part));
         }
         if rest.starts_with(b"<?") {
             i = find(b, lt + 2, b"?>").ok_or_else(|| malformed(part, lt))? + 2;
@@ -171,10 +160,7 @@ pub fn sheet(part: &str, b: &[u8], shared: Option<u64>) -> Result<(), Refusal> {
         if !empty {
             depth += 1;
             if depth > MAX_DEPTH {
-                return Err(refuse(
-                    Code::E132,
-                    format!("« {part} » imbrique plus de {MAX_DEPTH} niveaux d'éléments : refusé"),
-                ));
+                return Err(too_deep(part));
             }
         }
         match local(name) {
@@ -333,30 +319,16 @@ mod tests {
             scan(r#"<worksheet><dimension ref="B2:A1"/></worksheet>"#, None),
             Err(Code::E132)
         );
-        assert_eq!(
-            scan(r#"<worksheet><c r="A1"</worksheet>"#, None),
-            Err(Code::E100)
-        );
-        assert_eq!(
-            scan(r#"<worksheet><c r="A1 /></worksheet>"#, None),
-            Err(Code::E100)
-        );
-        assert_eq!(
-            scan(r#"<worksheet><!-- open </worksheet>"#, None),
-            Err(Code::E100)
-        );
-        assert_eq!(
-            scan(r#"<worksheet><c r/></worksheet>"#, None),
-            Err(Code::E100)
-        );
-        assert_eq!(
-            scan(r#"<worksheet><c r=A1/></worksheet>"#, None),
-            Err(Code::E100)
-        );
-        assert_eq!(
-            scan(r#"<worksheet></worksheet></x>"#, None),
-            Err(Code::E100)
-        );
+        for broken in [
+            r#"<worksheet><c r="A1"</worksheet>"#,
+            r#"<worksheet><c r="A1 /></worksheet>"#,
+            r#"<worksheet><!-- open </worksheet>"#,
+            r#"<worksheet><c r/></worksheet>"#,
+            r#"<worksheet><c r=A1/></worksheet>"#,
+            r#"<worksheet></worksheet></x>"#,
+        ] {
+            assert_eq!(scan(broken, None), Err(Code::E100), "{broken}");
+        }
         assert_eq!(
             sheet("s.xml", b"<worksheet>\xff</worksheet>", None).map_err(|r| r.code),
             Err(Code::E100)
