@@ -137,6 +137,7 @@ registry! {
     E044  Error   Model     "Coût négatif" "Le coût d'un projet d'investissement est un montant positif.";
     E045  Error   Model     "Type «Autres» sans précision" "Un équipement de type «Autres» précise son type.";
     W046  Warning Model     "Équipement sans nom" "Un équipement de l'annexe 2 a un nom.";
+    E047  Error   Model     "Collectivité du suivi inconnue" "Une ligne de suivi est renseignée au nom d'une commune ou de l'EPCI de la CTG (code INSEE ou SIREN) ; dans un retour lu sans la CTG, d'une commune ou d'un EPCI du référentiel.";
     E050  Error   Model     "Délibération sans date" "Chaque collectivité signataire est autorisée par une délibération datée.";
     E051  Error   Model     "Délibération postérieure à la signature" "La délibération qui autorise la signature la précède.";
     W052  Warning Model     "Aucune collectivité signataire" "Une CTG est signée par la Caf et au moins une commune ou un EPCI.";
@@ -162,7 +163,7 @@ registry! {
     I116  Info    Reader    "Texte hors du tableau" "Une note sous le tableau ou hors des colonnes n'est pas lue ; elle est signalée pour que rien ne se perde.";
     E117  Error   Return    "Formulaire non reconnu" "Le fichier n'est pas un formulaire ctg : feuille « _meta » absente et feuilles inconnues.";
     W118  Warning Return    "Version ou disposition du formulaire différente" "Le formulaire a été produit par une autre version de la disposition, ou sa feuille « _meta » a disparu.";
-    W119  Warning Reader    "Ligne rattachée à un élément absent" "Une ligne d'une feuille secondaire (indicateur, échéance…) désigne une fiche ou un tableau absent de sa feuille principale.";
+    W119  Warning Reader    "Ligne rattachée à un élément absent" "Une ligne d'une feuille qui en complète une autre (« Suivi des indicateurs » pour « Suivi », échéances pour « Fiches »…) se rapporte à une ligne qui n'y figure pas, ou qui y a été écartée.";
     E120  Error   Reader    "Texte trop long pour une cellule" "Excel limite une cellule à 32 767 caractères.";
     E121  Error   Return    "Collectivité du retour différente" "Le code de la collectivité saisi dans le formulaire ne correspond pas à celui pour lequel il a été émis.";
     E123  Error   Reader    "Valeur négative" "Les nombres de places, d'ETP, de dispositifs, les populations et les coûts sont positifs ou nuls.";

@@ -20,12 +20,17 @@ pub enum Error {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("{name} : JSON invalide ligne {line}, colonne {column} : {message}")]
+    #[error(
+        "{name} : JSON invalide ligne {line}, colonne {column}{} : {message}",
+        at_pointer(pointer)
+    )]
     Json {
         name: String,
         line: usize,
         column: usize,
         message: String,
+        /// The JSON pointer of the field, for a value of the wrong kind.
+        pointer: Option<String>,
     },
     #[error(
         "{name} : version du modèle {found} non prise en charge (cette version de ctg lit la version {supported})"
@@ -90,9 +95,18 @@ impl Error {
                 at(),
                 format!("impossible de lire le fichier : {}", io_message(source)),
             ),
-            Error::Json { line, column, message, .. } => Diagnostic::new(
+            Error::Json {
+                line,
+                column,
+                message,
+                pointer,
+                ..
+            } => Diagnostic::new(
                 Code::E091,
-                at(),
+                Location {
+                    pointer: pointer.clone(),
+                    ..at()
+                },
                 format!("JSON invalide ligne {line}, colonne {column} : {message}"),
             ),
             Error::Version { found, supported, .. } => Diagnostic::new(
@@ -104,6 +118,14 @@ impl Error {
             _ => return None,
         })
     }
+}
+
+/// « (champ /convention/periode/debut) » when the field is known.
+fn at_pointer(pointer: &Option<String>) -> String {
+    pointer
+        .as_deref()
+        .map(|p| format!(" (champ {p})"))
+        .unwrap_or_default()
 }
 
 #[cfg(test)]

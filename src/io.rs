@@ -6,16 +6,18 @@ use std::path::Path;
 use crate::error::{Error, Result};
 use crate::model::{Ctg, MODEL_VERSION};
 
-/// Parses a model, reporting JSON errors with line and column, and refusing a version
-/// this build does not know.
+/// Parses a model, reporting JSON errors with line and column (and, for a value of the wrong
+/// kind, the field's JSON pointer and what was written there), and refusing a version this
+/// build does not know.
 pub fn parse_model(text: &str, name: &str) -> Result<Ctg> {
-    let json_err = |e: serde_json::Error| Error::Json {
+    let syntax = |e: serde_json::Error| Error::Json {
         name: name.to_string(),
         line: e.line(),
         column: e.column(),
         message: translate(&e.to_string()),
+        pointer: None,
     };
-    let value: serde_json::Value = serde_json::from_str(text).map_err(json_err)?;
+    let value: serde_json::Value = serde_json::from_str(text).map_err(syntax)?;
     match value.get("version").and_then(|v| v.as_u64()) {
         Some(v) if v == MODEL_VERSION as u64 => {}
         Some(v) => {
@@ -31,25 +33,292 @@ pub fn parse_model(text: &str, name: &str) -> Result<Ctg> {
                 line: 1,
                 column: 1,
                 message: "champ « version » absent ou non numérique".into(),
+                pointer: None,
             });
         }
     }
-    // Re-parse from text (not from `value`) so that field errors keep their line and column.
-    serde_json::from_str(text).map_err(json_err)
+    // Re-parse from text (not from `value`) so that field errors keep their line and column;
+    // the path of the field comes with them.
+    let mut de = serde_json::Deserializer::from_str(text);
+    serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let pointer: String = e
+            .path()
+            .iter()
+            .map(|seg| {
+                use serde_path_to_error::Segment;
+                match seg {
+                    Segment::Seq { index } => format!("/{index}"),
+                    Segment::Map { key } => format!("/{key}"),
+                    Segment::Enum { variant } => format!("/{variant}"),
+                    Segment::Unknown => "/?".to_string(),
+                }
+            })
+            .collect();
+        let raw = value
+            .pointer(&pointer)
+            .filter(|v| !v.is_object() && !v.is_array());
+        let inner = e.into_inner();
+        let mut message = translate(&inner.to_string());
+        if let Some(hint) = raw.and_then(|v| hint_for(&pointer, v, &message)) {
+            message = hint;
+        }
+        Error::Json {
+            name: name.to_string(),
+            line: inner.line(),
+            column: inner.column(),
+            message,
+            pointer: Some(pointer).filter(|p| !p.is_empty()),
+        }
+    })
 }
 
-/// serde's messages, with their most common phrases in French.
+/// A clearer message for the usual mistakes of a hand-edited model: a date not written
+/// AAAA-MM-JJ, a number between quotes.
+fn hint_for(pointer: &str, raw: &serde_json::Value, message: &str) -> Option<String> {
+    let shown = match raw {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    if message.starts_with("date invalide") {
+        return Some(format!(
+            "« {shown} » n'est pas une date écrite AAAA-MM-JJ (par exemple 2026-01-01)"
+        ));
+    }
+    if let serde_json::Value::String(s) = raw
+        && message.contains("nombre")
+        && s.trim().replace(',', ".").parse::<f64>().is_ok()
+    {
+        let field = pointer.rsplit('/').next().unwrap_or_default();
+        return Some(format!(
+            "« {field} » est un nombre : écrivez-le sans guillemets ({}) et non « \"{s}\" »",
+            s.trim().replace(',', ".")
+        ));
+    }
+    None
+}
+
+/// serde_json's and serde's messages in French: syntax errors say what is missing, field
+/// errors say what was found and what was expected, in words rather than Rust types.
 pub fn translate(msg: &str) -> String {
-    let msg = msg.split(" at line ").next().unwrap_or(msg);
-    msg.replace("unknown field", "champ inconnu")
-        .replace("missing field", "champ manquant")
-        .replace("unknown variant", "valeur inconnue")
-        .replace("expected one of", "valeurs possibles :")
-        .replace("invalid type", "type invalide")
-        .replace("expected", "attendu")
-        .replace("EOF while parsing", "fin de fichier inattendue dans")
-        .replace("trailing characters", "caractères en trop après le JSON")
-        .replace("key must be a string", "une clé doit être une chaîne")
+    let msg = msg.split(" at line ").next().unwrap_or(msg).trim();
+    let syntax: &[(&str, &str)] = &[
+        (
+            "EOF while parsing a value",
+            "le fichier s'arrête avant la fin d'une valeur (fichier tronqué ?)",
+        ),
+        (
+            "EOF while parsing a list",
+            "le fichier s'arrête au milieu d'une liste : il manque « ] »",
+        ),
+        (
+            "EOF while parsing an object",
+            "le fichier s'arrête au milieu d'un objet : il manque « } »",
+        ),
+        (
+            "EOF while parsing a string",
+            "le fichier s'arrête au milieu d'un texte : il manque le guillemet fermant",
+        ),
+        (
+            "EOF while parsing",
+            "le fichier s'arrête trop tôt (fichier tronqué ?)",
+        ),
+        (
+            "expected value",
+            "une valeur est attendue ici : un texte entre guillemets, un nombre, true, false, null, une liste [ … ] ou un objet { … }",
+        ),
+        (
+            "expected `,` or `]`",
+            "« , » ou « ] » est attendu ici (virgule oubliée entre deux éléments ?)",
+        ),
+        (
+            "expected `,` or `}`",
+            "« , » ou « } » est attendu ici (virgule oubliée entre deux champs ?)",
+        ),
+        ("expected `:`", "« : » est attendu après le nom du champ"),
+        (
+            "expected ident",
+            "mot inconnu : seuls true, false et null s'écrivent sans guillemets",
+        ),
+        (
+            "key must be a string",
+            "le nom d'un champ s'écrit entre guillemets",
+        ),
+        (
+            "trailing characters",
+            "caractères en trop après la fin du JSON",
+        ),
+        ("trailing comma", "virgule en trop avant « ] » ou « } »"),
+        (
+            "invalid escape",
+            "« \\ » suivi d'un caractère non prévu (écrivez « \\\\ » pour une barre oblique inverse)",
+        ),
+        (
+            "invalid number",
+            "nombre mal écrit (le séparateur décimal est le point : 12.5)",
+        ),
+        ("number out of range", "nombre trop grand"),
+        (
+            "control character (\\u0000-\\u001F) found while parsing a string",
+            "retour à la ligne ou tabulation dans un texte : écrivez \\n ou \\t",
+        ),
+        (
+            "recursion limit exceeded",
+            "objets et listes imbriqués trop profondément",
+        ),
+        ("invalid unicode code point", "séquence \\u invalide"),
+        (
+            "lone leading surrogate in hex escape",
+            "séquence \\u invalide",
+        ),
+        ("unexpected end of hex escape", "séquence \\u incomplète"),
+        ("invalid type: ", ""),
+    ];
+    for (en, fr) in syntax {
+        if msg == *en || (msg.starts_with(en) && !fr.is_empty()) {
+            return (*fr).to_string();
+        }
+    }
+    if let Some(rest) = msg.strip_prefix("invalid type: ") {
+        return match rest.split_once(", expected ") {
+            Some((found, wanted)) => format!(
+                "type invalide : {} là où {} est attendu",
+                unexpected(found),
+                expected(wanted)
+            ),
+            None => format!("type invalide : {rest}"),
+        };
+    }
+    if let Some(rest) = msg.strip_prefix("invalid value: ") {
+        return match rest.split_once(", expected ") {
+            Some((found, wanted)) => format!(
+                "valeur invalide : {} là où {} est attendu",
+                unexpected(found),
+                expected(wanted)
+            ),
+            None => format!("valeur invalide : {rest}"),
+        };
+    }
+    if let Some(rest) = msg.strip_prefix("invalid length ") {
+        return match rest.split_once(", expected ") {
+            Some((n, wanted)) => format!("{n} éléments là où {} est attendu", expected(wanted)),
+            None => format!("longueur invalide : {rest}"),
+        };
+    }
+    if let Some(rest) = msg.strip_prefix("unknown field ") {
+        let (field, wanted) = rest.split_once(", ").unwrap_or((rest, ""));
+        let choices = one_of(wanted);
+        return if choices.is_empty() {
+            format!("champ inconnu « {} »", unquote(field))
+        } else {
+            format!(
+                "champ inconnu « {} » (champs possibles : {choices})",
+                unquote(field)
+            )
+        };
+    }
+    if let Some(rest) = msg.strip_prefix("unknown variant ") {
+        let (value, wanted) = rest.split_once(", ").unwrap_or((rest, ""));
+        return format!(
+            "valeur inconnue « {} » (valeurs possibles : {})",
+            unquote(value),
+            one_of(wanted)
+        );
+    }
+    if let Some(rest) = msg.strip_prefix("missing field ") {
+        return format!("champ obligatoire « {} » absent", unquote(rest));
+    }
+    if let Some(rest) = msg.strip_prefix("duplicate field ") {
+        return format!("champ « {} » écrit deux fois", unquote(rest));
+    }
+    // chrono's messages, for dates.
+    if [
+        "input contains invalid characters",
+        "premature end of input",
+        "input is out of range",
+        "trailing input",
+        "input is not enough for unique date and time",
+        "no possible date and time matching input",
+    ]
+    .contains(&msg)
+    {
+        return "date invalide : une date s'écrit AAAA-MM-JJ (par exemple 2026-01-01)".into();
+    }
+    msg.to_string()
+}
+
+fn unquote(s: &str) -> String {
+    s.trim().trim_matches('`').to_string()
+}
+
+/// serde's list of choices (`` expected one of `a`, `b` `` / `` expected `a` or `b` ``) in French.
+fn one_of(wanted: &str) -> String {
+    let w = wanted
+        .trim()
+        .trim_start_matches("expected one of ")
+        .trim_start_matches("expected ");
+    if w.starts_with("there are no") {
+        return String::new();
+    }
+    w.replace(" or ", ", ")
+        .split(", ")
+        .map(unquote)
+        .filter(|x| !x.is_empty())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// What was found, as serde names it (`string "3957"`, `integer `5``…), in French.
+fn unexpected(found: &str) -> String {
+    let found = found.trim();
+    if let Some(s) = found.strip_prefix("string ") {
+        return format!("le texte « {} »", s.trim_matches('"'));
+    }
+    for (en, fr) in [
+        ("integer ", "le nombre entier "),
+        ("floating point ", "le nombre "),
+        ("boolean ", "la valeur "),
+        ("character ", "le caractère "),
+    ] {
+        if let Some(v) = found.strip_prefix(en) {
+            return format!("{fr}{}", unquote(v));
+        }
+    }
+    match found {
+        "null" => "null (valeur vide)".into(),
+        "map" => "un objet { … }".into(),
+        "sequence" => "une liste [ … ]".into(),
+        "unit" | "unit value" => "une valeur vide".into(),
+        other => format!("« {other} »"),
+    }
+}
+
+/// What was expected, as serde names it (`u32`, `a string`, `struct Commune`…), in French.
+fn expected(wanted: &str) -> String {
+    let w = wanted.trim();
+    match w {
+        "u8" | "u16" | "u32" | "u64" | "u128" | "usize" => {
+            "un nombre entier positif (sans guillemets)".into()
+        }
+        "i8" | "i16" | "i32" | "i64" | "i128" | "isize" => {
+            "un nombre entier (sans guillemets)".into()
+        }
+        "f32" | "f64" => "un nombre (sans guillemets, décimales après un point)".into(),
+        "a string" | "string" => "un texte entre guillemets".into(),
+        "a boolean" | "bool" => "true ou false".into(),
+        "a sequence" => "une liste [ … ]".into(),
+        "a map" => "un objet { … }".into(),
+        "a borrowed string" => "un texte entre guillemets".into(),
+        _ if w.starts_with("struct ") || w.starts_with("a map") => "un objet { … }".into(),
+        _ if w.starts_with("a sequence") || w.starts_with("tuple") => "une liste [ … ]".into(),
+        _ if w.starts_with("enum ") || w.starts_with("variant ") => {
+            "une des valeurs prévues".into()
+        }
+        _ if w.starts_with("one of ") || w.starts_with('`') => {
+            format!("une des valeurs {}", one_of(w))
+        }
+        _ if w.contains("date") => "une date AAAA-MM-JJ".into(),
+        other => format!("« {other} »"),
+    }
 }
 
 pub fn read_model(path: &Path) -> Result<Ctg> {

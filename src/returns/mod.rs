@@ -166,12 +166,18 @@ pub fn validate(bytes: &[u8], file: &str, ctg: Option<&Ctg>, basis: Basis) -> Re
         context_model(&outcome, ctg)
     };
     let report = crate::rules::verify(&model, basis);
+    let own = if full {
+        Vec::new()
+    } else {
+        suivi_collectivites(&outcome, ctg, &code)
+    };
     let mut outcome = outcome;
     let mut error_pointers: Vec<String> = Vec::new();
-    for mut d in report.diagnostics {
-        if !full && !RETURN_RULES.contains(&d.code) {
-            continue;
-        }
+    let rules = report
+        .diagnostics
+        .into_iter()
+        .filter(|d| full || RETURN_RULES.contains(&d.code));
+    for mut d in rules.chain(own) {
         if d.code == Code::E037 && model.fiches.is_empty() {
             continue;
         }
@@ -206,6 +212,44 @@ pub fn validate(bytes: &[u8], file: &str, ctg: Option<&Ctg>, basis: Basis) -> Re
         ignored: false,
         outcome: Some(outcome),
     }
+}
+
+/// `CTG-E047` for a return: each follow-up row is given in the name of a collectivité of the
+/// CTG (when the CTG is known), or else of the return's own collectivité or of a commune or an
+/// EPCI that exists. (The model rule checks against the model's territory, which in a return
+/// is the collectivité that fills it in.)
+fn suivi_collectivites(o: &Outcome, ctg: Option<&Ctg>, own: &str) -> Vec<Diagnostic> {
+    let r = crate::territory::referentiel();
+    let mut out = Vec::new();
+    for (i, s) in o.model.suivi.iter().enumerate() {
+        let code = s.collectivite.trim();
+        if code.is_empty() {
+            continue;
+        }
+        let whose = match ctg {
+            Some(c) if c.collectivite_nom(code).is_none() => {
+                format!(
+                    "qui n'est ni une commune ni l'EPCI de la CTG {}",
+                    c.convention.id
+                )
+            }
+            Some(_) => continue,
+            None if code == own || r.commune(code).is_some() || r.epci(code).is_some() => continue,
+            None => "qui n'est ni une commune ni un EPCI existant".to_string(),
+        };
+        out.push(
+            Diagnostic::new(
+                Code::E047,
+                Location::pointer(format!("/suivi/{i}/collectivite")),
+                format!(
+                    "le suivi de la fiche {} ({}) est renseigné au nom de « {code} », {whose}",
+                    s.fiche, s.trimestre
+                ),
+            )
+            .value(code),
+        );
+    }
+    out
 }
 
 /// One error policy: a table row that a domain rule finds in error (a year outside the

@@ -20,6 +20,31 @@ pub fn check(ctx: &Ctx, d: &mut Vec<Diagnostic>) {
         if !known_collectivite(ctg, &e.collectivite) {
             d.push(Diagnostic::new(Code::E043, at("collectivite"), format!("l'équipement « {} » est rattaché à « {} », qui n'est ni une commune ni l'EPCI du territoire", e.nom, e.collectivite)).value(&e.collectivite));
         }
+        let commune = e.commune.trim();
+        if !commune.is_empty() {
+            if let Err(why) = crate::territory::check_insee(commune) {
+                d.push(
+                    Diagnostic::new(
+                        Code::E020,
+                        at("commune"),
+                        format!("commune d'implantation de « {} » mal formée : {why}", e.nom),
+                    )
+                    .value(commune),
+                );
+            } else if crate::territory::referentiel().commune(commune).is_none() {
+                d.push(
+                    Diagnostic::new(
+                        Code::E021,
+                        at("commune"),
+                        format!(
+                            "« {} » est implanté dans la commune de code {commune}, qui n'existe pas (ou plus) : vérifiez le code INSEE",
+                            e.nom
+                        ),
+                    )
+                    .value(commune),
+                );
+            }
+        }
         if e.type_structure == TypeStructure::Autre && e.libelle_autre.trim().is_empty() {
             d.push(Diagnostic::new(
                 Code::E045,
@@ -149,6 +174,21 @@ mod tests {
         ] {
             assert!(!c.contains(&code), "{code}");
         }
+    }
+
+    #[test]
+    fn an_equipment_placed_in_a_commune_that_does_not_exist_is_an_error() {
+        let mut ctg = sample();
+        assert!(!has(&ctg, Code::E020) && !has(&ctg, Code::E021));
+        ctg.equipements[0].commune = "2958".into();
+        assert!(has(&ctg, Code::E020), "4 characters");
+        ctg.equipements[0].commune = "29999".into();
+        assert!(has(&ctg, Code::E021), "no such commune");
+        ctg.equipements[0].commune = "29058".into();
+        assert!(!has(&ctg, Code::E020) && !has(&ctg, Code::E021));
+        // The commune may lie outside the territory (a crèche across the border).
+        ctg.equipements[0].commune = "29232".into();
+        assert!(!has(&ctg, Code::E021));
     }
 
     #[test]

@@ -99,6 +99,29 @@ pub fn check(ctx: &Ctx, d: &mut Vec<Diagnostic>) {
     }
     for (i, s) in ctg.suivi.iter().enumerate() {
         let at = |field: &str| Location::pointer(format!("/suivi/{i}/{field}"));
+        // Rows in the name of the territory's real EPCI (by the referential) are not blamed
+        // when the CTG declares that EPCI badly or not at all: that is reported once, there.
+        let r = crate::territory::referentiel();
+        let epci_missing = r.epci(&s.collectivite).is_some()
+            && r.membres(&s.collectivite)
+                .into_iter()
+                .any(|m| ctg.territoire.communes.iter().any(|c| c.insee == m.insee));
+        if !s.collectivite.trim().is_empty()
+            && ctg.collectivite_nom(&s.collectivite).is_none()
+            && !epci_missing
+        {
+            d.push(
+                Diagnostic::new(
+                    Code::E047,
+                    at("collectivite"),
+                    format!(
+                        "le suivi de la fiche {} ({}) est renseigné au nom de « {} », qui n'est ni une commune ni l'EPCI de la CTG",
+                        s.fiche, s.trimestre, s.collectivite
+                    ),
+                )
+                .value(&s.collectivite),
+            );
+        }
         if !ctg.fiches.iter().any(|f| f.id == s.fiche) {
             d.push(
                 Diagnostic::new(
@@ -166,6 +189,18 @@ pub fn check(ctx: &Ctx, d: &mut Vec<Diagnostic>) {
 mod tests {
     use super::super::testutil::*;
     use crate::model::Echeance;
+
+    #[test]
+    fn a_follow_up_row_in_the_name_of_a_stranger_is_an_error() {
+        let mut ctg = sample();
+        assert!(!has(&ctg, Code::E047));
+        ctg.suivi[0].collectivite = "29999".into();
+        assert!(has(&ctg, Code::E047));
+        ctg.suivi[0].collectivite = "242900660".into();
+        assert!(!has(&ctg, Code::E047), "the EPCI of the CTG");
+        ctg.suivi[0].collectivite = String::new();
+        assert!(!has(&ctg, Code::E047), "the column is optional");
+    }
 
     #[test]
     fn sample_plan_is_clean() {

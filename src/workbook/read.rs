@@ -13,7 +13,7 @@ use super::addr::cell_name;
 use super::cells::{self, Cell};
 use super::flatten::{Assembler, Placed};
 use super::grid::{Book, Grid};
-use super::layout::{Column, Layout, META_SHEET, Sheet};
+use super::layout::{Column, Layout, META_SHEET, Shape, Sheet};
 use super::layouts;
 use super::meta::Meta;
 use crate::container::{Format, Refusal};
@@ -489,6 +489,21 @@ fn find_header(sheet: &Sheet, grid: &Grid) -> Option<(usize, Vec<Option<u32>>)> 
     best.map(|(r, m, _)| (r, m))
 }
 
+/// The sheet whose rows the rows of `sheet` hang from (`Suivi` for `Suivi des indicateurs`).
+fn parent_sheet(layout: &Layout, sheet: &Sheet) -> Option<&'static Sheet> {
+    let Shape::Table { levels } = sheet.shape else {
+        return None;
+    };
+    let up = levels.split_last()?.1;
+    if up.is_empty() {
+        return None;
+    }
+    layout
+        .sheets
+        .iter()
+        .find(|s| matches!(s.shape, Shape::Table { levels } if levels == up))
+}
+
 fn read_table(
     layout: &Layout,
     sheet: &'static Sheet,
@@ -644,16 +659,26 @@ fn read_table(
                     .key_columns(0)
                     .map(|(i, _)| rr.cells[i].display())
                     .collect();
+                let headers: Vec<&str> = sheet.key_columns(0).map(|(_, c)| c.header).collect();
+                let parent = parent_sheet(layout, sheet)
+                    .map(|p| format!("la feuille « {} »", p.name))
+                    .unwrap_or_else(|| "la feuille dont elle dépend".into());
                 ctx.push(
                     Code::W119,
                     ctx.at(&grid.name, r as u32, map[0].unwrap_or(0)),
                     format!(
-                        "ligne rattachée à « {} », absent de sa feuille principale{}",
-                        keys.join(" / "),
+                        "{} se rapporte à « {} » ({}), qui n'est sur aucune ligne de {parent}{}",
                         if parent_needs_more {
-                            " : non retenue"
+                            "ligne non retenue : elle"
                         } else {
-                            ""
+                            "cette ligne"
+                        },
+                        keys.join(" / "),
+                        headers.join(" / "),
+                        if parent_needs_more {
+                            " (vérifiez ces valeurs, ou la ligne correspondante de cette feuille)"
+                        } else {
+                            " : l'élément est créé d'après cette ligne"
                         }
                     ),
                     Some(keys.join(" / ")),

@@ -216,3 +216,109 @@ fn outputs_are_never_replaced_without_force_and_are_readable_by_colleagues() {
             .contains("tmp"))
     );
 }
+
+/// A model edited by hand: each usual mistake is said in French, at its field, with what was
+/// written (serde's and chrono's English — «EOF while parsing a value», «invalid type:
+/// string "3957", expected u32», «input contains invalid characters» — never reaches the user).
+#[test]
+fn a_hand_edited_model_is_refused_in_french_at_its_field() {
+    let text = std::fs::read_to_string(sample()).unwrap();
+    let model: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let edit = |f: &dyn Fn(&mut serde_json::Value)| {
+        let mut m = model.clone();
+        f(&mut m);
+        serde_json::to_string_pretty(&m).unwrap()
+    };
+    let cases: Vec<(&str, String, &[&str])> = vec![
+        (
+            "date",
+            edit(&|m| m["convention"]["periode"]["debut"] = "01/01/2026".into()),
+            &["/convention/periode/debut", "« 01/01/2026 »", "AAAA-MM-JJ"],
+        ),
+        (
+            "nombre entre guillemets",
+            edit(&|m| m["territoire"]["communes"][1]["population_totale"] = "3957".into()),
+            &[
+                "/territoire/communes/1/population_totale",
+                "sans guillemets",
+                "3957",
+            ],
+        ),
+        (
+            "type",
+            edit(&|m| m["territoire"]["communes"][1]["population_totale"] = true.into()),
+            &[
+                "/territoire/communes/1/population_totale",
+                "la valeur true",
+                "nombre entier",
+            ],
+        ),
+        (
+            "champ inconnu",
+            edit(&|m| m["convention"]["presidence_alternee"] = true.into()),
+            &["champ inconnu « presidence_alternee »", "champs possibles"],
+        ),
+        (
+            "valeur inconnue",
+            edit(&|m| m["equipements"][0]["type_structure"] = "Crèche".into()),
+            &["valeur inconnue « Crèche »", "eaje_psu"],
+        ),
+        ("tronqué", text[..text.len() / 2].to_string(), &["s'arrête"]),
+        (
+            "virgule",
+            text.replacen('{', "{,", 1),
+            &["le nom d'un champ s'écrit entre guillemets"],
+        ),
+        ("vide", String::new(), &["s'arrête"]),
+        (
+            "pas du JSON",
+            "bonjour".into(),
+            &["une valeur est attendue"],
+        ),
+        (
+            "mot inconnu",
+            "{\"version\": tru}".into(),
+            &["true, false et null"],
+        ),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    for (what, body, wanted) in cases {
+        let path = dir.path().join(format!("{what}.json"));
+        std::fs::write(&path, body).unwrap();
+        for format in ["texte", "json"] {
+            let out = ctg()
+                .args(["verifier", "--format", format])
+                .arg(&path)
+                .output()
+                .unwrap();
+            let all = format!(
+                "{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
+            assert_eq!(out.status.code(), Some(2), "{what}: {all}");
+            assert!(all.contains("CTG-E091"), "{what}: {all}");
+            for w in wanted {
+                assert!(all.contains(w), "{what}: « {w} » absent de :\n{all}");
+            }
+            for english in [
+                "EOF",
+                "expected",
+                "invalid type",
+                "invalid value",
+                "while parsing",
+                "string \"",
+                "u32",
+                "input ",
+                "a value",
+                "trailing",
+                "unknown",
+            ] {
+                assert!(
+                    !all.contains(english),
+                    "{what}: « {english} » dans :\n{all}"
+                );
+            }
+        }
+    }
+}

@@ -26,6 +26,7 @@ mod page;
 mod reader_codes;
 mod registry;
 mod snapshots;
+mod tiers;
 mod windows;
 mod word_fixtures;
 mod workbook_properties;

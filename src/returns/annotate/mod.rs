@@ -304,6 +304,12 @@ fn rebuild(
     replaced: &BTreeMap<String, Vec<u8>>,
     added: &[(String, Vec<u8>)],
 ) -> Result<Vec<u8>, String> {
+    for (name, bytes) in replaced.iter().chain(added.iter().map(|(n, b)| (n, b))) {
+        let lower = name.to_ascii_lowercase();
+        if lower.ends_with(".xml") || lower.ends_with(".rels") {
+            namespaces_bound(name, bytes)?;
+        }
+    }
     let mut z = archive(original)?;
     let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
     let opts = zip::write::SimpleFileOptions::default()
@@ -327,6 +333,50 @@ fn rebuild(
         w.write_all(bytes).map_err(|e| e.to_string())?;
     }
     Ok(w.finish().map_err(err)?.into_inner())
+}
+
+/// Checks a part ctg edited or added: well-formed, and every element and attribute prefix
+/// bound to a namespace where it is used. Partners' tools declare namespaces in many places
+/// (openpyxl on each `<sheet>`, the Open XML SDK with prefixes everywhere): an edit that
+/// assumed a declaration would give a copy Excel and LibreOffice refuse, so it is never
+/// written (the caller rebuilds the copy from the form and says so).
+fn namespaces_bound(name: &str, xml: &[u8]) -> Result<(), String> {
+    use quick_xml::name::ResolveResult;
+    let mut r = quick_xml::NsReader::from_reader(xml);
+    loop {
+        let (unknown, event) = match r.read_resolved_event() {
+            Ok((res, ev)) => (
+                match res {
+                    ResolveResult::Unknown(p) => Some(p),
+                    _ => None,
+                },
+                ev,
+            ),
+            Err(e) => return Err(format!("« {name} » modifié n'est plus du XML valide ({e})")),
+        };
+        if let Some(p) = unknown {
+            return Err(format!(
+                "« {name} » : préfixe « {p} » employé sans être déclaré"
+            ));
+        }
+        match event {
+            Event::Start(e) | Event::Empty(e) => {
+                for a in e.attributes() {
+                    let a = a.map_err(|e| format!("« {name} » : attribut mal formé ({e})"))?;
+                    if a.key.as_ref().starts_with("xmlns") {
+                        continue;
+                    }
+                    if let (ResolveResult::Unknown(p), _) = r.resolver().resolve_attribute(a.key) {
+                        return Err(format!(
+                            "« {name} » : préfixe « {p} » employé sans être déclaré"
+                        ));
+                    }
+                }
+            }
+            Event::Eof => return Ok(()),
+            _ => {}
+        }
+    }
 }
 
 /// Text for XML content and attribute values; characters XML 1.0 forbids are dropped.
@@ -398,6 +448,21 @@ pub(super) fn insert_before_end(xml: &str, local: &[u8], text: &str) -> Result<S
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_edit_that_uses_a_prefix_out_of_its_declaration_scope_is_caught() {
+        // openpyxl declares `r` on each <sheet>: a new sibling using `r:id` is unbound.
+        let openpyxl = br#"<workbook xmlns="m"><sheets><sheet xmlns:r="R" name="A" r:id="rId1"/><sheet name="Anomalies" r:id="rIdCtg1"/></sheets></workbook>"#;
+        assert!(namespaces_bound("xl/workbook.xml", openpyxl).is_err());
+        let fixed = br#"<workbook xmlns="m"><sheets><sheet xmlns:r="R" name="A" r:id="rId1"/><sheet name="Anomalies" xmlns:r="R" r:id="rIdCtg1"/></sheets></workbook>"#;
+        assert!(namespaces_bound("xl/workbook.xml", fixed).is_ok());
+        let element = br#"<op:Properties xmlns:op="P"><op:property name="a"><vt:lpwstr>x</vt:lpwstr></op:property></op:Properties>"#;
+        assert!(namespaces_bound("docProps/custom.xml", element).is_err());
+        let broken = br#"<a><b></a>"#;
+        assert!(namespaces_bound("x.xml", broken).is_err());
+        let xml_lang = br#"<a xml:space="preserve"/>"#;
+        assert!(namespaces_bound("x.xml", xml_lang).is_ok());
+    }
 
     #[test]
     fn targets_of_cells_and_rows() {

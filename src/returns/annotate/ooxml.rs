@@ -18,6 +18,9 @@ use crate::workbook::addr::{cell_name, col_name, parse_cell};
 const NS_MAIN: &str = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
 const NS_R: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
 const NS_PKG_RELS: &str = "http://schemas.openxmlformats.org/package/2006/relationships";
+const NS_CT: &str = "http://schemas.openxmlformats.org/package/2006/content-types";
+const NS_CUSTOM: &str = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties";
+const NS_VT: &str = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes";
 const REL: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
 const CT_SHEET: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml";
 const CT_COMMENTS: &str =
@@ -125,28 +128,23 @@ fn free_part(z: &Zip, stem: &str, ext: &str, taken: &mut BTreeSet<String>) -> St
 }
 
 /// Adds relationships before the closing tag of a `.rels` part (or makes the part).
-fn add_rels(xml: Option<&str>, new: &[(String, &str, String)]) -> String {
+fn add_rels(xml: Option<&str>, new: &[(String, &str, String)]) -> Result<String, String> {
+    // Each new element carries its namespace: the root may use a prefix (`pr:Relationships`).
     let lines: String = new
         .iter()
         .map(|(id, kind, target)| {
             format!(
-                "<Relationship Id=\"{}\" Type=\"{REL}/{kind}\" Target=\"{}\"/>",
+                "<Relationship xmlns=\"{NS_PKG_RELS}\" Id=\"{}\" Type=\"{REL}/{kind}\" Target=\"{}\"/>",
                 esc(id),
                 esc(target)
             )
         })
         .collect();
     match xml {
-        Some(x) if x.contains("</Relationships>") => {
-            x.replacen("</Relationships>", &format!("{lines}</Relationships>"), 1)
-        }
-        Some(x) if x.contains("<Relationships") && x.trim_end().ends_with("/>") => {
-            let t = x.trim_end();
-            format!("{}>{lines}</Relationships>", &t[..t.len() - 2])
-        }
-        _ => format!(
+        Some(x) => insert_before_end(x, b"Relationships", &lines),
+        None => Ok(format!(
             "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<Relationships xmlns=\"{NS_PKG_RELS}\">{lines}</Relationships>"
-        ),
+        )),
     }
 }
 
@@ -156,24 +154,22 @@ fn add_types(
     overrides: &[(String, &str)],
     defaults: &[(&str, &str)],
 ) -> Result<String, String> {
+    // Each new element carries its namespace: the root may use a prefix (`ct:Types`).
     let mut add = String::new();
     for (ext, ct) in defaults {
         if !xml.contains(&format!("Extension=\"{ext}\"")) {
             add.push_str(&format!(
-                "<Default Extension=\"{ext}\" ContentType=\"{ct}\"/>"
+                "<Default xmlns=\"{NS_CT}\" Extension=\"{ext}\" ContentType=\"{ct}\"/>"
             ));
         }
     }
     for (part, ct) in overrides {
         add.push_str(&format!(
-            "<Override PartName=\"/{}\" ContentType=\"{ct}\"/>",
+            "<Override xmlns=\"{NS_CT}\" PartName=\"/{}\" ContentType=\"{ct}\"/>",
             esc(part)
         ));
     }
-    if !xml.contains("</Types>") {
-        return Err("[Content_Types].xml sans fin".into());
-    }
-    Ok(xml.replacen("</Types>", &format!("{add}</Types>"), 1))
+    insert_before_end(xml, b"Types", &add).map_err(|e| format!("[Content_Types].xml : {e}"))
 }
 
 struct Sheet {
@@ -194,7 +190,6 @@ pub(super) fn annotate(original: &[u8], diags: &[Diagnostic]) -> Result<Vec<u8>,
     // Sheets in order, with their parts.
     let mut sheets = Vec::new();
     let mut max_sheet_id = 0u32;
-    let mut r_key = None;
     {
         let mut r = Reader::from_str(&wb_xml);
         loop {
@@ -209,7 +204,6 @@ pub(super) fn annotate(original: &[u8], diags: &[Diagnostic]) -> Result<Vec<u8>,
                     max_sheet_id = max_sheet_id.max(id);
                     for a in e.attributes().with_checks(false).flatten() {
                         if xml_local(a.key.as_ref()) == b"id" && super::qname(a.key).contains(':') {
-                            r_key = Some(super::qname(a.key));
                             let rid = a.value.to_string();
                             if let Some(rel) = wb_rels.iter().find(|x| x.id == rid) {
                                 sheets.push(Sheet {
@@ -323,7 +317,7 @@ pub(super) fn annotate(original: &[u8], diags: &[Diagnostic]) -> Result<Vec<u8>,
         if !new_rels.is_empty() {
             replaced.insert(
                 rels_part.clone(),
-                add_rels(rels_xml.as_deref(), &new_rels).into_bytes(),
+                add_rels(rels_xml.as_deref(), &new_rels)?.into_bytes(),
             );
             if rels_xml.is_none() {
                 // A new part of the package: moved from «replaced» to «added».
@@ -357,15 +351,13 @@ pub(super) fn annotate(original: &[u8], diags: &[Diagnostic]) -> Result<Vec<u8>,
         add_rels(
             Some(&wb_rels_xml),
             &[(rid.clone(), "worksheet", relative(&wb_part, &part))],
-        )
+        )?
         .into_bytes(),
     );
-    let r_attr = match &r_key {
-        Some(k) => format!("{k}=\"{rid}\""),
-        None => format!("xmlns:r=\"{NS_R}\" r:id=\"{rid}\""),
-    };
+    // The relationships namespace is declared on the entry itself: the partner's tool may
+    // have declared it on each `<sheet>` only (openpyxl), out of this one's scope.
     let entry = format!(
-        "<{p}sheet name=\"{}\" sheetId=\"{}\" {r_attr}/>",
+        "<{p}sheet name=\"{}\" sheetId=\"{}\" xmlns:r=\"{NS_R}\" r:id=\"{rid}\"/>",
         esc(&sheet_name),
         max_sheet_id + 1,
         p = sheets_prefix(&wb_xml)
@@ -485,13 +477,24 @@ fn restyle(xml: &str, wanted: &BTreeSet<(u32, u8)>) -> Result<Restyled, String> 
     let mut xfs: Vec<(String, String)> = Vec::new(); // (start tag without '<' and '>', inner)
     let mut inner_start = 0usize;
     let mut fills_seen = false;
+    // Only the fills of `<fills>` are numbered (conditional formats' `<dxf>` have their own).
+    let mut in_fills = false;
+    // New elements take the prefix of their parent (`x:fills` in some writers' files).
+    let (mut fills_p, mut xfs_p) = (String::new(), String::new());
     loop {
         let before = r.buffer_position() as usize;
         match r.read_event() {
             Ok(Event::Start(e)) => match xml_local(e.name().as_ref()) {
-                b"fills" => fills_seen = true,
-                b"fill" => fills += 1,
-                b"cellXfs" => in_xfs = true,
+                b"fills" => {
+                    fills_seen = true;
+                    in_fills = true;
+                    fills_p = prefix_of(&super::qname(e.name()));
+                }
+                b"fill" if in_fills => fills += 1,
+                b"cellXfs" => {
+                    in_xfs = true;
+                    xfs_p = prefix_of(&super::qname(e.name()));
+                }
                 b"xf" if in_xfs && depth_xf == 0 => {
                     depth_xf = 1;
                     let end = r.buffer_position() as usize;
@@ -502,8 +505,11 @@ fn restyle(xml: &str, wanted: &BTreeSet<(u32, u8)>) -> Result<Restyled, String> 
                 _ => {}
             },
             Ok(Event::Empty(e)) => match xml_local(e.name().as_ref()) {
-                b"fill" => fills += 1,
-                b"fills" => fills_seen = true,
+                b"fill" if in_fills => fills += 1,
+                b"fills" => {
+                    fills_seen = true;
+                    fills_p = prefix_of(&super::qname(e.name()));
+                }
                 b"xf" if in_xfs && depth_xf == 0 => {
                     let end = r.buffer_position() as usize;
                     let tag = xml[before + 1..end - 1]
@@ -516,6 +522,7 @@ fn restyle(xml: &str, wanted: &BTreeSet<(u32, u8)>) -> Result<Restyled, String> 
             },
             Ok(Event::End(e)) => match xml_local(e.name().as_ref()) {
                 b"cellXfs" => in_xfs = false,
+                b"fills" => in_fills = false,
                 _ if depth_xf == 1 => {
                     depth_xf = 0;
                     if let Some(last) = xfs.last_mut() {
@@ -538,8 +545,9 @@ fn restyle(xml: &str, wanted: &BTreeSet<(u32, u8)>) -> Result<Restyled, String> 
         .iter()
         .map(|s| {
             format!(
-                "<fill><patternFill patternType=\"solid\"><fgColor rgb=\"FF{}\"/><bgColor indexed=\"64\"/></patternFill></fill>",
-                fill(*s)
+                "<{p}fill><{p}patternFill patternType=\"solid\"><{p}fgColor rgb=\"FF{}\"/><{p}bgColor indexed=\"64\"/></{p}patternFill></{p}fill>",
+                fill(*s),
+                p = fills_p
             )
         })
         .collect();
@@ -567,9 +575,10 @@ fn restyle(xml: &str, wanted: &BTreeSet<(u32, u8)>) -> Result<Restyled, String> 
         map.insert((*base, *rank), next);
         next += 1;
     }
-    xfs_xml.push_str(
-        "<xf numFmtId=\"0\" fontId=\"0\" fillId=\"0\" borderId=\"0\" xfId=\"0\" quotePrefix=\"1\" applyAlignment=\"1\"><alignment vertical=\"top\" wrapText=\"1\"/></xf>",
-    );
+    xfs_xml.push_str(&format!(
+        "<{p}xf numFmtId=\"0\" fontId=\"0\" fillId=\"0\" borderId=\"0\" xfId=\"0\" quotePrefix=\"1\" applyAlignment=\"1\"><{p}alignment vertical=\"top\" wrapText=\"1\"/></{p}xf>",
+        p = xfs_p
+    ));
     let text_style = next;
     next += 1;
     let out = insert_before_end(xml, b"fills", &fills_xml)?;
@@ -947,7 +956,7 @@ pub(super) fn set_property(
 ) -> Result<(), String> {
     let property = |pid: u32| {
         format!(
-            "<property fmtid=\"{{D5CDD505-2E9C-101B-9397-08002B2CF9AE}}\" pid=\"{pid}\" name=\"{}\"><vt:lpwstr>{}</vt:lpwstr></property>",
+            "<property xmlns=\"{NS_CUSTOM}\" fmtid=\"{{D5CDD505-2E9C-101B-9397-08002B2CF9AE}}\" pid=\"{pid}\" name=\"{}\"><vt:lpwstr xmlns:vt=\"{NS_VT}\">{}</vt:lpwstr></property>",
             super::PROPERTY,
             esc(value)
         )
@@ -992,7 +1001,7 @@ pub(super) fn set_property(
         }
         None => {
             let xml = format!(
-                "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<Properties xmlns=\"http://schemas.openxmlformats.org/officeDocument/2006/custom-properties\" xmlns:vt=\"http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes\">{}</Properties>",
+                "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<Properties xmlns=\"{NS_CUSTOM}\" xmlns:vt=\"{NS_VT}\">{}</Properties>",
                 property(2)
             );
             added.push((CUSTOM.into(), xml.into_bytes()));
@@ -1002,7 +1011,7 @@ pub(super) fn set_property(
             let new = add_rels(
                 rels_xml.as_deref(),
                 &[(id, "custom-properties", CUSTOM.into())],
-            );
+            )?;
             replaced.insert("_rels/.rels".into(), new.into_bytes());
             let types = read_part(z, "[Content_Types].xml").ok_or("[Content_Types].xml manque")?;
             replaced.insert(
