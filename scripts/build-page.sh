@@ -8,6 +8,20 @@ cd "$(dirname "$0")/.."
 out="${1:-dist/ctg.html}"
 target_dir="${CARGO_TARGET_DIR:-target}"
 
+# What the build needs, said in French before anything fails in English.
+if command -v rustup >/dev/null 2>&1 && ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  echo "la cible Rust wasm32-unknown-unknown n'est pas installée : rustup target add wasm32-unknown-unknown" >&2
+  exit 2
+fi
+if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen 0.2.130" ]; then
+  echo "wasm-bindgen 0.2.130 est introuvable (trouvé : « $(wasm-bindgen --version 2>/dev/null || echo aucun) ») : cargo install wasm-bindgen-cli --version 0.2.130 --locked" >&2
+  exit 2
+fi
+command -v python3 >/dev/null 2>&1 || {
+  echo "python3 est introuvable : apt-get install python3" >&2
+  exit 2
+}
+
 # A worker's memory is capped as the command line caps a worker process (1 GiB): a file
 # asking for more stops that worker only, and is rejected.
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-C link-arg=--max-memory=1073741824" \

@@ -32,8 +32,9 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
     // CTG leaves them blank.
     let profile = ctg::profile::find(Some(&a.fichier))?;
     let mut logo_paths = a.logos.clone();
+    let from_profile = logo_paths.is_empty();
     if let Some(p) = &profile {
-        if logo_paths.is_empty() {
+        if from_profile {
             logo_paths = p.logos();
         }
         p.profile.fill_caf(&mut ctg);
@@ -45,10 +46,18 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
         })?,
         None => ctg::convention::DEFAULT_TEXT.to_string(),
     };
-    let logos = logo_paths
-        .iter()
-        .map(|p| Ok((p.display().to_string(), super::read_input(p)?)))
-        .collect::<ctg::Result<Vec<_>>>()?;
+    // A logo named on the command line must be there; one of the profile that is missing
+    // (an example profile copied as is) leaves the convention without it, and says so.
+    let mut logos = Vec::new();
+    for p in &logo_paths {
+        match super::read_input(p) {
+            Ok(bytes) => logos.push((p.display().to_string(), bytes)),
+            Err(e) if from_profile => {
+                note!("attention : logo du profil non repris dans la convention : {e}")
+            }
+            Err(e) => return Err(e),
+        }
+    }
     let date = ctg::convention::document_date(&ctg, a.date_document);
     let mut opts = ctg::convention::Options {
         text: &text,
@@ -62,13 +71,19 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
     if a.pdf {
         // A first rendering gives each Sommaire entry its page; the document is then written
         // again with the numbers (the Sommaire keeps its length, so pages do not move).
-        let pdf = ctg::convention::pdf::to_pdf(&a.sortie)?;
+        let written = |e: ctg::Error| {
+            ctg::Error::Invalid(format!(
+                "{} écrit, mais pas le PDF : {e}",
+                a.sortie.display()
+            ))
+        };
+        let pdf = ctg::convention::pdf::to_pdf(&a.sortie).map_err(written)?;
         match ctg::convention::pdf::heading_pages(&pdf, &entries) {
             Some(pages) => {
                 opts.toc_pages = pages;
                 let bytes = ctg::convention::build(&ctg, &opts)?;
                 ctg::io::write_new(&a.sortie, &bytes, true)?;
-                ctg::convention::pdf::to_pdf(&a.sortie)?;
+                ctg::convention::pdf::to_pdf(&a.sortie).map_err(written)?;
             }
             None if cfg!(windows) => note!(
                 "numéros de page du sommaire non calculés (pdftotext, de Poppler, est nécessaire) : dans Word, clic droit sur le sommaire, « Mettre à jour les champs »"

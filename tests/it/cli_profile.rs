@@ -133,3 +133,67 @@ fn a_profile_in_the_configuration_folder_prefills_a_new_ctg_and_its_mistakes_are
         "{err}"
     );
 }
+
+/// The example profile copied as its first line says, without a logo beside it: the
+/// convention is still written, and the missing logo is said (it used to stop every
+/// `convention`). A logo named on the command line must exist.
+#[test]
+fn a_profile_logo_that_is_missing_leaves_the_convention_without_it_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let ctg_file = dir.path().join("ctg.json");
+    std::fs::copy(sample(), &ctg_file).unwrap();
+    std::fs::write(dir.path().join("ctg.toml"), PROFILE).unwrap();
+    let out_file = dir.path().join("c.docx");
+    let out = ctg()
+        .arg("convention")
+        .arg(&ctg_file)
+        .arg("-o")
+        .arg(&out_file)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(out_file.is_file());
+    assert!(err.contains("logo du profil non repris"), "{err}");
+    assert!(err.contains("logo.png"), "{err}");
+    let out = ctg()
+        .arg("convention")
+        .arg(&ctg_file)
+        .arg("-o")
+        .arg(dir.path().join("d.docx"))
+        .arg("--logo")
+        .arg(dir.path().join("absent.png"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!dir.path().join("d.docx").exists());
+    // The shipped example no longer names a logo that is not there.
+    let example = std::fs::read_to_string(root().join("docs/ctg.toml.exemple")).unwrap();
+    assert!(
+        example
+            .lines()
+            .all(|l| !l.trim_start().starts_with("logos")),
+        "{example}"
+    );
+}
+
+/// `--pdf` where LibreOffice is missing: the .docx was written, and the message says so.
+#[test]
+fn a_pdf_that_cannot_be_made_says_the_docx_was_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_file = dir.path().join("c.docx");
+    let out = ctg()
+        .env("PATH", dir.path())
+        .arg("convention")
+        .arg(sample())
+        .arg("-o")
+        .arg(&out_file)
+        .arg("--pdf")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(out_file.is_file());
+    assert!(err.contains("c.docx écrit, mais pas le PDF"), "{err}");
+    assert!(err.contains("LibreOffice est nécessaire"), "{err}");
+}
