@@ -47,6 +47,7 @@ pub fn import_as(
                 "document Word : la reconnaissance de son contenu a échoué".to_string(),
             )
         })?;
+    complete_epci(&mut ctg);
     codes_for_names(&mut ctg);
     if written_by_ctg(bytes) {
         generated_parts_aside(&mut ctg);
@@ -90,6 +91,39 @@ fn generated_parts_aside(ctg: &mut Ctg) {
             && codes.iter().any(|c| c.starts_with(&format!("{}.", s.code)));
         !generated
     });
+}
+
+/// An EPCI named without its SIREN (a convention rarely prints it, and writes «Communauté de
+/// communes du …» where the referential has «CC du …»): when the communes read belong, by the
+/// referential, to one EPCI whose name is the one written, that EPCI's SIREN is taken.
+fn complete_epci(ctg: &mut Ctg) {
+    let Some(e) = ctg.territoire.epci.as_mut() else {
+        return;
+    };
+    if !e.siren.is_empty() {
+        return;
+    }
+    let r = crate::territory::referentiel();
+    let mut sirens: Vec<&str> = ctg
+        .territoire
+        .communes
+        .iter()
+        .filter_map(|c| r.commune(&c.insee))
+        .map(|c| c.epci)
+        .filter(|s| !s.is_empty())
+        .collect();
+    sirens.sort_unstable();
+    sirens.dedup();
+    let key = crate::territory::epci_key(&e.nom);
+    if let [siren] = sirens.as_slice()
+        && let Some(found) = r.epci(siren)
+        && (e.nom.trim().is_empty() || crate::territory::epci_key(found.nom) == key)
+    {
+        e.siren = found.siren.to_string();
+        if e.nom.trim().is_empty() {
+            e.nom = found.nom.to_string();
+        }
+    }
 }
 
 /// A convention names collectivités («Fouesnant», «CC du Pays Fouesnantais»); the model

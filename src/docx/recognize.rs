@@ -1349,6 +1349,18 @@ fn paragraph(cx: &mut Ctx, p: &Paragraph, text: &str, no: usize) {
         }
     }
     if cx.current.is_none() {
+        if let Some(f) = convention::generated_wording(&mut cx.ctg, cx.section, text) {
+            // An Annexe 2 heading followed by «Aucun équipement déclaré.» is that list's.
+            if cx.section == Section::Annexe2
+                && normalize(text) == "aucun equipement declare"
+                && let Some(t) = cx.titles.pop()
+            {
+                cx.rep.fate(&t.text, Fate::Structure);
+                cx.heading = t.text;
+            }
+            cx.rep.fate(text, f);
+            return;
+        }
         // The convention around the plan: its own wording, parties, «Fait à».
         if convention::is_model_wording(text) || convention::is_party_connective(text) {
             // The options and the period are in the wording the model chose.

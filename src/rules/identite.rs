@@ -21,7 +21,7 @@ pub fn check(ctx: &Ctx, d: &mut Vec<Diagnostic>) {
                 .value(&e.siren),
             );
         } else if let Some(re) = r.epci(&e.siren) {
-            if normalize(re.nom) != normalize(&e.nom) {
+            if crate::territory::epci_key(re.nom) != crate::territory::epci_key(&e.nom) {
                 d.push(
                     Diagnostic::new(
                         Code::W026,

@@ -243,6 +243,11 @@ impl Referentiel {
             .map(|i| &self.epcis[i])
     }
 
+    /// Every EPCI, by SIREN.
+    pub fn epcis(&self) -> &[EpciRef] {
+        &self.epcis
+    }
+
     /// Member communes of an EPCI, by INSEE code.
     pub fn membres(&self, siren: &str) -> Vec<&CommuneRef> {
         self.list().iter().filter(|c| c.epci == siren).collect()
@@ -330,6 +335,24 @@ pub fn check_insee(code: &str) -> Result<(), String> {
         }
         _ => Ok(()),
     }
+}
+
+/// An EPCI's name for comparison: accents, case and punctuation ignored, and its legal form
+/// written the referential's way («Communauté de communes du Pays Fouesnantais» and
+/// «CC du Pays Fouesnantais» are one name).
+pub fn epci_key(name: &str) -> String {
+    let n = crate::referentials::normalize(name);
+    for (long, short) in [
+        ("communaute de communes ", "cc "),
+        ("communaute d agglomeration ", "ca "),
+        ("communaute urbaine ", "cu "),
+        ("metropole ", "metropole "),
+    ] {
+        if let Some(rest) = n.strip_prefix(long) {
+            return format!("{short}{rest}");
+        }
+    }
+    n
 }
 
 /// Checks a SIREN: 9 digits with a valid Luhn check digit.
