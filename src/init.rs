@@ -116,6 +116,117 @@ fn signataire(kind: SignataireKind, nom: &str, code: &str, qualite: &str) -> Sig
     }
 }
 
+/// `ctg init --depuis`: what a CTG read from elsewhere (`ctg importer` of a Word convention or
+/// a workbook) brings to the new one, whose territory comes from the referential. Every part
+/// the imported CTG holds replaces the new one's default (title, parties, period, texts,
+/// options, annexes, plan, follow-up); a commune's competences are taken when the imported CTG
+/// has that commune. Returns what was taken and what was left, in French, for the user.
+pub fn take_from(ctg: &mut Ctg, from: &Ctg) -> Vec<String> {
+    let mut said = Vec::new();
+    let (c, f) = (&mut ctg.convention, &from.convention);
+    if took(&mut said, "titre", !f.titre.trim().is_empty()) {
+        c.titre = f.titre.clone();
+    }
+    for (mine, theirs) in [
+        (&mut c.caf.nom, &f.caf.nom),
+        (&mut c.caf.departement, &f.caf.departement),
+        (&mut c.caf.president, &f.caf.president),
+        (&mut c.caf.directeur, &f.caf.directeur),
+    ] {
+        if mine.trim().is_empty() && !theirs.trim().is_empty() {
+            *mine = theirs.clone();
+        }
+    }
+    if took(&mut said, "signataires", !f.signataires.is_empty()) {
+        c.signataires = f.signataires.clone();
+    }
+    if took(
+        &mut said,
+        "période",
+        f.periode.debut.is_some() && f.periode.fin.is_some(),
+    ) {
+        c.periode = f.periode.clone();
+    }
+    if took(
+        &mut said,
+        "« Fait à …, le … »",
+        f.signature != Default::default(),
+    ) {
+        c.signature = f.signature.clone();
+    }
+    if took(&mut said, "préambule", !f.preambule.is_empty()) {
+        c.preambule = f.preambule.clone();
+    }
+    if took(&mut said, "enjeux", !f.enjeux.is_empty()) {
+        c.enjeux = f.enjeux.clone();
+    }
+    if took(
+        &mut said,
+        "objectifs partagés",
+        !f.objectifs_partages.is_empty(),
+    ) {
+        c.objectifs_partages = f.objectifs_partages.clone();
+    }
+    if took(&mut said, "options", f.options != Default::default()) {
+        c.options = f.options.clone();
+    }
+    let mut competences = 0;
+    for commune in &mut ctg.territoire.communes {
+        if let Some(theirs) = from
+            .territoire
+            .communes
+            .iter()
+            .find(|x| x.insee == commune.insee)
+            && theirs.competences != Default::default()
+        {
+            commune.competences = theirs.competences.clone();
+            competences += 1;
+        }
+    }
+    if competences > 0 {
+        said.push(format!(
+            "repris : compétences d'autorité organisatrice de {}",
+            crate::fr::plural(competences, "commune", "communes")
+        ));
+    }
+    for theirs in &from.territoire.communes {
+        if !theirs.insee.is_empty()
+            && !ctg
+                .territoire
+                .communes
+                .iter()
+                .any(|x| x.insee == theirs.insee)
+        {
+            said.push(format!(
+                "non repris : {} ({}), hors du territoire choisi",
+                theirs.nom, theirs.insee
+            ));
+        }
+    }
+    macro_rules! part {
+        ($field:ident, $label:expr) => {
+            if took(&mut said, $label, !from.$field.is_empty()) {
+                ctg.$field = from.$field.clone();
+            }
+        };
+    }
+    part!(diagnostic, "annexe 1 (diagnostic)");
+    part!(equipements, "annexe 2 (équipements)");
+    part!(axes, "axes");
+    part!(fiches, "fiches-action");
+    part!(projections, "projections petite enfance");
+    part!(pilotage, "instances de pilotage");
+    part!(suivi, "suivi");
+    said
+}
+
+fn took(said: &mut Vec<String>, what: &str, yes: bool) -> bool {
+    if yes {
+        said.push(format!("repris : {what}"));
+    }
+    yes
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -24,6 +24,10 @@ pub struct Args {
     /// Population servant à déterminer les compétences obligatoires
     #[arg(long, default_value = "totale", value_parser = super::basis)]
     pub population: Basis,
+    /// CTG lue ailleurs (« ctg importer » d'une convention Word ou d'un classeur) : son plan
+    /// d'actions, ses annexes, ses parties, sa période et ses textes complètent la nouvelle CTG
+    #[arg(long, value_name = "CTG.json")]
+    pub depuis: Option<PathBuf>,
     /// Remplace le fichier de sortie s'il existe
     #[arg(long)]
     pub force: bool,
@@ -36,6 +40,7 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
         (None, Some(c)) => Scope::Commune(c),
         (None, None) => unreachable!("clap requires one"),
     };
+    let imported = a.depuis.as_deref().map(ctg::io::read_model).transpose()?;
     let mut ctg = new_ctg(scope, a.debut, a.population)?;
     // The Caf's profile (ctg.toml in the output's folder or the configuration folder).
     if let Some(p) = ctg::profile::find(Some(&a.sortie))? {
@@ -45,6 +50,12 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
         ctg.convention.caf.president = caf.president.clone();
         ctg.convention.caf.directeur = caf.directeur.clone();
         note!("profil de la Caf : {}", p.path.display());
+    }
+    if let (Some(from), Some(path)) = (&imported, &a.depuis) {
+        note!("depuis {} :", path.display());
+        for line in ctg::init::take_from(&mut ctg, from) {
+            note!("  {line}");
+        }
     }
     ctg::io::write_atomic(&a.sortie, ctg::io::model_json(&ctg).as_bytes())?;
     note!(

@@ -27,7 +27,30 @@ pub struct TemplateError(pub Vec<String>);
 
 impl std::fmt::Display for TemplateError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "modèle de texte : {}", self.0.join(" ; "))
+        // The same missing value on several lines is said once, with its lines.
+        let mut grouped: Vec<(String, Vec<String>)> = Vec::new();
+        for e in &self.0 {
+            let (line, what) = match e.strip_prefix("ligne ").and_then(|r| r.split_once(" : ")) {
+                Some((n, w)) => (n.to_string(), w.to_string()),
+                None => (String::new(), e.clone()),
+            };
+            match grouped.iter_mut().find(|(w, _)| *w == what) {
+                Some((_, lines)) => lines.push(line),
+                None => grouped.push((what, vec![line])),
+            }
+        }
+        let said: Vec<String> = grouped
+            .into_iter()
+            .map(|(what, lines)| {
+                let lines: Vec<String> = lines.into_iter().filter(|l| !l.is_empty()).collect();
+                match lines.len() {
+                    0 => what,
+                    1 => format!("ligne {} : {what}", lines[0]),
+                    _ => format!("lignes {} : {what}", lines.join(", ")),
+                }
+            })
+            .collect();
+        write!(f, "modèle de texte : {}", said.join(" ; "))
     }
 }
 
@@ -53,6 +76,37 @@ fn condition(
     }
 }
 
+/// What an empty variable of the model text means for the person who runs `convention`, and
+/// where to fill it in.
+fn missing(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "caf.nom" => {
+            "le nom de la Caf manque : renseignez « nom » sous « [caf] » dans le profil de la Caf (ctg.toml, ou l'onglet « Profil de la Caf » de la page), ou « convention.caf.nom » dans la CTG"
+        }
+        "caf.departement" => {
+            "le département de la Caf manque : « departement » sous « [caf] » dans le profil de la Caf"
+        }
+        "caf.president" | "caf.directeur" => {
+            "le président ou le directeur de la Caf manque : « president » et « directeur » sous « [caf] » dans le profil de la Caf"
+        }
+        "territoire.nom" | "territoire.de" => {
+            "la CTG n'a pas de territoire : créez-la avec « ctg init --epci SIREN » (ou « --commune INSEE ») en y ajoutant « --depuis » la CTG importée"
+        }
+        "collectivites" => {
+            "aucune collectivité signataire : ajoutez les communes ou l'EPCI signataires (« convention.signataires », ou « ctg init » qui les prépare)"
+        }
+        "periode.debut"
+        | "periode.fin"
+        | "periode.texte"
+        | "periode.annee_debut"
+        | "periode.annee_fin" => {
+            "la période de la convention manque : « convention.periode.debut » et « fin » (AAAA-MM-JJ), ou « ctg init --debut »"
+        }
+        "convention.titre" => "le titre de la convention manque (« convention.titre »)",
+        _ => return None,
+    })
+}
+
 /// Replaces `{{name}}` by its value; an unknown or empty value is an error naming it.
 fn fill(text: &str, vars: &BTreeMap<String, Var>, line: usize, errs: &mut Vec<String>) -> String {
     let mut out = String::new();
@@ -66,9 +120,12 @@ fn fill(text: &str, vars: &BTreeMap<String, Var>, line: usize, errs: &mut Vec<St
         let name = rest[start + 2..start + end].trim();
         match vars.get(name) {
             Some(Var::Text(v)) if !v.is_empty() => out.push_str(v),
-            Some(Var::Text(_)) => errs.push(format!(
-                "ligne {line} : « {{{{{name}}}}} » n'est pas renseigné dans la CTG"
-            )),
+            Some(Var::Text(_)) => errs.push(match missing(name) {
+                Some(what) => format!("ligne {line} : {what} (« {{{{{name}}}}} »)"),
+                None => {
+                    format!("ligne {line} : « {{{{{name}}}}} » n'est pas renseigné dans la CTG")
+                }
+            }),
             Some(Var::Flag(b)) => out.push_str(if *b { "oui" } else { "non" }),
             None => errs.push(format!("ligne {line} : « {{{{{name}}}}} » est inconnu")),
         }

@@ -1424,6 +1424,12 @@ fn paragraph(cx: &mut Ctx, p: &Paragraph, text: &str, no: usize) {
         t.under.push((no, text.to_string()));
         return;
     }
+    // «Fait à Quimper, le 12 mars 2025» right after the last fiche's table.
+    if cx.current.is_some() && cx.titles.is_empty() && convention::signed_at(&mut cx.ctg, text) {
+        cx.close_fiche();
+        cx.rep.fate(text, Fate::Parsed);
+        return;
+    }
     let h = cx.heading.clone();
     let raison = if cx.current.is_some() {
         "paragraphe après le tableau de la fiche, rattaché à aucune rubrique"
