@@ -49,6 +49,22 @@ impl Location {
     }
 }
 
+impl Location {
+    /// For people: a whole row reads «Suivi, ligne 3» (the `lieu` of the JSON contract keeps
+    /// «Suivi!3»); a cell «Suivi!C3», as Excel writes it.
+    pub fn human(&self) -> String {
+        match (&self.sheet, &self.cell) {
+            (Some(s), Some(c)) if !c.is_empty() && c.bytes().all(|b| b.is_ascii_digit()) => {
+                let mut l = self.clone();
+                l.sheet = Some(format!("{s}, ligne {c}"));
+                l.cell = None;
+                l.to_string()
+            }
+            _ => self.to_string(),
+        }
+    }
+}
+
 impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut parts = Vec::new();

@@ -53,7 +53,7 @@ pub fn diagnostics_text(diags: &[Diagnostic]) -> String {
             "  {mark} {} [{}] {}\n",
             d.code,
             d.severity.label(),
-            d.location
+            d.location.human()
         ));
         out.push_str(&format!("      {}", d.message));
         if let Some(v) = &d.value {
@@ -87,10 +87,10 @@ pub fn report_text(name: &str, r: &Report) -> String {
         out.push_str(&diagnostics_text(&r.diagnostics));
     }
     out.push_str(&format!(
-        "\nBilan : {} ({} communes, {} fiches-action)\n",
+        "\nBilan : {} ({}, {})\n",
         counts_line(s.errors, s.warnings, s.infos),
-        s.communes,
-        s.fiches
+        crate::fr::plural(s.communes, "commune", "communes"),
+        crate::fr::plural(s.fiches, "fiche-action", "fiches-action")
     ));
     out
 }

@@ -186,10 +186,10 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
     }
     sayln!("Démonstration ctg sur « {} »", ctg.convention.titre);
     sayln!(
-        "  formulaires : {} ; retours d'exemple : {} ({} erreurs trouvées, voir validation-retours.txt)",
+        "  formulaires : {} ; retours d'exemple : {} ({} trouvées, voir validation-retours.txt)",
         forms.len(),
         samples.len(),
-        returns_errors
+        ctg::fr::plural(returns_errors, "erreur", "erreurs")
     );
     sayln!(
         "  consolidation : territoire {} fichiers, {} anomalies ; retours d'exemple {} fichiers, {} anomalies",
@@ -199,8 +199,8 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
         cons2.diagnostics.len()
     );
     sayln!(
-        "  territoire : {} communes ({})",
-        ctg.territoire.communes.len(),
+        "  territoire : {} ({})",
+        ctg::fr::plural(ctg.territoire.communes.len(), "commune", "communes"),
         terr.millesime
     );
     sayln!(

@@ -47,8 +47,10 @@ pub fn run(k: Kind) -> ctg::Result<ExitCode> {
         a.force,
     )?;
     note!(
-        "{files} retours écrits dans {} ; {count} erreurs injectées (manifeste.tsv)",
-        a.sortie.display()
+        "{} écrits dans {} ; {} (manifeste.tsv)",
+        ctg::fr::plural(files, "retour", "retours"),
+        a.sortie.display(),
+        ctg::fr::plural(count, "erreur injectée", "erreurs injectées")
     );
     Ok(ExitCode::SUCCESS)
 }

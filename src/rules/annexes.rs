@@ -132,7 +132,10 @@ fn check_value(d: &mut Vec<Diagnostic>, unite: Unite, mode: &str, v: f64, at: St
                 Diagnostic::new(
                     Code::E042,
                     Location::pointer(at),
-                    format!("{mode} : {v} ETP, un nombre d'ETP ne peut être négatif"),
+                    format!(
+                        "{mode} : {} ETP, un nombre d'ETP ne peut être négatif",
+                        crate::fr::number(v)
+                    ),
                 )
                 .value(v),
             );
@@ -143,7 +146,8 @@ fn check_value(d: &mut Vec<Diagnostic>, unite: Unite, mode: &str, v: f64, at: St
                     Code::E041,
                     Location::pointer(at),
                     format!(
-                        "{mode} : {v} {} n'est pas un entier positif ou nul",
+                        "{mode} : « {} {} » n'est pas un nombre entier positif ou nul",
+                        crate::fr::number(v),
                         unite.label()
                     ),
                 )

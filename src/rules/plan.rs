@@ -177,7 +177,11 @@ pub fn check(ctx: &Ctx, d: &mut Vec<Diagnostic>) {
                 Diagnostic::new(
                     Code::E039,
                     at("avancement"),
-                    format!("avancement de {p} % pour la fiche {}", s.fiche),
+                    format!(
+                        "avancement de {} % pour la fiche {} : un pourcentage de 0 à 100 est attendu",
+                        crate::fr::number(p),
+                        s.fiche
+                    ),
                 )
                 .value(p),
             );

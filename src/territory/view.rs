@@ -119,13 +119,21 @@ pub fn territoire_text(v: &TerritoireView) -> String {
     let mut out = String::new();
     if let Some(e) = &v.epci {
         out.push_str(&format!(
-            "{} ({}, SIREN {}) : {} habitants (population totale), {} (municipale), {} communes\n",
+            "{} ({}, SIREN {}) : {} habitants (population totale), {} (municipale), {}\n",
             e.nom,
             e.nature,
             e.siren,
             pop(e.population_totale),
             pop(e.population_municipale),
-            v.communes.len()
+            // Its members, even when only one commune is shown (a search by commune).
+            crate::fr::plural(
+                super::referentiel()
+                    .membres(&e.siren)
+                    .len()
+                    .max(v.communes.len()),
+                "commune",
+                "communes"
+            )
         ));
     }
     out.push_str(&format!(
