@@ -139,7 +139,9 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
     );
     ctg::io::write_atomic(
         &dir.join("consolide-retours.xlsx"),
-        &ctg::consolidate::write::write(&cons2, Some(&ctg))?,
+        // Example returns from communes drawn across France: not the sample CTG's, so its
+        // title is not put on them.
+        &ctg::consolidate::write::write(&cons2, None)?,
     )?;
     written.extend([
         dir.join("consolide-territoire.xlsx"),

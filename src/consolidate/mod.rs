@@ -581,7 +581,11 @@ pub fn combine(mut extracts: Vec<Extract>, s: &Settings) -> Consolidation {
                     Diagnostic::new(
                         code,
                         Location::cell(Some(&e.info.fichier), &r.sheet, format!("{}", r.row)),
-                        format!("ligne non consolidée : {}", e.info.motif),
+                        if e.info.statut == Statut::Remplace {
+                            "ligne non consolidée : le retour a été remplacé par un autre de la même collectivité (voir l'anomalie du fichier)".to_string()
+                        } else {
+                            format!("ligne non consolidée : {}", e.info.motif)
+                        },
                     )
                     .value(raw.join(" | ")),
                 );
@@ -668,12 +672,14 @@ fn duplicates(extracts: &mut [Extract], priorite: Option<&Path>, diags: &mut Vec
             } else {
                 "modifié le"
             };
-            format!("{source} {}", f.date_enregistrement)
+            format!("{source} {}", when_fr(&f.date_enregistrement))
         };
         let kept_when = criterion(&extracts[keep].info);
         for i in idx.into_iter().filter(|i| *i != keep) {
             let same = extracts[i].info.sha256 == extracts[keep].info.sha256;
             let this_when = criterion(&extracts[i].info);
+            let tie =
+                extracts[i].info.date_enregistrement == extracts[keep].info.date_enregistrement;
             let kept_name = extracts[keep].info.fichier.clone();
             let info = &mut extracts[i].info;
             let (code_rule, msg) = if same {
@@ -687,6 +693,10 @@ fn duplicates(extracts: &mut [Extract], priorite: Option<&Path>, diags: &mut Vec
                     if prio.is_some() {
                         format!(
                             "deuxième retour pour {code} ; celui retenu est {kept_name}, désigné par --priorite"
+                        )
+                    } else if tie {
+                        format!(
+                            "deuxième retour pour {code} ; les deux portent la même date ({kept_when}) : celui retenu est {kept_name}, le premier par ordre des noms (--priorite pour choisir)"
                         )
                     } else {
                         format!(
@@ -714,6 +724,24 @@ fn duplicates(extracts: &mut [Extract], priorite: Option<&Path>, diags: &mut Vec
             }
             discard(info, Statut::Remplace, &msg);
         }
+    }
+}
+
+/// «2026-12-02T01:15:44Z» as people read it: «2 décembre 2026 à 1 h 15 (heure UTC)»;
+/// anything else as written.
+fn when_fr(stamp: &str) -> String {
+    use chrono::Timelike;
+    match chrono::DateTime::parse_from_rfc3339(stamp) {
+        Ok(t) => {
+            let utc = t.with_timezone(&chrono::Utc);
+            format!(
+                "{} à {}\u{a0}h\u{a0}{:02} (heure UTC)",
+                crate::fr::date(utc.date_naive()),
+                utc.hour(),
+                utc.minute()
+            )
+        }
+        Err(_) => stamp.to_string(),
     }
 }
 

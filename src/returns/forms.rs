@@ -122,11 +122,20 @@ pub fn subset(ctg: &Ctg, code: &str, s: &FormSettings) -> Ctg {
             .suivi
             .iter()
             .find(|x| x.fiche == f.id && x.trimestre == s.trimestre && x.collectivite == code);
+        // A new quarter starts from the last state reported (a fiche «En cours, 20 %» is not
+        // pre-filled «Non démarrée»: a partner who leaves the row as it is reports no change).
+        let last = ctg
+            .suivi
+            .iter()
+            .filter(|x| x.fiche == f.id && x.collectivite == code && x.trimestre < s.trimestre)
+            .max_by(|a, b| a.trimestre.cmp(&b.trimestre));
         sub.suivi.push(existing.cloned().unwrap_or_else(|| {
             Suivi {
                 fiche: f.id.clone(),
                 trimestre: s.trimestre.clone(),
                 collectivite: code.into(),
+                etat: last.map(|x| x.etat).unwrap_or_default(),
+                avancement: last.and_then(|x| x.avancement),
                 indicateurs: f
                     .indicateurs
                     .iter()

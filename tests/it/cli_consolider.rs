@@ -533,10 +533,50 @@ fn of_two_returns_the_one_saved_last_is_kept_and_the_message_says_why() {
         })
         .unwrap();
     let m = w203["message"].as_str().unwrap();
+    // Dates as people read them, not «2026-06-10T08:00:00Z».
     assert!(
-        m.contains("enregistré le 2026-06-10") && m.contains("enregistré le 2026-06-01"),
+        m.contains("enregistré le 10 juin 2026 à 8\u{a0}h\u{a0}00")
+            && m.contains("enregistré le 1er juin 2026 à 9\u{a0}h\u{a0}00"),
         "{m}"
     );
+    assert!(!m.contains("T08:00:00Z"), "{m}");
+    // The replaced file's rows point to that message instead of repeating it.
+    let i137: Vec<&str> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "CTG-I137")
+        .map(|d| d["message"].as_str().unwrap())
+        .collect();
+    assert!(!i137.is_empty());
+    assert!(
+        i137.iter().all(|x| !x.contains("enregistré le")),
+        "{i137:?}"
+    );
+
+    // Both saved at the same moment: the tie is said, and how to choose.
+    std::fs::write(inp.join("a.xlsx"), saved(&form_a, "2026-06-10T08:00:00Z")).unwrap();
+    let out = ctg()
+        .args(["consolider", "--force", "--format", "json", "-o"])
+        .arg(dir.path().join("c.xlsx"))
+        .arg(&inp)
+        .output()
+        .unwrap();
+    let v = stdout_json(&out);
+    let tie = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "CTG-W203" && d["message"].as_str().unwrap().contains("deuxième"))
+        .unwrap()["message"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        tie.contains("la même date") && tie.contains("--priorite"),
+        "{tie}"
+    );
+    assert!(!tie.contains("le plus récent"), "{tie}");
 }
 
 #[test]

@@ -243,3 +243,46 @@ fn unreadable_and_foreign_files_are_diagnostics_not_crashes() {
     assert_eq!(v["diagnostics"][0]["code"], "CTG-E100");
     assert_eq!(v["fichiers"][0]["statut"]["code"], "rejete");
 }
+
+/// A form for a new quarter starts each follow-up row from the last state the CTG holds for
+/// that fiche and collectivité (it pre-filled «Non démarrée» for a fiche «En cours, 20 %»: a
+/// partner who left the row reported a regression); the quarter's comment and indicator
+/// values start empty.
+#[test]
+fn a_new_quarters_form_starts_from_the_last_state_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let forms = dir.path().join("f");
+    ctg()
+        .args([
+            "formulaires",
+            "--date",
+            "2026-11-15",
+            "--trimestre",
+            "2026-T4",
+        ])
+        .arg(sample())
+        .arg("-o")
+        .arg(&forms)
+        .assert()
+        .success();
+    let j = dir.path().join("f.json");
+    ctg()
+        .arg("importer")
+        .arg(forms.join("29058-fouesnant.xlsx"))
+        .arg("-o")
+        .arg(&j)
+        .assert()
+        .code(predicates::ord::le(1));
+    let m = ctg::io::read_model(&j).unwrap();
+    let row = m
+        .suivi
+        .iter()
+        .find(|s| s.fiche == "1.1" && s.collectivite == "29058")
+        .expect("ligne de suivi de la fiche 1.1");
+    assert_eq!(row.trimestre, "2026-T4");
+    // The sample: 1.1 / 29058 «En cours» 10 % at 2026-T1, 20 % at 2026-T2.
+    assert_eq!(row.etat, ctg::referentials::EtatSuivi::EnCours);
+    assert_eq!(row.avancement, Some(20.0));
+    assert!(row.commentaire.is_empty());
+    assert!(row.indicateurs.iter().all(|i| i.valeur.is_none()));
+}

@@ -226,21 +226,39 @@ const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.doc
 
 // ---- Diagnostics, shown as the command line's report holds them ----
 
+// The part of the CTG a JSON pointer designates, as the command line groups them.
+const SECTIONS = {
+  convention: 'Convention', territoire: 'Territoire et compétences d\u2019AO', diagnostic: 'Annexe 1 – Diagnostic',
+  equipements: 'Annexe 2 – Équipements', axes: 'Annexe 3 – Plan d\u2019actions', fiches: 'Annexe 3 – Plan d\u2019actions',
+  projections: 'Annexe 3 – Projections petite enfance', pilotage: 'Annexe 4 – Pilotage', suivi: 'Suivi',
+};
+
+// Where a diagnostic is, for people: a workbook's sheet and cell (or row), a Word document's
+// paragraph or table, or the part of the CTG and its field.
+function placeOf(d) {
+  const e = d.emplacement;
+  if (e.feuille && /^(paragraphe|tableau) /.test(e.feuille)) {
+    return { group: 'Dans le document', where: e.feuille + (e.cellule ? ', ' + e.cellule : '') };
+  }
+  if (e.feuille) return { group: 'Feuille «\u00a0' + e.feuille + '\u00a0»', where: e.cellule || (e.ligne ? 'ligne ' + e.ligne : '') };
+  if (e.pointeur) return { group: SECTIONS[e.pointeur.split('/')[1]] || 'La CTG', where: e.pointeur };
+  return { group: 'Le fichier', where: '' };
+}
+
 function diagnosticsTable(diags) {
   if (!diags.length) return '<p>Aucune anomalie.</p>';
-  const bySheet = new Map();
+  const groups = new Map();
   for (const d of diags) {
-    const k = d.emplacement.feuille || '';
-    if (!bySheet.has(k)) bySheet.set(k, []);
-    bySheet.get(k).push(d);
+    const p = placeOf(d);
+    if (!groups.has(p.group)) groups.set(p.group, []);
+    groups.get(p.group).push([d, p.where]);
   }
   let html = '';
-  for (const [sheet, list] of bySheet) {
-    html += `<h4>${sheet ? 'Feuille «\u00a0' + esc(sheet) + '\u00a0»' : 'Le fichier'}</h4>`;
-    html += '<table class="diagnostics"><thead><tr><th scope="col">Cellule</th><th scope="col">Gravité</th><th scope="col">Code</th><th scope="col">Message</th><th scope="col">Valeur saisie</th></tr></thead><tbody>';
-    for (const d of list) {
-      const cell = d.emplacement.cellule || (d.emplacement.ligne ? 'ligne ' + d.emplacement.ligne : '');
-      html += `<tr data-code="${esc(d.code)}" data-cellule="${esc(d.emplacement.cellule || '')}"><td>${esc(cell)}</td><td class="grav-${esc(d.gravite)}">${esc(d.gravite)}</td><td>${esc(d.code)}</td><td>${esc(d.message)}</td><td>${esc(d.valeur ?? '')}</td></tr>`;
+  for (const [group, list] of groups) {
+    html += `<h4>${esc(group)}</h4>`;
+    html += `<table class="diagnostics"><thead><tr><th scope="col">Emplacement</th><th scope="col">Gravité</th><th scope="col">Code</th><th scope="col">Message</th><th scope="col">${group.startsWith('Feuille') ? 'Valeur saisie' : 'Valeur'}</th></tr></thead><tbody>`;
+    for (const [d, where] of list) {
+      html += `<tr data-code="${esc(d.code)}" data-cellule="${esc(d.emplacement.cellule || '')}"><td>${esc(where)}</td><td class="grav-${esc(d.gravite)}">${esc(d.gravite)}</td><td>${esc(d.code)}</td><td>${esc(d.message)}</td><td>${esc(d.valeur ?? '')}</td></tr>`;
     }
     html += '</tbody></table>';
   }
@@ -437,7 +455,7 @@ function showConsolidation(c, ms) {
   if (rep.diagnostics.length) html += `<details><summary>${plural(rep.diagnostics.length, 'anomalie', 'anomalies')}</summary>${diagnosticsTable(rep.diagnostics)}</details>`;
   $('consolider-resultat').innerHTML = html;
   $('consolider-actions').hidden = false;
-  say('consolider-etat', `${plural(rep.fichiers.length, 'fichier', 'fichiers')}, ${plural(l.lues, 'ligne lue', 'lignes lues')} = ${nf.format(l.retenues)} retenue${l.retenues > 1 ? 's' : ''} + ${nf.format(l.rejetees)} rejetée${l.rejetees > 1 ? 's' : ''} + ${nf.format(l.non_lues)} non lue${l.non_lues > 1 ? 's' : ''} ; ${plural(rep.compteurs.erreurs, 'erreur', 'erreurs')} (en ${(ms / 1000).toLocaleString('fr-FR', { maximumFractionDigits: 1 })}\u00a0s)`);
+  say('consolider-etat', `${plural(rep.fichiers.length, 'fichier', 'fichiers')}, ${plural(l.lues, 'ligne lue', 'lignes lues')} = ${nf.format(l.retenues)} retenue${l.retenues > 1 ? 's' : ''} + ${nf.format(l.rejetees)} rejetée${l.rejetees > 1 ? 's' : ''} + ${nf.format(l.non_lues)} non lue${l.non_lues > 1 ? 's' : ''} ; ${plural(rep.compteurs.erreurs, 'erreur', 'erreurs')}, ${plural(rep.compteurs.avertissements, 'avertissement', 'avertissements')} (${ms < 950 ? 'en moins d\u2019une seconde' : 'en ' + (ms / 1000).toLocaleString('fr-FR', { maximumFractionDigits: 1 }) + '\u00a0s'})`);
 }
 
 $('consolider-classeur').addEventListener('click', () => consolidated && download('consolide.xlsx', consolidated.classeur, XLSX));
@@ -494,7 +512,10 @@ $('formulaires-go').addEventListener('click', async () => {
     if (!$('formulaires-ctg').files[0]) { say('formulaires-etat', 'Choisissez d\u2019abord la CTG.'); return; }
     say('formulaires-etat', 'Préparation des formulaires…');
     const ctg = await ctgOf($('formulaires-ctg'));
-    const zip = await pool.run('formulaires', { ctg, date: $('formulaires-date').value || today(), profil: profileJson(loadProfile()) });
+    const zip = await pool.run('formulaires', {
+      ctg, date: $('formulaires-date').value || today(), profil: profileJson(loadProfile()),
+      trimestre: $('formulaires-trimestre').value.trim(), dateLimite: $('formulaires-limite').value,
+    });
     download('formulaires.zip', zip, 'application/zip');
     say('formulaires-etat', 'formulaires.zip téléchargé.');
   } catch (e) { say('formulaires-etat', e.message); }

@@ -37,7 +37,7 @@ const jobs = {
     return r;
   },
   lireCtg(a, b) { return wasm_bindgen.lire_ctg(a.nom, b); },
-  formulaires(a) { return wasm_bindgen.formulaires(a.ctg, a.date, a.profil); },
+  formulaires(a) { return wasm_bindgen.formulaires(a.ctg, a.date, a.trimestre || '', a.dateLimite || '', a.profil); },
   convention(a) { return wasm_bindgen.convention(a.ctg, a.profil, a.logoNom, a.logo || new Uint8Array()); },
   importer(a, b) {
     const i = wasm_bindgen.importer(a.nom, b);

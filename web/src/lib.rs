@@ -451,20 +451,39 @@ fn date(iso: &str) -> Result<chrono::NaiveDate, JsError> {
 }
 
 /// The forms of a CTG, as a zip (as `ctg formulaires` writes them in a folder). `date`:
-/// today's date in the page (ISO); contact and delay from the Caf profile.
+/// today's date in the page (ISO); `trimestre` (2026-T2) and `date_limite_iso` empty for the
+/// quarter of the date and the profile's delay; contact from the Caf profile.
 #[wasm_bindgen]
 pub fn formulaires(
     modele_json: &str,
     date_iso: &str,
+    trimestre: &str,
+    date_limite_iso: &str,
     profil_json: &str,
 ) -> Result<Vec<u8>, JsError> {
     let ctg = ctg::io::parse_model(modele_json, "CTG").map_err(err)?;
     let profile = profile(profil_json)?;
     let date = date(date_iso)?;
+    // As `ctg formulaires --trimestre --date-limite`: given, they win over the quarter of the
+    // date and the profile's delay.
+    let trimestre = match trimestre.trim() {
+        "" => returns::forms::quarter_for(&ctg, date),
+        t => ctg::fr::Quarter::parse_lenient(t)
+            .map(|q| q.to_string())
+            .ok_or_else(|| {
+                err(format!(
+                    "trimestre « {t} » invalide (forme attendue : 2026-T2)"
+                ))
+            })?,
+    };
+    let deadline = match date_limite_iso.trim() {
+        "" => profile.deadline(date).unwrap_or_default(),
+        d => ctg::fr::date(self::date(d)?),
+    };
     let settings = returns::forms::FormSettings {
         date,
-        trimestre: returns::forms::quarter_for(&ctg, date),
-        deadline: profile.deadline(date).unwrap_or_default(),
+        trimestre,
+        deadline,
         contact: profile.contact.clone(),
     };
     let forms = returns::forms::all_forms(&ctg, &settings).map_err(err)?;
