@@ -551,14 +551,21 @@ impl Ctg {
             .collect()
     }
 
-    /// «axe-1 – Titre» for the axe of a fiche; without the fiche, the prefix of its id
+    /// «Axe 1 – Titre» for the axe of a fiche; without the fiche, the prefix of its id
     /// («1.2» → «axe 1»).
     pub fn axe_label(ctg: Option<&Ctg>, fiche: &str) -> String {
         if let Some(f) = ctg.and_then(|c| c.fiches.iter().find(|f| f.id == fiche)) {
             let axe = ctg.and_then(|c| c.axes.iter().find(|a| a.id == f.axe));
+            // «Axe 1 – Accueil du jeune enfant», not the model's id «axe-1».
+            let name = |id: &str| match id.strip_prefix("axe-") {
+                Some(n) if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => {
+                    format!("Axe {n}")
+                }
+                _ => id.to_string(),
+            };
             return axe
-                .map(|a| format!("{} – {}", a.id, a.titre))
-                .unwrap_or_else(|| f.axe.clone());
+                .map(|a| format!("{} – {}", name(&a.id), a.titre))
+                .unwrap_or_else(|| name(&f.axe));
         }
         format!("axe {}", fiche.split('.').next().unwrap_or(fiche))
     }
@@ -571,5 +578,23 @@ impl Ctg {
             return Some(&e.nom);
         }
         self.commune(code).map(|c| c.nom.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_axe_is_named_for_people_not_by_its_id() {
+        let ctg = crate::io::parse_model(
+            include_str!("../samples/ctg-pays-fouesnantais.json"),
+            "sample",
+        )
+        .unwrap();
+        let label = Ctg::axe_label(Some(&ctg), "1.1");
+        assert!(label.starts_with("Axe 1 – "), "{label}");
+        assert!(!label.contains("axe-"), "{label}");
+        assert_eq!(Ctg::axe_label(None, "3.2"), "axe 3");
     }
 }

@@ -30,6 +30,13 @@ pub struct Args {
 
 pub fn run(k: Kind) -> ctg::Result<ExitCode> {
     let Kind::Retours(a) = k;
+    // A share, not a percentage: «50» would silently mean «all of them».
+    if !(0.0..=1.0).contains(&a.taux_erreurs) {
+        return Err(ctg::Error::Invalid(format!(
+            "--taux-erreurs est une part de 0 à 1 (0,3 pour 30 %), pas « {} »",
+            ctg::fr::number(a.taux_erreurs)
+        )));
+    }
     let mut manifest = String::from(ctg::returns::exemple::MANIFEST_HEADER);
     let (mut count, mut files) = (0, 0);
     ctg::returns::exemple::returns_into(a.nombre, a.graine, a.taux_erreurs, &mut |g| {

@@ -392,7 +392,12 @@ fn synthese(
         ws.write_number(r, 4, e as f64)?;
         ws.write_number(r, 5, w as f64)?;
     }
-    let unidentified = c.files.iter().filter(|x| x.collectivite.is_empty()).count();
+    // Lock files and ctg's own workbooks are ignored, not unreadable: not counted here.
+    let unidentified = c
+        .files
+        .iter()
+        .filter(|x| x.collectivite.is_empty() && x.statut != crate::report::Statut::Ignore)
+        .count();
     if unidentified > 0 {
         r += 1;
         ws.write_string(

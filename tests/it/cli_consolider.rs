@@ -876,3 +876,32 @@ fn the_synthese_counts_actions_not_follow_up_lines() {
     );
     assert_eq!(total as usize, fiches.len());
 }
+
+/// An Excel lock file beside the returns is ignored with a notice, and not counted among the
+/// unreadable files of the «Synthèse» (it was: «1 fichier illisible ou non identifié»).
+#[test]
+fn a_lock_file_is_not_counted_as_unreadable_in_the_synthese() {
+    use calamine::Reader;
+    let dir = tempfile::tempdir().unwrap();
+    let inp = dir.path().join("r");
+    ctg()
+        .args(["exemple", "retours", "-n", "2", "--taux-erreurs", "0", "-o"])
+        .arg(&inp)
+        .assert()
+        .success();
+    std::fs::remove_file(inp.join("manifeste.tsv")).unwrap();
+    // What Excel leaves while a file is open: the user's name in a small binary file.
+    std::fs::write(inp.join("~$retour.xlsx"), b"\x05Marie  ").unwrap();
+    let out_file = dir.path().join("c.xlsx");
+    ctg()
+        .arg("consolider")
+        .arg(&inp)
+        .arg("-o")
+        .arg(&out_file)
+        .assert()
+        .code(predicates::ord::le(1));
+    let mut wb = calamine::open_workbook_auto(&out_file).unwrap();
+    let synthese = wb.worksheet_range("Synthèse").unwrap();
+    let text: Vec<String> = synthese.rows().flatten().map(|c| c.to_string()).collect();
+    assert!(text.iter().all(|t| !t.contains("illisible")), "{text:?}");
+}

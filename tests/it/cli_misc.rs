@@ -88,3 +88,26 @@ fn help_is_in_french() {
     let out = ctg().args(["verifier", "--help"]).output().unwrap();
     assert!(String::from_utf8_lossy(&out.stdout).contains("Format de sortie"));
 }
+
+/// `--taux-erreurs 50` meant «every return» without a word: a share is between 0 and 1.
+#[test]
+fn an_error_rate_given_as_a_percentage_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = ctg()
+        .args([
+            "exemple",
+            "retours",
+            "-n",
+            "2",
+            "--taux-erreurs",
+            "50",
+            "-o",
+        ])
+        .arg(dir.path().join("r"))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("une part de 0 à 1"), "{err}");
+    assert!(!dir.path().join("r").exists());
+}
