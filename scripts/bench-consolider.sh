@@ -4,7 +4,8 @@
 #   - ctg with isolation (the default: each file read by a worker process) and without it
 #     (CTG_ISOLATION=0), to measure what isolation costs;
 #   - pandas + openpyxl and pandas + python-calamine reading every sheet of every file;
-#   - `ctg valider` of one file, whole process (mean of 20 runs).
+#   - `ctg valider` of one file, whole process (mean of 100 runs), beside the same loop
+#     starting /bin/true.
 # Usage: scripts/bench-consolider.sh [N=1000] [--modele]
 set -euo pipefail
 N="${1:-1000}"
@@ -50,6 +51,11 @@ else
   echo "pandas, openpyxl ou python-calamine indisponibles : pairs non mesurés"
 fi
 ONE="$(ls "$WORK/retours"/*.xlsx | head -1)"
+# The floor of the same loop: starting a process that does nothing.
+START=$(date +%s%N)
+for _ in $(seq 100); do /bin/true; done
+END=$(date +%s%N)
+printf '%-42s%s µs par exécution (moyenne de 100)\n' "plancher : /bin/true (même boucle)" "$(( (END - START) / 100000 ))"
 START=$(date +%s%N)
 for _ in $(seq 100); do "$BIN" valider "$ONE" >/dev/null || true; done
 END=$(date +%s%N)

@@ -101,14 +101,18 @@ pub fn check(ctx: &Ctx, d: &mut Vec<Diagnostic>) {
         let at = |field: &str| Location::pointer(format!("/suivi/{i}/{field}"));
         // Rows in the name of the territory's real EPCI (by the referential) are not blamed
         // when the CTG declares that EPCI badly or not at all: that is reported once, there.
-        let r = crate::territory::referentiel();
-        let epci_missing = r.epci(&s.collectivite).is_some()
-            && r.membres(&s.collectivite)
-                .into_iter()
-                .any(|m| ctg.territoire.communes.iter().any(|c| c.insee == m.insee));
+        // (Looked up only for an unknown code, commune by commune: the whole commune table
+        // is not parsed for it.)
+        let epci_missing = || {
+            let r = crate::territory::referentiel();
+            ctg.territoire.communes.iter().any(|c| {
+                r.commune(&c.insee)
+                    .is_some_and(|rc| !rc.epci.is_empty() && rc.epci == s.collectivite)
+            })
+        };
         if !s.collectivite.trim().is_empty()
             && ctg.collectivite_nom(&s.collectivite).is_none()
-            && !epci_missing
+            && !epci_missing()
         {
             d.push(
                 Diagnostic::new(
