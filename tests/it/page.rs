@@ -392,6 +392,31 @@ fn the_page_opened_from_disk_offline_gives_the_command_lines_results() {
         .collect();
     assert!(!cli_codes.is_empty());
     assert_eq!(r["verifier_codes"], serde_json::json!(cli_codes));
+    // «Vérifier une CTG» shows each problem at its field, under its part of the convention
+    // (it showed an empty «Cellule» column under «Le fichier»).
+    let cli_places: Vec<String> = cli_verifier["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["emplacement"]["pointeur"].as_str().unwrap_or("").to_string())
+        .collect();
+    let shown_places: Vec<String> = r["verifier_lieux"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p[1].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(shown_places, cli_places);
+    assert!(shown_places.iter().all(|p| p.starts_with('/')), "{shown_places:?}");
+    assert!(
+        r["verifier_lieux"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p[0] != "Le fichier"),
+        "{}",
+        r["verifier_lieux"]
+    );
     assert_eq!(r["onglet_clavier"], "tab-profil");
 
     // Hostile readers cost only their file; the page answers afterwards.

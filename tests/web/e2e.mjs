@@ -109,6 +109,8 @@ await tab(page, 'verifier');
 await page.setInputFiles('#verifier-fichier', cfg.ctg);
 result.verifier_etat = await waitState(page, 'verifier-etat', path.basename(cfg.ctg) + ' :');
 result.verifier_codes = await page.$$eval('#verifier-resultat tbody tr', (trs) => trs.map((tr) => tr.dataset.code));
+// Where each is shown: the part of the CTG (heading) and the field (first column).
+result.verifier_lieux = await page.$$eval('#verifier-resultat tbody tr', (trs) => trs.map((tr) => [tr.closest('table').previousElementSibling.textContent, tr.children[0].textContent]));
 
 // Keyboard: the tabs move with the arrow keys.
 await page.focus('#tab-verifier');
