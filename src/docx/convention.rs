@@ -90,12 +90,12 @@ pub fn is_model_wording(text: &str) -> bool {
 }
 
 /// What a convention written by ctg (or one as thorough) adds around the model's text and
-/// that the model regenerates: the cover's list of parties, the table of contents' heading,
+/// that the model regenerates: the table of contents' heading,
 /// the law visas, the signature formula, an empty Annexe 2 list. A visa or an Annexe 5 line
 /// on a délibération is placed only when the model holds that délibération's date (read from
 /// the parties or the signatures), its number («n° 2025-118») kept as the délibération's
 /// reference; otherwise it stays listed as not placed.
-pub fn generated_wording(ctg: &mut Ctg, section: Section, text: &str) -> Option<Fate> {
+pub fn generated_wording(ctg: &mut Ctg, text: &str) -> Option<Fate> {
     let t = ws(text);
     let n = normalize(&t);
     if n == "sommaire" || n == "table des matieres" {
@@ -105,9 +105,6 @@ pub fn generated_wording(ctg: &mut Ctg, section: Section, text: &str) -> Option<
         || n == "en autant d exemplaires originaux que de signataires"
         || crate::convention::VISAS.iter().any(|v| ws(v) == t)
     {
-        return Some(Fate::Label);
-    }
-    if section == Section::Start && n.starts_with("entre la caisse d allocations familiales") {
         return Some(Fate::Label);
     }
     if n.starts_with("vu la deliberation du conseil d administration de la")
@@ -308,7 +305,7 @@ pub fn party(ctg: &mut Ctg, text: &str) -> bool {
     if kind == SignataireKind::Epci {
         set_epci(ctg, &nom);
     }
-    ctg.convention.signataires.push(Signataire {
+    let new = Signataire {
         kind,
         nom,
         code,
@@ -318,7 +315,77 @@ pub fn party(ctg: &mut Ctg, text: &str) -> bool {
             date,
             reference: String::new(),
         },
-    });
+    };
+    // A party named twice (a cover's sentence, then the parties with their representatives)
+    // is one signatory: what the second names completes the first.
+    match ctg
+        .convention
+        .signataires
+        .iter_mut()
+        .find(|s| s.kind == new.kind && normalize(&s.nom) == normalize(&new.nom))
+    {
+        Some(s) => {
+            for (mine, theirs) in [
+                (&mut s.code, new.code),
+                (&mut s.representant, new.representant),
+                (&mut s.qualite, new.qualite),
+            ] {
+                if mine.is_empty() {
+                    *mine = theirs;
+                }
+            }
+            if s.deliberation.date.is_none() {
+                s.deliberation.date = new.deliberation.date;
+            }
+        }
+        None => ctg.convention.signataires.push(new),
+    }
+    true
+}
+
+/// «Entre la Caf du Finistère et la commune d'Ergué-Gabéric.»: the parties in one sentence,
+/// as some Cafs open a convention. Read only when every part names a party (Caf, commune,
+/// EPCI); their representatives come later, if the document gives them.
+pub fn parties_sentence(ctg: &mut Ctg, text: &str) -> bool {
+    let t = ws(text);
+    let Some(body) = t
+        .strip_prefix("Entre ")
+        .or_else(|| t.strip_prefix("entre "))
+    else {
+        return false;
+    };
+    let body = body.trim_end_matches(['.', ';', ':', ' ']);
+    let pieces: Vec<&str> = body
+        .split(", ")
+        .flat_map(|p| p.split(" et "))
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
+    let is_party = |p: &str| {
+        let n = normalize(p);
+        [
+            "la caf ",
+            "la caisse d allocations familiales",
+            "la commune ",
+            "la communaute ",
+            "la metropole ",
+            "le syndicat ",
+        ]
+        .iter()
+        .any(|k| n.starts_with(k))
+    };
+    if pieces.len() < 2 || !pieces.iter().all(|p| is_party(p)) {
+        return false;
+    }
+    let caf_named = !ctg.convention.caf.nom.trim().is_empty();
+    for p in pieces {
+        let n = normalize(p);
+        let caf = n.starts_with("la caf ") || n.starts_with("la caisse d allocations familiales");
+        if caf && caf_named {
+            continue;
+        }
+        party(ctg, &format!("{p}, représentée"));
+    }
     true
 }
 

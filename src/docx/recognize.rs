@@ -1349,7 +1349,11 @@ fn paragraph(cx: &mut Ctx, p: &Paragraph, text: &str, no: usize) {
         }
     }
     if cx.current.is_none() {
-        if let Some(f) = convention::generated_wording(&mut cx.ctg, cx.section, text) {
+        if convention::parties_sentence(&mut cx.ctg, text) {
+            cx.rep.fate(text, Fate::Parsed);
+            return;
+        }
+        if let Some(f) = convention::generated_wording(&mut cx.ctg, text) {
             // An Annexe 2 heading followed by «Aucun équipement déclaré.» is that list's.
             if cx.section == Section::Annexe2
                 && normalize(text) == "aucun equipement declare"

@@ -500,3 +500,26 @@ fn a_convention_read_back_verifies_as_its_model_does() {
     };
     assert_eq!(codes(&j), codes(&sample()));
 }
+
+/// Another Caf's short CTG (python-docx, written by someone who had not read the importer):
+/// the parties in one sentence, «Entre la Caf du Finistère et la commune d'Ergué-Gabéric.», and
+/// «Fait à Quimper, le 12 mars 2025» right after the last fiche's table. Both were «non placé»;
+/// now the Caf, the commune (with its INSEE code) and the place and date of signature are read,
+/// and every line is placed.
+#[test]
+fn a_parties_sentence_and_a_signature_line_after_the_last_fiche_are_read() {
+    let bytes = std::fs::read(input("word/ergue-phrase-des-parties.docx")).unwrap();
+    let (got, report) = ctg::docx::import(&bytes).unwrap();
+    assert!(report.non_places.is_empty(), "{:?}", report.non_places);
+    assert_eq!(got.convention.caf.nom, "Caf du Finistère");
+    let s = &got.convention.signataires;
+    assert_eq!(s.len(), 1, "{s:?}");
+    assert_eq!(s[0].nom, "Ergué-Gabéric");
+    assert_eq!(s[0].code, "29051");
+    assert_eq!(got.convention.signature.lieu, "Quimper");
+    assert_eq!(
+        got.convention.signature.date,
+        chrono::NaiveDate::from_ymd_opt(2025, 3, 12)
+    );
+    assert_eq!(got.fiches.len(), 2);
+}

@@ -398,7 +398,12 @@ fn the_page_opened_from_disk_offline_gives_the_command_lines_results() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|d| d["emplacement"]["pointeur"].as_str().unwrap_or("").to_string())
+        .map(|d| {
+            d["emplacement"]["pointeur"]
+                .as_str()
+                .unwrap_or("")
+                .to_string()
+        })
         .collect();
     let shown_places: Vec<String> = r["verifier_lieux"]
         .as_array()
@@ -407,7 +412,10 @@ fn the_page_opened_from_disk_offline_gives_the_command_lines_results() {
         .map(|p| p[1].as_str().unwrap().to_string())
         .collect();
     assert_eq!(shown_places, cli_places);
-    assert!(shown_places.iter().all(|p| p.starts_with('/')), "{shown_places:?}");
+    assert!(
+        shown_places.iter().all(|p| p.starts_with('/')),
+        "{shown_places:?}"
+    );
     assert!(
         r["verifier_lieux"]
             .as_array()
