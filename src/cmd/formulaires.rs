@@ -58,6 +58,17 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
         }
         note!("profil de la Caf : {}", p.path.display());
     }
+    // Forms about to go out with placeholders instead of a date or a contact: said.
+    if deadline.is_empty() {
+        note!(
+            "attention : sans --date-limite ni délai dans le profil de la Caf, les formulaires disent « à renvoyer avant la date indiquée par votre chargé(e) de coopération »"
+        );
+    }
+    if contact.is_empty() {
+        note!(
+            "attention : sans --contact ni profil de la Caf, les formulaires ne donnent pas de contact précis"
+        );
+    }
     let settings = FormSettings {
         date,
         trimestre,

@@ -197,3 +197,38 @@ fn a_pdf_that_cannot_be_made_says_the_docx_was_written() {
     assert!(err.contains("c.docx écrit, mais pas le PDF"), "{err}");
     assert!(err.contains("LibreOffice est nécessaire"), "{err}");
 }
+
+/// Forms made without a deadline or a contact (no option, no profile) are still written, and
+/// the user is warned before sending vague forms out; with the options, no warning.
+#[test]
+fn forms_without_deadline_or_contact_are_written_with_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = ctg()
+        .args(["formulaires", "--date", "2026-06-15"])
+        .arg(sample())
+        .arg("-o")
+        .arg(dir.path().join("f"))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("attention : sans --date-limite"), "{err}");
+    assert!(err.contains("attention : sans --contact"), "{err}");
+    let out = ctg()
+        .args([
+            "formulaires",
+            "--date",
+            "2026-06-15",
+            "--date-limite",
+            "15/07/2026",
+        ])
+        .args(["--contact", "Marie Dupont, 02 98 00 00 00"])
+        .arg(sample())
+        .arg("-o")
+        .arg(dir.path().join("g"))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(!err.contains("attention"), "{err}");
+}
