@@ -171,10 +171,9 @@ pub fn translate(msg: &str) -> String {
             "séquence \\u invalide",
         ),
         ("unexpected end of hex escape", "séquence \\u incomplète"),
-        ("invalid type: ", ""),
     ];
     for (en, fr) in syntax {
-        if msg == *en || (msg.starts_with(en) && !fr.is_empty()) {
+        if msg.starts_with(en) {
             return (*fr).to_string();
         }
     }
