@@ -441,6 +441,25 @@ impl Extract {
             rejected_values: Vec::new(),
         }
     }
+
+    /// The file's name, as given when it was read.
+    pub fn file_name(&self) -> &str {
+        &self.info.fichier
+    }
+
+    /// Whether the file carries no saving date of its own and was read without its
+    /// modification time (the browser asks a file's modification time only when needed: the
+    /// answer comes one file at a time).
+    pub fn lacks_date(&self) -> bool {
+        self.info.source_date == "fichier" && self.info.date_enregistrement.is_empty()
+    }
+
+    /// Gives the file's modification time to an extract that [lacks](Self::lacks_date) one.
+    pub fn set_file_date(&mut self, modified: &str) {
+        if self.lacks_date() {
+            self.info.date_enregistrement = modified.to_string();
+        }
+    }
 }
 
 impl FileInfo {

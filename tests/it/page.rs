@@ -111,6 +111,24 @@ fn setup() -> Setup {
             returns.push(name);
         }
     }
+    // Two returns of one commune that carry no saving date (no document properties, as
+    // some tools write them): the later modification time decides which one is kept, on the
+    // page as on the command line (the page asks a file's time only when it is needed).
+    let fouesnant = std::fs::read(root().join("tests/fixtures/calc/29058-fouesnant.xlsx")).unwrap();
+    for (n, day) in [(1, 10), (2, 20)] {
+        let name = format!("29058-fouesnant-sans-date-{n}.xlsx");
+        let p = retours.join(&name);
+        std::fs::write(&p, without_saving_date(&fouesnant, n)).unwrap();
+        let when =
+            std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_799_571_600 + day * 86_400);
+        std::fs::File::options()
+            .write(true)
+            .open(&p)
+            .unwrap()
+            .set_modified(when)
+            .unwrap();
+        returns.push(name);
+    }
     returns.sort();
     let c = dir.path().join("ctg");
     std::fs::create_dir_all(&c).unwrap();
@@ -126,6 +144,64 @@ fn setup() -> Setup {
     )
     .unwrap();
     Setup { dir, returns }
+}
+
+/// The workbook without `docProps/core.xml` (and the references to it); `n` is written in
+/// `docProps/app.xml` so that two copies differ.
+fn without_saving_date(bytes: &[u8], n: u32) -> Vec<u8> {
+    use std::io::{Read, Write};
+    let cut = |text: &str, start: &str| -> String {
+        let Some(i) = text.find(start) else {
+            return text.to_string();
+        };
+        let end = i + text[i..].find("/>").expect("élément fermé") + 2;
+        format!("{}{}", &text[..i], &text[end..])
+    };
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    let mut found = 0;
+    for i in 0..z.len() {
+        let mut f = z.by_index(i).unwrap();
+        let name = f.name().unwrap().to_string();
+        let mut data = Vec::new();
+        f.read_to_end(&mut data).unwrap();
+        let text = || String::from_utf8(data.clone()).unwrap();
+        let data = match name.as_str() {
+            "docProps/core.xml" => {
+                found += 1;
+                continue;
+            }
+            "[Content_Types].xml" => {
+                cut(&text(), "<Override PartName=\"/docProps/core.xml\"").into_bytes()
+            }
+            "_rels/.rels" => {
+                let t = text();
+                let at = t.find("docProps/core.xml").expect("relation");
+                let start = t[..at].rfind("<Relationship ").expect("relation");
+                cut(&t, &t[start..at]).into_bytes()
+            }
+            "docProps/app.xml" => text()
+                .replacen(
+                    "</Properties>",
+                    &format!("<Company>copie {n}</Company></Properties>"),
+                    1,
+                )
+                .into_bytes(),
+            _ => data,
+        };
+        w.start_file(name, opts).unwrap();
+        w.write_all(&data).unwrap();
+    }
+    assert_eq!(found, 1, "docProps/core.xml absent du modèle");
+    let out = w.finish().unwrap().into_inner();
+    let text = format!(
+        "{:?}",
+        crate::common::zip_parts(&out).keys().collect::<Vec<_>>()
+    );
+    assert!(!text.contains("core.xml"), "{text}");
+    out
 }
 
 #[test]
@@ -152,7 +228,7 @@ fn the_page_opened_from_disk_offline_gives_the_command_lines_results() {
         .output()
         .unwrap();
     let cli_valider: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    ctg()
+    let out = ctg()
         .current_dir(&retours)
         .arg("consolider")
         .args(&s.returns)
@@ -167,6 +243,25 @@ fn the_page_opened_from_disk_offline_gives_the_command_lines_results() {
         .unwrap();
     let cli_consolider = cli.join("consolide.xlsx");
     assert!(cli_consolider.is_file());
+    // Of the two returns without a saving date, the one modified last is kept (the page's
+    // workbook is compared with this one below, cell for cell).
+    let cli_consolidation: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let replaced: Vec<&str> = cli_consolidation["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| {
+            d["code"] == "CTG-W203"
+                && d["emplacement"]["fichier"] == "29058-fouesnant-sans-date-1.xlsx"
+        })
+        .map(|d| d["message"].as_str().unwrap())
+        .collect();
+    assert!(
+        replaced.len() == 1
+            && replaced[0].contains("29058-fouesnant-sans-date-2.xlsx")
+            && replaced[0].contains("modifié le"),
+        "{replaced:?}"
+    );
     ctg()
         .arg("formulaires")
         .arg(&ctg_json)

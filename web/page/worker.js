@@ -6,6 +6,22 @@
 'use strict';
 
 let ready = false;
+let warming = false;
+
+// The warm-up's steps (see `echauffer` in web/src/lib.rs), each a few milliseconds, run
+// between messages: a job that comes ends the warm-up after the step under way.
+function warmUp() {
+  const channel = new MessageChannel();
+  let step = 0;
+  warming = true;
+  channel.port1.onmessage = () => {
+    if (!warming) return;
+    let more = false;
+    try { more = wasm_bindgen.echauffer(step++); } catch (_) { more = false; }
+    if (more) channel.port2.postMessage(0); else warming = false;
+  };
+  channel.port2.postMessage(0);
+}
 
 function bytesOf(file) {
   return file instanceof Uint8Array ? Promise.resolve(file)
@@ -25,13 +41,13 @@ const jobs = {
   extraire(a, b) {
     // Benchmarks only (`#plancher`): the first file's extract for every file.
     if (a.plancher && self.premierExtrait) return self.premierExtrait;
-    const e = wasm_bindgen.extraire(a.nom, b, a.modifie, a.modele);
+    const e = wasm_bindgen.extraire(a.nom, b, a.modifie || '', a.modele);
     if (a.plancher) self.premierExtrait = e;
     return e;
   },
   interrompu(a) { return wasm_bindgen.extrait_interrompu(a.nom, a.cause); },
   consolider(a) {
-    const c = wasm_bindgen.consolider(a.extraits, a.ignores);
+    const c = wasm_bindgen.consolider(a.extraits, a.ignores, a.dates || '{}');
     const r = { rapport: c.rapport, classeur: c.classeur, modele: c.modele, synthese: c.synthese };
     c.free();
     return r;
@@ -62,10 +78,12 @@ self.onmessage = async (ev) => {
     wasm_bindgen.demarrer();
     ready = true;
     self.postMessage({ type: 'pret', version: wasm_bindgen.version() });
-    // In the background, before the first job (the page is usable meanwhile).
-    if (m.echauffer) wasm_bindgen.echauffer();
+    // In the background while the user chooses files, one short step at a time, until the
+    // first job comes (the page is usable meanwhile).
+    if (m.echauffer) warmUp();
     return;
   }
+  warming = false;
   if (m.type === 'ctg') {
     try {
       wasm_bindgen.definir_ctg(m.json);
@@ -80,11 +98,14 @@ self.onmessage = async (ev) => {
     for (const t of lot) self.postMessage({ id: t.id, erreur: "le module n'est pas chargé" });
     return;
   }
-  // The files of the lot are read together; then the jobs run one after the other without
+  // The page sends the bytes of the files it has read (or why one could not be read); a
+  // file given as such is read here. Then the jobs run one after the other without
   // yielding, each announced: the page knows which job a hang or a crash is in.
-  const bytes = await Promise.all(lot.map((t) => (t.args && t.args.fichier
-    ? bytesOf(t.args.fichier).catch((e) => ({ illisible: String(e && e.message || e) }))
-    : null)));
+  const bytes = await Promise.all(lot.map((t) => (t.args && t.args.illisible !== undefined
+    ? { illisible: t.args.illisible }
+    : t.args && t.args.fichier
+      ? bytesOf(t.args.fichier).catch((e) => ({ illisible: String(e && e.message || e) }))
+      : null)));
   for (let i = 0; i < lot.length; i++) {
     const t = lot[i];
     if (bytes[i] && bytes[i].illisible) {

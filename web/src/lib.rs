@@ -60,6 +60,8 @@ thread_local! {
     static REFERENCE: RefCell<Option<Ctg>> = const { RefCell::new(None) };
     /// The last panic's message, for the page (a panic ends the worker).
     static PANIC: RefCell<String> = const { RefCell::new(String::new()) };
+    /// The warm-up's returns and extracts, between its steps.
+    static WARM: RefCell<Warm> = RefCell::new(Warm::default());
 }
 
 fn err(e: impl std::fmt::Display) -> JsError {
@@ -116,53 +118,66 @@ pub fn essai_interruption(memoire: bool) {
     panic!("arrêt simulé pour les tests");
 }
 
-/// Warms the worker up while the user chooses files: reads forms of the sample CTG and
-/// consolidates them, a few times, so that the browser has optimised the hot code before the
-/// first real file. It first runs WebAssembly with a quick baseline compiler and optimises a
-/// function only once it has run enough: a consolidation, called once on a thousand returns,
-/// would otherwise run its merge and its workbook (a third of the page's time) unoptimised.
-/// Returns how many files were read.
+/// Warms the worker up while the user chooses files, one short step at a time (the page
+/// calls it until it says `false`, and stops as soon as real work comes): reads returns such
+/// as partners send (the demo's generator: filled forms, some with mistakes, so that the
+/// diagnostics are exercised too) and consolidates them, with and without a reference CTG.
+/// The browser first runs WebAssembly with a quick baseline compiler and optimises a
+/// function only once it has run enough; measured, the first 100 of a thousand returns took
+/// twice as long as the rest, and the merge and workbook, run once per consolidation, ran
+/// unoptimised. The code is shared by the page's workers, so each one's warm-up helps all.
 #[wasm_bindgen]
-pub fn echauffer() -> u32 {
-    let Ok(sample) = ctg::io::parse_model(
-        include_str!("../../samples/ctg-pays-fouesnantais.json"),
-        "exemple",
-    ) else {
-        return 0;
-    };
-    let settings = returns::forms::FormSettings {
-        date: chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap_or_default(),
-        trimestre: "2026-T1".into(),
-        deadline: String::new(),
-        contact: String::new(),
-    };
-    let forms: Vec<(String, Vec<u8>)> = sample
-        .territoire
-        .communes
-        .iter()
-        .take(4)
-        .filter_map(|c| {
-            let form = returns::forms::form(&sample, &c.insee, &settings).ok()?;
-            Some((format!("{}.xlsx", c.insee), form.bytes))
-        })
-        .collect();
-    let mut n = 0;
-    for _ in 0..3 {
-        let mut extracts = Vec::new();
-        for _ in 0..2 {
-            for (name, bytes) in &forms {
-                let e =
-                    consolidate::extract_bytes(name, bytes, "", Some(&sample), Basis::Totale, true);
-                extracts.push(json(&e));
-                n += 1;
+pub fn echauffer(pas: u32) -> bool {
+    const RETURNS: usize = 12;
+    const STEPS: u32 = 120;
+    WARM.with(|w| {
+        let mut w = w.borrow_mut();
+        let w = &mut *w;
+        if w.sample.is_none() {
+            w.sample = ctg::io::parse_model(
+                include_str!("../../samples/ctg-pays-fouesnantais.json"),
+                "exemple",
+            )
+            .ok();
+        }
+        let i = pas as usize;
+        if w.returns.len() < RETURNS {
+            // One return generated per step (the seed differs from the demo's).
+            if let Ok(mut g) = returns::exemple::returns(1, 7_000 + pas as u64, 0.5) {
+                w.returns.append(&mut g);
+            }
+            return pas < STEPS;
+        }
+        let reference = if (i / RETURNS).is_multiple_of(2) {
+            w.sample.as_ref()
+        } else {
+            None
+        };
+        let g = &w.returns[i % w.returns.len()];
+        let e =
+            consolidate::extract_bytes(&g.file_name, &g.bytes, "", reference, Basis::Totale, true);
+        w.extracts.push(json(&e));
+        if w.extracts.len() == RETURNS {
+            let all = format!("[{}]", w.extracts.join(","));
+            w.extracts.clear();
+            if let Ok(c) = consolidate_json(&all, "[]", "{}", reference) {
+                std::hint::black_box(c.classeur.len() + c.modele.len() + c.rapport.len());
             }
         }
-        let all = format!("[{}]", extracts.join(","));
-        if let Ok(c) = consolidate_json(&all, "[]", Some(&sample)) {
-            std::hint::black_box(c.classeur.len() + c.modele.len() + c.rapport.len());
+        if pas + 1 >= STEPS {
+            *w = Warm::default();
+            return false;
         }
-    }
-    n
+        true
+    })
+}
+
+/// What the warm-up keeps between its steps.
+#[derive(Default)]
+struct Warm {
+    sample: Option<Ctg>,
+    returns: Vec<returns::exemple::Generated>,
+    extracts: Vec<String>,
 }
 
 /// The version of ctg the page runs.
@@ -303,7 +318,8 @@ pub fn copie_annotee(nom: &str, octets: &[u8]) -> Result<Copie, JsError> {
 
 /// Reads one return for a consolidation: what the merge needs of it, as JSON (the same
 /// answer as the command line's worker processes give). `modifie`: the file's modification
-/// time (ISO 8601), used when the file does not carry its own saving date.
+/// time (ISO 8601), used when the file does not carry its own saving date; empty when not
+/// known yet (the page then gives it to [`consolider`] for the files that need it).
 #[wasm_bindgen]
 pub fn extraire(nom: &str, octets: &[u8], modifie: &str, modele: bool) -> String {
     with_reference(|c| {
@@ -360,22 +376,36 @@ impl Consolide {
 
 /// Merges the extracts of [`extraire`] (a JSON array of them, in any order) into the
 /// consolidated workbook and model, as `ctg consolider -o consolide.xlsx --modele
-/// consolide.json` does. `ignores`: files the page did not read (JSON array of `[name, why]`).
+/// consolide.json` does. `ignores`: files the page did not read (JSON array of `[name, why]`);
+/// `dates`: the modification times of the files whose extract [lacks a
+/// date](Extract::lacks_date) (JSON object, name → ISO 8601).
 #[wasm_bindgen]
-pub fn consolider(extraits_json: &str, ignores_json: &str) -> Result<Consolide, JsError> {
-    with_reference(|reference| consolidate_json(extraits_json, ignores_json, reference))
+pub fn consolider(
+    extraits_json: &str,
+    ignores_json: &str,
+    dates_json: &str,
+) -> Result<Consolide, JsError> {
+    with_reference(|reference| consolidate_json(extraits_json, ignores_json, dates_json, reference))
 }
 
 fn consolidate_json(
     extraits_json: &str,
     ignores_json: &str,
+    dates_json: &str,
     reference: Option<&Ctg>,
 ) -> Result<Consolide, JsError> {
     let start = clock_ms();
     let phase =
         |name: &'static str| PHASES.with(|p| p.borrow_mut().push((name, clock_ms() - start)));
     PHASES.with(|p| p.borrow_mut().clear());
-    let extracts: Vec<Extract> = serde_json::from_str(extraits_json).map_err(err)?;
+    let mut extracts: Vec<Extract> = serde_json::from_str(extraits_json).map_err(err)?;
+    let dates: std::collections::HashMap<String, String> =
+        serde_json::from_str(dates_json).unwrap_or_default();
+    for e in extracts.iter_mut().filter(|e| e.lacks_date()) {
+        if let Some(d) = dates.get(e.file_name()) {
+            e.set_file_date(d);
+        }
+    }
     phase("lecture des extraits");
     let ignored: Vec<(String, String)> = serde_json::from_str(ignores_json).unwrap_or_default();
     let settings = Settings {
