@@ -436,19 +436,19 @@ async function consolidateReturns({ files, ignored }) {
   const dates = {};
   const extracts = await Promise.all(files.map(({ file, path }) => pool.run('extraire', {
     nom: path, fichier: file, essai: trial(path), modifie: '', modele: true, plancher: ESSAI.has('plancher'),
-  }, { usesCtg: true }).then((json) => {
+  }, { usesCtg: true }).then((x) => {
     bar.value++;
-    if (json.includes('"source_date":"fichier"')) dates[path] = new Date(file.lastModified).toISOString().replace(/\.\d{3}Z$/, 'Z');
-    return json;
+    if (x.sansDate) dates[path] = new Date(file.lastModified).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    return x.octets;
   }, (e) => { bar.value++; return { interrompu: e.message, path }; })));
   const readMs = performance.now() - started;
   // A file whose worker was stopped is consolidated as rejected with its cause.
-  const interrupted = extracts.filter((x) => typeof x !== 'string');
-  const good = extracts.filter((x) => typeof x === 'string');
+  const interrupted = extracts.filter((x) => !(x instanceof Uint8Array));
+  const good = extracts.filter((x) => x instanceof Uint8Array);
   const rejected = await Promise.all(interrupted.map((x) => pool.run('interrompu', { nom: x.path, cause: x.interrompu })));
   say('consolider-etat', 'Écriture du classeur consolidé…');
   try {
-    const c = await pool.run('consolider', { extraits: '[' + good.concat(rejected).join(',') + ']', ignores: JSON.stringify(ignored), dates: JSON.stringify(dates) }, { usesCtg: true, timeout: 600000 });
+    const c = await pool.run('consolider', { extraits: jsonArray(good.concat(rejected)), ignores: JSON.stringify(ignored), dates: JSON.stringify(dates) }, { usesCtg: true, timeout: 600000 });
     bar.value++;
     consolidated = c;
     const ms = performance.now() - started;
@@ -459,6 +459,20 @@ async function consolidateReturns({ files, ignored }) {
     say('consolider-etat', `La consolidation a échoué : ${e.message}`);
   }
   bar.hidden = true;
+}
+
+// The extracts (JSON, as bytes) as one JSON array.
+function jsonArray(parts) {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0) + Math.max(parts.length - 1, 0) + 2);
+  out[0] = 0x5b; // [
+  let at = 1;
+  parts.forEach((p, i) => {
+    if (i) out[at++] = 0x2c; // ,
+    out.set(p, at);
+    at += p.length;
+  });
+  out[at] = 0x5d; // ]
+  return out;
 }
 
 function showConsolidation(c, ms) {

@@ -40,9 +40,12 @@ const jobs = {
   },
   extraire(a, b) {
     // Benchmarks only (`#plancher`): the first file's extract for every file.
-    if (a.plancher && self.premierExtrait) return self.premierExtrait;
-    const e = wasm_bindgen.extraire(a.nom, b, a.modifie || '', a.modele);
-    if (a.plancher) self.premierExtrait = e;
+    const first = self.premierExtrait;
+    if (a.plancher && first) return { octets: first.octets.slice(), sansDate: first.sansDate };
+    const x = wasm_bindgen.extraire(a.nom, b, a.modifie || '', a.modele);
+    const e = { octets: x.octets, sansDate: x.sansDate };
+    x.free();
+    if (a.plancher) self.premierExtrait = { octets: e.octets.slice(), sansDate: e.sansDate };
     return e;
   },
   interrompu(a) { return wasm_bindgen.extrait_interrompu(a.nom, a.cause); },

@@ -156,9 +156,11 @@ pub fn echauffer(pas: u32) -> bool {
         let g = &w.returns[i % w.returns.len()];
         let e =
             consolidate::extract_bytes(&g.file_name, &g.bytes, "", reference, Basis::Totale, true);
-        w.extracts.push(json(&e));
+        w.extracts.push(serde_json::to_vec(&e).unwrap_or_default());
         if w.extracts.len() == RETURNS {
-            let all = format!("[{}]", w.extracts.join(","));
+            let mut all = b"[".to_vec();
+            all.extend_from_slice(&w.extracts.join(&b","[..]));
+            all.push(b']');
             w.extracts.clear();
             if let Ok(c) = consolidate_json(&all, "[]", "{}", reference) {
                 std::hint::black_box(c.classeur.len() + c.modele.len() + c.rapport.len());
@@ -177,7 +179,7 @@ pub fn echauffer(pas: u32) -> bool {
 struct Warm {
     sample: Option<Ctg>,
     returns: Vec<returns::exemple::Generated>,
-    extracts: Vec<String>,
+    extracts: Vec<Vec<u8>>,
 }
 
 /// The version of ctg the page runs.
@@ -316,29 +318,50 @@ pub fn copie_annotee(nom: &str, octets: &[u8]) -> Result<Copie, JsError> {
     })
 }
 
-/// Reads one return for a consolidation: what the merge needs of it, as JSON (the same
-/// answer as the command line's worker processes give). `modifie`: the file's modification
-/// time (ISO 8601), used when the file does not carry its own saving date; empty when not
-/// known yet (the page then gives it to [`consolider`] for the files that need it).
+/// One return read for a consolidation: what the merge needs of it, as JSON bytes (the same
+/// answer as the command line's worker processes give), and whether its saving date is
+/// still to be given. Bytes rather than a string: a thousand of them go to the page and back
+/// to the worker that merges them, without being decoded and encoded again on the way.
 #[wasm_bindgen]
-pub fn extraire(nom: &str, octets: &[u8], modifie: &str, modele: bool) -> String {
+pub struct Extrait {
+    octets: Vec<u8>,
+    sans_date: bool,
+}
+
+#[wasm_bindgen]
+impl Extrait {
+    /// The extract (JSON, UTF-8); taken once.
+    #[wasm_bindgen(getter)]
+    pub fn octets(&mut self) -> Vec<u8> {
+        std::mem::take(&mut self.octets)
+    }
+    /// The file carries no saving date of its own: its modification time decides, given to
+    /// [`consolider`].
+    #[wasm_bindgen(getter, js_name = sansDate)]
+    pub fn sans_date(&self) -> bool {
+        self.sans_date
+    }
+}
+
+/// Reads one return for a consolidation. `modifie`: the file's modification time (ISO 8601),
+/// used when the file does not carry its own saving date; empty when not known yet (the page
+/// then gives it to [`consolider`] for the files that need it).
+#[wasm_bindgen]
+pub fn extraire(nom: &str, octets: &[u8], modifie: &str, modele: bool) -> Extrait {
     with_reference(|c| {
-        json(&consolidate::extract_bytes(
-            nom,
-            octets,
-            modifie,
-            c,
-            Basis::Totale,
-            modele,
-        ))
+        let e = consolidate::extract_bytes(nom, octets, modifie, c, Basis::Totale, modele);
+        Extrait {
+            sans_date: e.lacks_date(),
+            octets: serde_json::to_vec(&e).unwrap_or_else(|_| b"{}".to_vec()),
+        }
     })
 }
 
 /// The extract of a file whose worker was stopped (crash, memory, time): rejected with the
-/// cause, as the command line rejects a file whose worker process died.
+/// cause, as the command line rejects a file whose worker process died (JSON bytes).
 #[wasm_bindgen]
-pub fn extrait_interrompu(nom: &str, cause: &str) -> String {
-    json(&Extract::interrupted(nom, cause))
+pub fn extrait_interrompu(nom: &str, cause: &str) -> Vec<u8> {
+    serde_json::to_vec(&Extract::interrupted(nom, cause)).unwrap_or_else(|_| b"{}".to_vec())
 }
 
 /// A finished consolidation: the report, the workbook, the model, the Synthèse as shown.
@@ -374,14 +397,14 @@ impl Consolide {
     }
 }
 
-/// Merges the extracts of [`extraire`] (a JSON array of them, in any order) into the
+/// Merges the extracts of [`extraire`] (a JSON array of them, in any order, as bytes) into the
 /// consolidated workbook and model, as `ctg consolider -o consolide.xlsx --modele
 /// consolide.json` does. `ignores`: files the page did not read (JSON array of `[name, why]`);
 /// `dates`: the modification times of the files whose extract [lacks a
 /// date](Extract::lacks_date) (JSON object, name → ISO 8601).
 #[wasm_bindgen]
 pub fn consolider(
-    extraits_json: &str,
+    extraits_json: &[u8],
     ignores_json: &str,
     dates_json: &str,
 ) -> Result<Consolide, JsError> {
@@ -389,7 +412,7 @@ pub fn consolider(
 }
 
 fn consolidate_json(
-    extraits_json: &str,
+    extraits_json: &[u8],
     ignores_json: &str,
     dates_json: &str,
     reference: Option<&Ctg>,
@@ -398,7 +421,7 @@ fn consolidate_json(
     let phase =
         |name: &'static str| PHASES.with(|p| p.borrow_mut().push((name, clock_ms() - start)));
     PHASES.with(|p| p.borrow_mut().clear());
-    let mut extracts: Vec<Extract> = serde_json::from_str(extraits_json).map_err(err)?;
+    let mut extracts: Vec<Extract> = serde_json::from_slice(extraits_json).map_err(err)?;
     let dates: std::collections::HashMap<String, String> =
         serde_json::from_str(dates_json).unwrap_or_default();
     for e in extracts.iter_mut().filter(|e| e.lacks_date()) {
