@@ -521,6 +521,11 @@ fn the_page_opened_from_disk_offline_gives_the_command_lines_results() {
         r["verifier_lieux"]
     );
     assert_eq!(r["onglet_clavier"], "tab-profil");
+    // On a laptop's screen the seven tabs hold on one line.
+    assert_eq!(
+        r["onglets_lignes"],
+        serde_json::json!({ "1366x768": 1, "1280x720": 1 })
+    );
 
     // Hostile readers cost only their file; the page answers afterwards.
     let table = r["hostile_table"].as_array().unwrap();

@@ -117,6 +117,13 @@ await page.focus('#tab-verifier');
 await page.keyboard.press('ArrowRight');
 result.onglet_clavier = await page.evaluate(() => document.activeElement.id);
 
+// A laptop's screen: the tabs hold on one line (at 1 366 px they took two).
+result.onglets_lignes = {};
+for (const [width, height] of [[1366, 768], [1280, 720]]) {
+  await page.setViewportSize({ width, height });
+  result.onglets_lignes[`${width}x${height}`] = await page.$$eval('[role=tab]', (ts) => new Set(ts.map((t) => t.getBoundingClientRect().top)).size);
+}
+
 // Hostile readers: one file crashes its reader, one never ends, one asks for too much memory.
 // Each costs only its worker; the other files are read; the page answers afterwards.
 const [crash, hang, memory] = cfg.essais;
