@@ -405,6 +405,8 @@ pub fn typo(s: &str) -> String {
             || (BEFORE_NAME.contains(&prev.as_str()) && next.is_some_and(char::is_uppercase))
             || (matches!(prev.as_str(), "M." | "Mme" | "n°" | "N°")
                 && next.is_some_and(|c| c.is_alphanumeric()))
+            || (matches!(prev.as_str(), "L." | "R." | "D." | "A.")
+                && next.is_some_and(|c| c.is_ascii_digit()))
         {
             NBSP
         } else {
@@ -412,11 +414,68 @@ pub fn typo(s: &str) -> String {
         };
         out.push(space);
     }
+    legal_references(&out)
+}
+
+/// An article number of a code stays on one line: «L. 214-2», «D. 214-10-1», «R. 2324-17»
+/// (a PDF cut «L. 214-» at the end of a line, «2» on the next): non-breaking space after the
+/// letter, non-breaking hyphens (U+2011) inside the number.
+fn legal_references(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    let mut prev_prefix = false;
+    for token in s.split_inclusive(|c: char| c.is_whitespace() && c != '\u{a0}') {
+        let word = token.trim_end_matches(|c: char| c.is_whitespace() && c != '\u{a0}');
+        let mut parts = word.splitn(2, '\u{a0}');
+        let (first, rest) = (parts.next().unwrap_or(""), parts.next());
+        let is_prefix = |w: &str| matches!(w, "L." | "R." | "D." | "A.");
+        // «L. 214-2» (the space already non-breaking, or not), «L.214-2», or the number alone
+        // after a prefix at the end of the previous token.
+        let number_at = if is_prefix(first) && rest.is_some() {
+            Some(first.len() + '\u{a0}'.len_utf8())
+        } else if prev_prefix {
+            Some(0)
+        } else if word.get(..2).is_some_and(is_prefix) {
+            Some(2)
+        } else {
+            None
+        };
+        match number_at {
+            Some(at) if word[at..].starts_with(|c: char| c.is_ascii_digit()) => {
+                out.push_str(&word[..at]);
+                let num = &word[at..];
+                let chars: Vec<char> = num.chars().collect();
+                for (i, &c) in chars.iter().enumerate() {
+                    let between_digits = i > 0
+                        && chars[i - 1].is_ascii_digit()
+                        && chars.get(i + 1).is_some_and(|n| n.is_ascii_digit());
+                    out.push(if c == '-' && between_digits {
+                        '\u{2011}'
+                    } else {
+                        c
+                    });
+                }
+                out.push_str(&token[word.len()..]);
+            }
+            _ => out.push_str(token),
+        }
+        prev_prefix = is_prefix(word);
+    }
     out
 }
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn article_numbers_stay_on_one_line() {
+        let t = super::typo(
+            "Vu les articles L. 214-1-3, L. 214-2 et D. 214-10-1, R.2324-17 ; Saint-Denis, 2026-2030, L. 2026-T2",
+        );
+        assert_eq!(
+            t,
+            "Vu les articles L.\u{a0}214\u{2011}1\u{2011}3, L.\u{a0}214\u{2011}2\u{a0}et D.\u{a0}214\u{2011}10\u{2011}1, R.2324\u{2011}17\u{202f}; Saint-Denis, 2026-2030, L.\u{a0}2026-T2"
+        );
+    }
+
     #[test]
     fn typography_binds_what_french_keeps_together() {
         let t = super::typo(

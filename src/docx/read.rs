@@ -474,6 +474,9 @@ fn start(
         b"delText" => {}
         b"instrText" if !empty => s.in_instr = true,
         b"tab" if s.para.is_some() && s.deleted == 0 && !s.in_rpr_bold => s.line.push('\t'),
+        // Word's non-breaking hyphen (Ctrl+Maj+-, «L. 214-2» kept on one line) is a hyphen;
+        // its optional hyphen shows only where a line breaks.
+        b"noBreakHyphen" if s.para.is_some() && s.deleted == 0 => s.line.push('-'),
         b"br" | b"cr" if s.deleted == 0 && attr(e, b"type").is_none_or(|t| t == "textWrapping") => {
             s.line.push('\n')
         }
@@ -563,12 +566,13 @@ fn end_para(s: &mut State) {
     }
 }
 
-/// Non-breaking spaces are typography (ctg writes them before «:», in dates and numbers,
-/// Word users type them): text is read with plain spaces, so labels match and the model holds
-/// plain text.
+/// Non-breaking spaces and hyphens are typography (ctg writes them before «:», in dates,
+/// numbers and article numbers, Word users type them): text is read with plain spaces and
+/// hyphens, so labels match and the model holds plain text.
 fn plain_space(c: char) -> char {
     match c {
         '\u{a0}' | '\u{202f}' => ' ',
+        '\u{2011}' => '-',
         c => c,
     }
 }
@@ -578,6 +582,22 @@ mod tests {
     use super::*;
 
     const NS: &str = "xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"";
+
+    #[test]
+    fn non_breaking_and_optional_hyphens_read_as_the_text_shows() {
+        // «L. 214-2» typed with Word's non-breaking hyphen read «L. 2142»: the hyphen was lost.
+        let d = doc(
+            "<w:p><w:r><w:t xml:space=\"preserve\">article L.\u{a0}214</w:t><w:noBreakHyphen/><w:t>2 et D. 214\u{2011}10</w:t><w:softHyphen/><w:t>-1</w:t></w:r></w:p>",
+        );
+        let text: Vec<String> = d
+            .iter()
+            .filter_map(|b| match b {
+                Block::Para(p) => Some(p.text.clone()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(text, ["article L. 214-2 et D. 214-10-1"]);
+    }
 
     fn doc(body: &str) -> Vec<Block> {
         parse(
