@@ -195,6 +195,7 @@ registry! {
     W300  Warning WordImport "Tableau du document non reconnu" "Un tableau du document Word n'a été rattaché ni à une fiche-action, ni au tableau des compétences, ni à l'annexe 2 : son contenu n'est pas importé et figure dans le rapport.";
     I301  Info    WordImport "Rubrique de fiche non reconnue" "Une rubrique de fiche-action dont le libellé n'est pas connu est conservée telle quelle dans les « autres rubriques » de la fiche.";
     W302  Warning WordImport "Texte du document non placé" "Un paragraphe ou une ligne de cellule du document Word n'a trouvé place dans aucun champ du modèle (introduction, titre sans fiche, tableau non reconnu, texte d'article…) : il figure dans la liste « non placé » du rapport avec son emplacement (tableau, ligne et colonne, ou numéro de paragraphe) et le titre le plus proche. ctg importer sort alors avec le code 1.";
+    I303  Info    WordImport "Période lue dans le titre" "Quand le texte d'une CTG importée ne la date nulle part (« pour la période du … au … »), les années de son titre (« Convention territoriale globale 2025-2029 ») donnent la période, du 1er janvier de la première au 31 décembre de la dernière ; l'import le dit, pour qu'on la corrige si la convention dit autrement.";
 
 }
 

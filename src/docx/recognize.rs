@@ -417,6 +417,17 @@ pub struct Report {
     /// Every line with its fate, in document order (not sent by the isolated reader).
     #[serde(skip)]
     pub trace: Vec<(String, Fate)>,
+    /// The period read in the title's years, when the text dates it nowhere else.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub periode_du_titre: Option<PeriodeDuTitre>,
+}
+
+/// A period read in the title: the title, and the dates it gave.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PeriodeDuTitre {
+    pub titre: String,
+    pub debut: chrono::NaiveDate,
+    pub fin: chrono::NaiveDate,
 }
 
 impl Report {
@@ -451,6 +462,21 @@ impl Report {
                     .value(label),
                 );
             }
+        }
+        if let Some(p) = &self.periode_du_titre {
+            d.push(
+                Diagnostic::new(
+                    Code::I303,
+                    Location::file(file),
+                    format!(
+                        "période lue dans le titre « {} » : du {} au {} (le texte ne la date nulle part ailleurs ; corrigez-la dans le modèle si la convention dit autrement)",
+                        p.titre,
+                        crate::fr::date(p.debut),
+                        crate::fr::date(p.fin)
+                    ),
+                )
+                .value(&p.titre),
+            );
         }
         for n in &self.non_places {
             let location = match (n.tableau, n.ligne, n.colonne, n.paragraphe) {
@@ -1205,7 +1231,55 @@ pub fn recognise(blocks: &[Block]) -> (Ctg, Report) {
         }
     }
     cx.lose_titles();
+    period_from_title(&mut cx.ctg, &mut cx.rep);
     (cx.ctg, cx.rep)
+}
+
+/// «Convention territoriale globale 2025-2029 — …»: when the text dates the convention
+/// nowhere (no «pour la période du … au …»), its title's years give the period, from the
+/// 1st of January of the first to the 31st of December of the last, and the import says so.
+fn period_from_title(ctg: &mut Ctg, rep: &mut Report) {
+    let p = &ctg.convention.periode;
+    if p.debut.is_some() || p.fin.is_some() {
+        return;
+    }
+    let title = ctg.convention.titre.clone();
+    let Some((a, b)) = years_span(&title) else {
+        return;
+    };
+    let (Some(debut), Some(fin)) = (
+        chrono::NaiveDate::from_ymd_opt(a, 1, 1),
+        chrono::NaiveDate::from_ymd_opt(b, 12, 31),
+    ) else {
+        return;
+    };
+    ctg.convention.periode.debut = Some(debut);
+    ctg.convention.periode.fin = Some(fin);
+    rep.periode_du_titre = Some(PeriodeDuTitre {
+        titre: title,
+        debut,
+        fin,
+    });
+}
+
+/// The years «2025-2029», «2025 – 2029», «2025 à 2029» of a title, when they make a
+/// convention's span (one to nine years).
+fn years_span(title: &str) -> Option<(i32, i32)> {
+    let words: Vec<&str> = title
+        .split(|c: char| c.is_whitespace() || matches!(c, '-' | '–' | '—' | '/' | ',' | '(' | ')'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let year = |w: &str| {
+        (w.len() == 4 && w.chars().all(|c| c.is_ascii_digit()))
+            .then(|| w.parse::<i32>().ok())
+            .flatten()
+            .filter(|y| (2000..=2100).contains(y))
+    };
+    let years: Vec<i32> = words.iter().filter_map(|w| year(w)).collect();
+    match years.as_slice() {
+        [a, b] if (1..=9).contains(&(b - a)) => Some((*a, *b)),
+        _ => None,
+    }
 }
 
 fn paragraph(cx: &mut Ctx, p: &Paragraph, text: &str, no: usize) {
@@ -2417,6 +2491,22 @@ fn owner_code(ctg: &Ctg, owner: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_titles_years_make_a_span_only_when_they_are_two() {
+        assert_eq!(
+            super::years_span(
+                "Convention Territoriale Globale 2025-2029 — Commune d'Ergué-Gabéric"
+            ),
+            Some((2025, 2029))
+        );
+        assert_eq!(super::years_span("CTG 2024–2028"), Some((2024, 2028)));
+        assert_eq!(super::years_span("CTG de 2026 à 2030"), Some((2026, 2030)));
+        assert_eq!(super::years_span("CTG 2025-2029, signée en 2025"), None);
+        assert_eq!(super::years_span("CTG 2029-2025"), None);
+        assert_eq!(super::years_span("CTG 2025"), None);
+        assert_eq!(super::years_span("CTG n° 12345-2029"), None);
+    }
     use super::*;
 
     #[test]

@@ -522,4 +522,34 @@ fn a_parties_sentence_and_a_signature_line_after_the_last_fiche_are_read() {
         chrono::NaiveDate::from_ymd_opt(2025, 3, 12)
     );
     assert_eq!(got.fiches.len(), 2);
+    // «Convention Territoriale Globale 2025-2029 — Commune d'Ergué-Gabéric», and no date of
+    // the period anywhere else: the title's years give it, and the import says so.
+    assert_eq!(
+        (got.convention.periode.debut, got.convention.periode.fin),
+        (
+            chrono::NaiveDate::from_ymd_opt(2025, 1, 1),
+            chrono::NaiveDate::from_ymd_opt(2029, 12, 31)
+        )
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let out = ctg()
+        .args(["importer", "--format", "json", "-o"])
+        .arg(dir.path().join("m.json"))
+        .arg(input("word/ergue-phrase-des-parties.docx"))
+        .output()
+        .unwrap();
+    let r = stdout_json(&out);
+    let said: Vec<&str> = r["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "CTG-I303")
+        .map(|d| d["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(said.len(), 1, "{r}");
+    assert!(
+        said[0].contains("du 1er janvier 2025 au 31 décembre 2029"),
+        "{}",
+        said[0]
+    );
 }
