@@ -290,10 +290,71 @@ fn sniff_other(bytes: &[u8]) -> Result<Format, Refusal> {
             "page HTML enregistrée avec une extension de tableur : enregistrez-la en .xlsx",
         ));
     }
+    if let Some(what) = sent_instead(bytes) {
+        return Err(refuse(Code::E100, what));
+    }
     Err(refuse(
         Code::E100,
         "format non reconnu : ni classeur (.xlsx, .xls, .ods), ni document Word (.docx)",
     ))
+}
+
+/// What is sent by mistake instead of a return or a Word CTG, named as what it is, with what
+/// to do: the CTG's own JSON model, a report of ctg, a PDF print, a photo or scan of the form,
+/// a CSV export of one sheet, an RTF document, an empty file.
+fn sent_instead(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.is_empty() {
+        return Some("fichier vide (0 octet) : demandez-en une nouvelle copie");
+    }
+    let head = &bytes[..bytes.len().min(4096)];
+    let head = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
+    let text = head.trim_ascii_start();
+    if bytes.starts_with(b"{\\rtf") {
+        return Some("document RTF : enregistrez-le en .docx, ou demandez le classeur rempli");
+    }
+    if text.starts_with(b"{") || text.starts_with(b"[") {
+        let has = |k: &[u8]| memchr::memmem::find(text, k).is_some();
+        return Some(if has(b"\"ctg-rapport\"") {
+            "rapport de ctg (JSON), pas un retour : il décrit des fichiers déjà lus"
+        } else if has(b"\"convention\"") || has(b"\"territoire\"") {
+            "modèle de CTG (JSON), pas un retour : pour vérifier les retours contre lui, donnez-le comme CTG de référence (--ctg en ligne de commande, « CTG de référence » dans la page)"
+        } else {
+            "fichier JSON, pas un classeur : ctg lit les retours en .xlsx, .ods ou .xls"
+        });
+    }
+    if bytes.starts_with(b"%PDF-") {
+        return Some(
+            "document PDF : ctg lit le classeur rempli (.xlsx, .ods, .xls), pas son impression ; demandez au partenaire le fichier qu'il a rempli",
+        );
+    }
+    let images: [&[u8]; 6] = [
+        b"\x89PNG\r\n\x1a\n",
+        b"\xff\xd8\xff",
+        b"GIF87a",
+        b"GIF89a",
+        b"II*\0",
+        b"MM\0*",
+    ];
+    if images.iter().any(|m| bytes.starts_with(m)) {
+        return Some(
+            "image (photo ou scan du formulaire) : ctg lit le classeur rempli ; demandez au partenaire le fichier (.xlsx, .ods)",
+        );
+    }
+    // A CSV export: text (no control character but line ends and tabs), several lines, the
+    // first one cut by «;», «,» or a tab.
+    let textual = head
+        .iter()
+        .all(|&b| b >= 0x20 || matches!(b, b'\n' | b'\r' | b'\t'));
+    let mut lines = head
+        .split(|&b| b == b'\n')
+        .filter(|l| !l.trim_ascii().is_empty());
+    let first = lines.next().unwrap_or_default();
+    if textual && lines.next().is_some() && first.iter().any(|b| matches!(b, b';' | b',' | b'\t')) {
+        return Some(
+            "fichier texte (CSV) : il ne garde qu'une feuille du formulaire ; demandez au partenaire le classeur rempli (.xlsx, .ods)",
+        );
+    }
+    None
 }
 
 fn zip_format(bytes: &[u8], repacked: Option<&mut Option<Vec<u8>>>) -> Result<Format, Refusal> {
@@ -501,6 +562,45 @@ mod tests {
         let r = sniff(&bytes).unwrap_err();
         assert_eq!(r.code, Code::E102);
         assert!(r.message.contains("fois"), "{}", r.message);
+    }
+
+    #[test]
+    fn files_sent_instead_of_a_return_are_named() {
+        // What partners and Caf staff send by mistake, each said as what it is (they all said
+        // «format non reconnu»).
+        let cases: [(&[u8], &str); 9] = [
+            (
+                b"\xef\xbb\xbf  {\n  \"version\": 1,\n  \"convention\": {\n    \"id\": \"x\"",
+                "modèle de CTG",
+            ),
+            (
+                b"{\"format\":\"ctg-rapport\",\"version\":1,\"commande\":\"valider\"}",
+                "rapport de ctg",
+            ),
+            (b"[1, 2, 3]", "fichier JSON"),
+            (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "document PDF"),
+            (b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR", "image"),
+            (b"\xff\xd8\xff\xe0\0\x10JFIF\0", "image"),
+            (
+                "Fiche;Trimestre;Collectivité;État\n1.1;2026-T2;29058;En cours\n".as_bytes(),
+                "texte (CSV)",
+            ),
+            (b"{\\rtf1\\ansi\\deff0 {\\fonttbl}", "document RTF"),
+            (b"", "fichier vide"),
+        ];
+        for (bytes, said) in cases {
+            let r = sniff(bytes).unwrap_err();
+            assert_eq!(r.code, Code::E100);
+            assert!(r.message.contains(said), "{said} : {}", r.message);
+            assert!(!r.message.contains("non reconnu"), "{}", r.message);
+        }
+        // Unknown bytes keep the general message.
+        assert!(
+            sniff(b"\x00\x01\x02garbage")
+                .unwrap_err()
+                .message
+                .contains("non reconnu")
+        );
     }
 
     #[test]

@@ -264,3 +264,79 @@ fn killed_at_any_moment_consolider_leaves_no_temporary_file_and_no_half_pair() {
         assert_eq!(x, m, "{delay_ms} ms : classeur {x}, modèle {m}");
     }
 }
+
+#[test]
+fn files_sent_instead_of_a_return_are_named_and_the_good_ones_kept() {
+    // The CTG's own model given among the returns, a PDF print of a form, a CSV export of
+    // one sheet: each rejected as what it is (all three said «format non reconnu»), the good
+    // return consolidated.
+    let d = tempfile::tempdir().unwrap();
+    returns_in(d.path(), 1);
+    let good = std::fs::read_dir(d.path().join("retours"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|x| x == "xlsx"))
+        .unwrap();
+    std::fs::copy(sample(), d.path().join("ctg.json")).unwrap();
+    std::fs::write(
+        d.path().join("retour.pdf"),
+        b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.path().join("suivi.csv"),
+        "Fiche;Trimestre;Collectivité;État d'avancement\n1.1;2026-T2;29058;En cours\n",
+    )
+    .unwrap();
+    let (code, v, stderr) = run(
+        d.path(),
+        &[
+            "consolider",
+            "--format",
+            "json",
+            "-o",
+            "c.xlsx",
+            good.to_str().unwrap(),
+            "ctg.json",
+            "retour.pdf",
+            "suivi.csv",
+        ],
+    );
+    assert_eq!(code, Some(1), "{stderr}");
+    let message = |end: &str| -> String {
+        v["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| {
+                x["emplacement"]["fichier"]
+                    .as_str()
+                    .unwrap_or("")
+                    .ends_with(end)
+            })
+            .map(|x| x["message"].as_str().unwrap().to_string())
+            .unwrap_or_default()
+    };
+    assert!(
+        message("ctg.json").contains("modèle de CTG (JSON)"),
+        "{}",
+        message("ctg.json")
+    );
+    assert!(message("ctg.json").contains("--ctg"));
+    assert!(
+        message("retour.pdf").contains("document PDF"),
+        "{}",
+        message("retour.pdf")
+    );
+    assert!(
+        message("suivi.csv").contains("fichier texte (CSV)"),
+        "{}",
+        message("suivi.csv")
+    );
+    for f in ["ctg.json", "retour.pdf", "suivi.csv"] {
+        assert_eq!(statut(&v, f), "rejete", "{f}");
+    }
+    let good_name = good.file_name().unwrap().to_str().unwrap();
+    assert_ne!(statut(&v, good_name), "rejete");
+    assert!(d.path().join("c.xlsx").is_file());
+}
