@@ -521,6 +521,10 @@ fn the_page_opened_from_disk_offline_gives_the_command_lines_results() {
         r["verifier_lieux"]
     );
     assert_eq!(r["onglet_clavier"], "tab-profil");
+    // Every file field is the page's own French button, the chosen file named beside it
+    // (the CTG and logo fields were the browser's, «Choose File» in an English browser).
+    assert_eq!(r["champs_fichier_natifs"], serde_json::json!([]));
+    assert_eq!(r["ctg_choisie"], "ctg-pays-fouesnantais.json");
     // On a laptop's screen the seven tabs hold on one line.
     assert_eq!(
         r["onglets_lignes"],

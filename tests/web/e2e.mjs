@@ -85,6 +85,9 @@ result.copie_unique = await save(page, '#retours-resultat button[data-copie]', '
 // Consolider, with the CTG of reference.
 await tab(page, 'consolider');
 await page.setInputFiles('#consolider-ctg', cfg.ctg);
+// The page's own buttons for every file field, the chosen file named beside it.
+result.champs_fichier_natifs = await page.$$eval('input[type=file]', (is) => is.filter((i) => !i.closest('label.bouton')).map((i) => i.id));
+result.ctg_choisie = await page.textContent('#consolider-ctg-nom');
 await page.setInputFiles('#consolider-fichiers', cfg.retours);
 result.consolider_etat = await waitState(page, 'consolider-etat', cfg.retours.length + '\u00a0fichiers');
 result.synthese = await page.$$eval('#synthese h4, #synthese tr', (els) => els.map((el) => (el.tagName === 'H4' ? [el.textContent] : [...el.children].map((td) => td.dataset.brut ?? td.textContent))));

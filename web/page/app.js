@@ -636,6 +636,13 @@ $('verifier-fichier').addEventListener('change', async () => {
 
 dropZone(document.querySelector('[data-cible=retours]'), verifyReturns);
 dropZone(document.querySelector('[data-cible=consolider]'), consolidateReturns);
+// Single-file fields: the chosen file's name beside the page's own button (the browser's
+// native field speaks the browser's language, not the page's).
+for (const input of document.querySelectorAll('input[type=file]:not([multiple])')) {
+  const shown = $(input.id + '-choisi') || $(input.id + '-nom');
+  if (shown) input.addEventListener('change', () => { shown.textContent = input.files[0] ? input.files[0].name : 'aucun fichier choisi'; });
+}
+
 $('retours-fichiers').addEventListener('change', (e) => verifyReturns(fromInput(e.target, false)));
 $('retours-dossier').addEventListener('change', (e) => verifyReturns(fromInput(e.target, true)));
 $('consolider-fichiers').addEventListener('change', (e) => consolidateReturns(fromInput(e.target, false)));
