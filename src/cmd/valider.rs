@@ -32,13 +32,25 @@ pub struct Args {
     pub tous: bool,
 }
 
+/// An annotated copy that ctg wrote and nobody changed since (checked like any file: size,
+/// regular file, archive audit, then ctg's mark).
+fn previous_copy(path: &std::path::Path) -> bool {
+    ctg::container::read_untrusted(path).is_ok_and(|bytes| {
+        ctg::container::sniff(&bytes).is_ok() && ctg::returns::annotate::untouched_copy(&bytes)
+    })
+}
+
 pub fn run(a: Args) -> ctg::Result<ExitCode> {
     let ctg_model = a.ctg.as_deref().map(ctg::io::read_model).transpose()?;
     let inputs = super::expand_inputs(&a.fichiers)?;
     let files = inputs.files;
     let names = annotated_names(&files);
+    // Which copies may be replaced: all with --force; else those a previous run left as it
+    // wrote them (a weekly `valider --annoter` into the same folder stopped at the first
+    // one); a copy the partner or the Caf has changed since, or any other file, is kept.
+    let mut replace = vec![a.force; names.len()];
     if let Some(dir) = &a.annoter {
-        for n in &names {
+        for (n, r) in names.iter().zip(replace.iter_mut()) {
             let out = dir.join(n);
             if files.iter().any(|i| same_file(i, &out)) {
                 return Err(ctg::Error::Invalid(format!(
@@ -46,13 +58,14 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
                     out.display()
                 )));
             }
-            ctg::io::check_new(&out, a.force)?;
+            *r = *r || previous_copy(&out);
+            ctg::io::check_new(&out, *r)?;
         }
     }
     let isolation = super::isolated::command("valider", a.ctg.as_deref(), a.population, &[]);
     let mut reports: Vec<ReturnReport> = Vec::new();
     let mut copies: Vec<Option<returns::Written>> = Vec::new();
-    for (f, n) in files.iter().zip(&names) {
+    for ((f, n), &force) in files.iter().zip(&names).zip(&replace) {
         let name = f.display().to_string();
         let out = a.annoter.as_ref().map(|d| d.join(n));
         // One file on Linux: isolated in a forked child (no second program start).
@@ -60,7 +73,7 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
         let forked = match &isolation {
             Some(cmd) if files.len() == 1 => {
                 let (fc, fname, fout) = (f.clone(), name.clone(), out.clone());
-                let (model, pop, tous, force) = (ctg_model.as_ref(), a.population, a.tous, a.force);
+                let (model, pop, tous) = (ctg_model.as_ref(), a.population, a.tous);
                 ctg::isolation::call_forked(cmd.limits, move || {
                     super::lecteur::simulated_failure(&fname);
                     let (rapport, copy) =
@@ -75,7 +88,7 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
         let forked: Option<Result<String, ctg::isolation::Interrupted>> = None;
         let answered = match (&isolation, forked) {
             (Some(_), Some(answer)) => Some(answer),
-            (Some(cmd), None) => Some(ctg::isolation::call(cmd, &serde_json::json!({ "fichier": f, "nom": name, "annoter": out, "tous": a.tous, "force": a.force }).to_string())),
+            (Some(cmd), None) => Some(ctg::isolation::call(cmd, &serde_json::json!({ "fichier": f, "nom": name, "annoter": out, "tous": a.tous, "force": force }).to_string())),
             (None, _) => None,
         };
         let report = match answered {
@@ -106,7 +119,7 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
                     a.population,
                     out.as_deref(),
                     a.tous,
-                    a.force,
+                    force,
                 );
                 copies.push(copy.transpose()?);
                 report

@@ -286,3 +286,68 @@ fn a_new_quarters_form_starts_from_the_last_state_reported() {
     assert!(row.commentaire.is_empty());
     assert!(row.indicateurs.iter().all(|i| i.valeur.is_none()));
 }
+
+#[test]
+fn valider_annoter_again_into_the_same_folder_replaces_its_own_untouched_copies_only() {
+    // A weekly routine: the second run stopped at «… existe déjà : ajoutez --force» and
+    // validated nothing.
+    let d = tempfile::tempdir().unwrap();
+    let out = ctg()
+        .current_dir(d.path())
+        .args([
+            "exemple",
+            "retours",
+            "-n",
+            "2",
+            "--graine",
+            "3",
+            "--taux-erreurs",
+            "1",
+            "-o",
+            "r",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let run = || {
+        ctg()
+            .current_dir(d.path())
+            .args(["valider", "r", "--tous", "--annoter", "copies"])
+            .output()
+            .unwrap()
+    };
+    let first = run();
+    assert_eq!(
+        first.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let mut copies: Vec<_> = std::fs::read_dir(d.path().join("copies"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    copies.sort();
+    assert_eq!(copies.len(), 2, "{copies:?}");
+    let second = run();
+    assert_eq!(
+        second.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&second.stderr)
+    );
+    assert_eq!(first.stdout, second.stdout);
+    // A copy somebody changed since (here: another file under its name) is not replaced.
+    std::fs::write(&copies[0], b"corrections du partenaire").unwrap();
+    let third = run();
+    assert_eq!(third.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&third.stderr).contains("existe déjà : ajoutez --force"),
+        "{}",
+        String::from_utf8_lossy(&third.stderr)
+    );
+    assert_eq!(
+        std::fs::read(&copies[0]).unwrap(),
+        b"corrections du partenaire"
+    );
+}
