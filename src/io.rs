@@ -490,6 +490,12 @@ impl Temp {
         loop {
             let n = NEXT.fetch_add(1, Ordering::Relaxed);
             let path = dir.join(format!(".ctg-{}-{n}.tmp", std::process::id()));
+            // Windows: Ctrl+C's handler runs on its own thread while this one goes on; noted
+            // and created under the lock it takes for good, the file is either not created at
+            // all or created and then removed by it (it was removed before being created, then
+            // created and left: seen once under Wine).
+            #[cfg(windows)]
+            let _creating = cleanup::critical();
             let slot = cleanup::remember(&path);
             let mut options = std::fs::OpenOptions::new();
             options.write(true).create_new(true);
