@@ -30,13 +30,13 @@ fn main() {
         let s = Instant::now();
         let _ = ctg::workbook::grid::open_as(fmt.clone(), &bytes, None);
         add("grid::open_as (calamine + %)", s.elapsed());
-        let (_, repacked) = ctg::container::sniff_repacked(&bytes);
-        let repacked = repacked.unwrap();
+        let (_, package) = ctg::container::sniff_package(&bytes);
+        let package = package.unwrap();
         let s = Instant::now();
-        let _ = ctg::workbook::grid::open_as(fmt.clone(), &repacked, None);
+        let _ = ctg::workbook::grid::open_in(fmt.clone(), Some(&package), &bytes, None);
         add("grid::open_as sur le paquet stocké", s.elapsed());
         let s = Instant::now();
-        let _ = ctg::workbook::read::read_as(fmt.clone(), &repacked, "x.xlsx", None);
+        let _ = ctg::workbook::read::read_in(fmt.clone(), Some(&package), &bytes, "x.xlsx", None);
         add("read_as sur le paquet stocké", s.elapsed());
         let s = Instant::now();
         let _ = ctg::workbook::percent::xlsx_percent_cells(&bytes, &|n| {

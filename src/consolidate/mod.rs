@@ -232,7 +232,7 @@ fn extract_read(
             let size = bytes.len() as u64;
             let report = returns::validate(bytes, &name, ctg, basis);
             if report.readable() {
-                saved = crate::container::saved_date(bytes);
+                saved = report.outcome.as_ref().and_then(|o| o.saved.clone());
             }
             (report, sha, size)
         }

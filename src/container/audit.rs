@@ -13,6 +13,7 @@ use std::io::{Cursor, Read};
 use quick_xml::Reader;
 use quick_xml::events::Event;
 
+use super::package::{Entry, Package};
 use super::{MAX_UNCOMPRESSED, Refusal, refuse};
 use crate::codes::Code;
 
@@ -29,14 +30,13 @@ pub fn zip(bytes: &[u8]) -> Result<(), Refusal> {
     audit(bytes, false).map(|_| ())
 }
 
-/// [`zip`], and the package again with every entry stored (not compressed): the parts were
-/// just inflated and checked, so the reader that follows reads them without inflating them
-/// a second time.
-pub fn zip_repacked(bytes: &[u8]) -> Result<Vec<u8>, Refusal> {
+/// [`zip`], and the package kept for the readers that follow: the parts were just inflated
+/// and checked, so they are read without inflating them a second time.
+pub fn zip_package(bytes: &[u8]) -> Result<Package, Refusal> {
     audit(bytes, true).map(|r| r.unwrap_or_default())
 }
 
-fn audit(bytes: &[u8], repack: bool) -> Result<Option<Vec<u8>>, Refusal> {
+fn audit(bytes: &[u8], keep: bool) -> Result<Option<Package>, Refusal> {
     let mut z = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| {
         refuse(
             Code::E100,
@@ -96,14 +96,14 @@ fn audit(bytes: &[u8], repack: bool) -> Result<Option<Vec<u8>>, Refusal> {
             .name()
             .map(|n| n.to_string())
             .unwrap_or_else(|_| name.clone());
-        entries.push((i, name, f.size(), raw));
+        entries.push((i, name, f.size(), raw, f.crc32()));
     }
     // Shared strings first: sheets are checked against their count.
-    let mut inflated: Vec<Option<(String, Vec<u8>)>> = vec![None; if repack { z.len() } else { 0 }];
-    entries.sort_by_key(|(_, n, _, _)| !n.ends_with("sharedStrings.xml"));
+    let mut kept: Vec<Option<Entry>> = (0..if keep { z.len() } else { 0 }).map(|_| None).collect();
+    entries.sort_by_key(|(_, n, _, _, _)| !n.ends_with("sharedStrings.xml"));
     let mut total: u64 = 0;
     let mut shared: Option<u64> = None;
-    for (i, name, declared, raw_name) in entries {
+    for (i, name, declared, raw_name, crc) in entries {
         let mut f = z.by_index(i).map_err(|e| {
             refuse(
                 Code::E100,
@@ -148,6 +148,7 @@ fn audit(bytes: &[u8], repack: bool) -> Result<Option<Vec<u8>>, Refusal> {
             ));
         }
         let lower = name.to_lowercase();
+        let mut styled = None;
         if (lower.ends_with(".xml") || lower.ends_with(".rels")) && !holds_data(&lower) {
             // Parts no reader walks cell by cell (styles, theme, properties, relationships):
             // only what could make a parser expand entities is looked for.
@@ -156,7 +157,9 @@ fn audit(bytes: &[u8], repack: bool) -> Result<Option<Vec<u8>>, Refusal> {
                 targets_stay_inside(&name, &data)?;
             }
         } else if name.contains("worksheets/") && lower.ends_with(".xml") {
-            super::sheet_scan::sheet(&name, &data, shared)?;
+            let mut cells = Vec::new();
+            super::sheet_scan::sheet(&name, &data, shared, keep.then_some(&mut cells))?;
+            styled = keep.then_some(cells);
         } else if lower.ends_with(".xml") {
             let facts = xml(&name, &data)?;
             if lower.ends_with("sharedstrings.xml") {
@@ -166,29 +169,17 @@ fn audit(bytes: &[u8], repack: bool) -> Result<Option<Vec<u8>>, Refusal> {
                 targets_stay_inside(&name, &data)?;
             }
         }
-        if repack {
-            inflated[i] = Some((raw_name, data));
+        if keep {
+            kept[i] = Some(Entry {
+                name,
+                raw: raw_name,
+                crc,
+                data,
+                styled,
+            });
         }
     }
-    if !repack {
-        return Ok(None);
-    }
-    let mut w = zip::ZipWriter::new(Cursor::new(Vec::with_capacity(total as usize + 4096)));
-    let stored = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Stored)
-        .large_file(total > u64::from(u32::MAX / 2));
-    let unreadable = |e: zip::result::ZipError| {
-        refuse(
-            Code::E100,
-            format!("archive illisible : {}", super::zip_reason(&e)),
-        )
-    };
-    for (name, data) in inflated.into_iter().flatten() {
-        w.start_file(name, stored)
-            .and_then(|_| std::io::Write::write_all(&mut w, &data).map_err(Into::into))
-            .map_err(unreadable)?;
-    }
-    w.finish().map(|c| Some(c.into_inner())).map_err(unreadable)
+    Ok(keep.then(|| Package::build(kept.into_iter().flatten().collect())))
 }
 
 /// Parts whose every element is parsed (cells, shared strings, the Word body): the others

@@ -3,7 +3,10 @@
 //! encryption. Shared by the workbook and Word readers.
 
 pub mod audit;
+pub mod package;
 mod sheet_scan;
+
+pub use package::Package;
 
 use crate::codes::Code;
 use std::io::{Cursor, Read};
@@ -159,6 +162,11 @@ pub fn zip_text<R: Read + std::io::Seek>(
 /// (`docProps/core.xml`, Excel) or `dc:date` (`meta.xml`, LibreOffice), as written (ISO 8601).
 pub fn saved_date(bytes: &[u8]) -> Option<String> {
     let mut z = zip::ZipArchive::new(Cursor::new(bytes)).ok()?;
+    saved_date_in(|part| zip_text(&mut z, part, 256 * 1024))
+}
+
+/// [`saved_date`] from the parts `text` gives.
+pub(crate) fn saved_date_in(mut text: impl FnMut(&str) -> Option<String>) -> Option<String> {
     for (part, tags) in [
         (
             "docProps/core.xml",
@@ -166,7 +174,7 @@ pub fn saved_date(bytes: &[u8]) -> Option<String> {
         ),
         ("meta.xml", &["dc:date", "meta:creation-date"][..]),
     ] {
-        let s = zip_text(&mut z, part, 256 * 1024).unwrap_or_default();
+        let s = text(part).unwrap_or_default();
         for t in tags {
             let open = format!("<{t}");
             if let Some(v) = s
@@ -235,19 +243,19 @@ pub fn sniff(bytes: &[u8]) -> Result<Format, Refusal> {
     sniff_with(bytes, false).0
 }
 
-/// [`sniff`], and for a zip package the same package with its entries stored: a reader reads
-/// it without inflating the parts a second time (`None` for other files).
-pub fn sniff_repacked(bytes: &[u8]) -> (Result<Format, Refusal>, Option<Vec<u8>>) {
+/// [`sniff`], and for a zip package the audited [`Package`]: its parts read without
+/// inflating them a second time (`None` for other files).
+pub fn sniff_package(bytes: &[u8]) -> (Result<Format, Refusal>, Option<Package>) {
     sniff_with(bytes, true)
 }
 
-fn sniff_with(bytes: &[u8], repack: bool) -> (Result<Format, Refusal>, Option<Vec<u8>>) {
+fn sniff_with(bytes: &[u8], keep: bool) -> (Result<Format, Refusal>, Option<Package>) {
     if (bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06"))
         && bytes.len() as u64 <= MAX_FILE
     {
-        let mut repacked = None;
-        let format = zip_format(bytes, repack.then_some(&mut repacked));
-        return (format, repacked);
+        let mut package = None;
+        let format = zip_format(bytes, keep.then_some(&mut package));
+        return (format, package);
     }
     (sniff_other(bytes), None)
 }
@@ -357,7 +365,7 @@ fn sent_instead(bytes: &[u8]) -> Option<&'static str> {
     None
 }
 
-fn zip_format(bytes: &[u8], repacked: Option<&mut Option<Vec<u8>>>) -> Result<Format, Refusal> {
+fn zip_format(bytes: &[u8], package: Option<&mut Option<Package>>) -> Result<Format, Refusal> {
     let corrupt =
         |e: &dyn std::fmt::Display| refuse(Code::E100, format!("archive illisible : {e}"));
     let mut z = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| corrupt(&zip_reason(&e)))?;
@@ -402,16 +410,29 @@ fn zip_format(bytes: &[u8], repacked: Option<&mut Option<Vec<u8>>>) -> Result<Fo
             ),
         ));
     }
-    match repacked {
-        Some(out) => *out = Some(audit::zip_repacked(bytes)?),
-        None => audit::zip(bytes)?,
-    }
+    let kept = match package {
+        Some(out) => &*out.insert(audit::zip_package(bytes)?),
+        None => {
+            audit::zip(bytes)?;
+            &Package::default()
+        }
+    };
+    // A small part as text: from the package when kept (already inflated), else inflated.
+    let mut text = |name: &str, limit: usize| -> String {
+        match kept.part(name) {
+            Some(b) => String::from_utf8_lossy(&b[..b.len().min(limit)]).into_owned(),
+            None => {
+                let mut s = String::new();
+                if let Ok(mut r) = z.by_name(name) {
+                    let _ = r.by_ref().take(limit as u64).read_to_string(&mut s);
+                }
+                s
+            }
+        }
+    };
     let has = |n: &str| names.iter().any(|x| x.eq_ignore_ascii_case(n));
     // The package relationships name the main part, whatever its file name.
-    let mut rels = String::new();
-    if let Ok(mut r) = z.by_name("_rels/.rels") {
-        let _ = r.by_ref().take(64 * 1024).read_to_string(&mut rels);
-    }
+    let rels = text("_rels/.rels", 64 * 1024);
     let main = office_document_target(&rels);
     if main.as_deref().is_some_and(|t| t.starts_with("word/")) {
         return Ok(Format::Docx);
@@ -427,10 +448,7 @@ fn zip_format(bytes: &[u8], repacked: Option<&mut Option<Vec<u8>>>) -> Result<Fo
     } else if has("word/document.xml") {
         Ok(Format::Docx)
     } else if has("content.xml") {
-        let mut mime = String::new();
-        if let Ok(mut m) = z.by_name("mimetype") {
-            let _ = m.by_ref().take(200).read_to_string(&mut mime);
-        }
+        let mime = text("mimetype", 200);
         if mime.contains("opendocument.text") {
             return Err(refuse(
                 Code::E100,

@@ -75,8 +75,15 @@ impl<'a> Iterator for Attributes<'a> {
     }
 }
 
-/// Audits one worksheet part; `shared` is the number of shared strings.
-pub fn sheet(part: &str, b: &[u8], shared: Option<u64>) -> Result<(), Refusal> {
+/// Audits one worksheet part; `shared` is the number of shared strings. With `styled`, the
+/// cells holding a number with a cell style are noted there (0-based row and column, style
+/// index): the reader finds percentages among them without parsing the sheet again.
+pub fn sheet(
+    part: &str,
+    b: &[u8],
+    shared: Option<u64>,
+    mut styled: Option<&mut super::package::StyledNumbers>,
+) -> Result<(), Refusal> {
     if let Err(e) = std::str::from_utf8(b) {
         return Err(malformed(part, e.valid_up_to()));
     }
@@ -166,6 +173,7 @@ pub fn sheet(part: &str, b: &[u8], shared: Option<u64>) -> Result<(), Refusal> {
         match local(name) {
             b"c" => {
                 shared_cell = false;
+                let (mut at, mut style, mut numeric) = (None, None, true);
                 for a in Attributes(attrs) {
                     let (k, v) = a.map_err(|_| malformed(part, lt))?;
                     match local(k) {
@@ -175,10 +183,25 @@ pub fn sheet(part: &str, b: &[u8], shared: Option<u64>) -> Result<(), Refusal> {
                             max_col = max_col.max(col);
                             min_row = min_row.min(row);
                             min_col = min_col.min(col);
+                            at = Some((row, col));
                         }
-                        b"t" => shared_cell = !empty && v == b"s",
+                        b"t" => {
+                            shared_cell = !empty && v == b"s";
+                            numeric = v == b"n";
+                        }
+                        b"s" => style = digits(v),
                         _ => {}
                     }
+                }
+                if let (Some(out), Some((row, col)), Some(s), true) =
+                    (styled.as_deref_mut(), at, style, numeric)
+                {
+                    // Inside the grid (checked above): row ≤ 1 048 576, column ≤ 16 384.
+                    out.push((
+                        (row - 1) as u32,
+                        (col - 1) as u32,
+                        s.min(u64::from(u32::MAX)) as u32,
+                    ));
                 }
             }
             b"dimension" => {
@@ -216,7 +239,7 @@ mod tests {
     use super::*;
 
     fn scan(xml: &str, shared: Option<u64>) -> Result<(), Code> {
-        sheet("xl/worksheets/sheet1.xml", xml.as_bytes(), shared).map_err(|r| r.code)
+        sheet("xl/worksheets/sheet1.xml", xml.as_bytes(), shared, None).map_err(|r| r.code)
     }
 
     fn wrap(cells: &str) -> String {
@@ -232,6 +255,16 @@ mod tests {
             r#"<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" s="2"/><c r="C1"><v>3.5</v></c></row><row r="2"><c r="A2"><f>A1*2</f><v>7</v></c></row>"#,
         );
         assert_eq!(scan(&xml, Some(1)), Ok(()));
+    }
+
+    #[test]
+    fn numeric_styled_cells_are_noted_with_their_style() {
+        let xml = wrap(
+            r#"<row r="1"><c r="A1" s="3"><v>0.5</v></c><c r="B1" t="s" s="3"><v>0</v></c><c r="C1" t="n" s='7'><v>1</v></c></row><row r="2"><c r="A2"><v>2</v></c><c r="B2" s="x"><v>2</v></c><c r="AA2" s="12"/></row>"#,
+        );
+        let mut cells = Vec::new();
+        sheet("s.xml", xml.as_bytes(), Some(1), Some(&mut cells)).unwrap();
+        assert_eq!(cells, vec![(0, 0, 3), (0, 2, 7), (1, 26, 12)]);
     }
 
     #[test]
@@ -330,7 +363,7 @@ mod tests {
             assert_eq!(scan(broken, None), Err(Code::E100), "{broken}");
         }
         assert_eq!(
-            sheet("s.xml", b"<worksheet>\xff</worksheet>", None).map_err(|r| r.code),
+            sheet("s.xml", b"<worksheet>\xff</worksheet>", None, None).map_err(|r| r.code),
             Err(Code::E100)
         );
     }

@@ -124,7 +124,9 @@ impl ReturnReport {
 /// Validates a return. `ctg` (the CTG it belongs to) is optional: the form carries the
 /// period and the fiche ids in its meta sheet.
 pub fn validate(bytes: &[u8], file: &str, ctg: Option<&Ctg>, basis: Basis) -> ReturnReport {
-    if annotate::untouched_copy(bytes) {
+    // Recognised and audited once: every reader below takes the audited package.
+    let (sniffed, package) = crate::container::sniff_package(bytes);
+    if package.as_ref().is_some_and(annotate::untouched_package) {
         return ReturnReport::failed(
             file,
             Diagnostic::new(
@@ -134,7 +136,7 @@ pub fn validate(bytes: &[u8], file: &str, ctg: Option<&Ctg>, basis: Basis) -> Re
             ),
         );
     }
-    let outcome = match read::read(bytes, file, None) {
+    let outcome = match read::read_in(sniffed, package.as_ref(), bytes, file, None) {
         Ok(o) => o,
         Err(d) => return ReturnReport::failed(file, d),
     };

@@ -188,12 +188,24 @@ fn calamine_reason(lower: &str) -> &'static str {
 
 /// Reads every sheet (or only `wanted`, by name) of a spreadsheet.
 pub fn open(bytes: &[u8], wanted: Option<&[&str]>) -> Result<Book, Refusal> {
-    open_as(container::sniff(bytes), bytes, wanted)
+    let (sniffed, package) = container::sniff_package(bytes);
+    open_in(sniffed, package.as_ref(), bytes, wanted)
 }
 
 /// [`open`] when the caller already recognised (and checked) the file with `sniff`.
 pub fn open_as(
     sniffed: Result<Format, Refusal>,
+    bytes: &[u8],
+    wanted: Option<&[&str]>,
+) -> Result<Book, Refusal> {
+    open_in(sniffed, None, bytes, wanted)
+}
+
+/// [`open_as`] with the package the audit kept when there is one (a zip workbook): read
+/// from it, not from `bytes`.
+pub fn open_in(
+    sniffed: Result<Format, Refusal>,
+    package: Option<&container::Package>,
     bytes: &[u8],
     wanted: Option<&[&str]>,
 ) -> Result<Book, Refusal> {
@@ -214,7 +226,7 @@ pub fn open_as(
         }
         _ => {}
     }
-    let result = crate::guard::quietly(|| read_all(format, bytes, wanted));
+    let result = crate::guard::quietly(|| read_all(format, package, bytes, wanted));
     match result {
         Ok(r) => r.map(|sheets| Book { format, sheets }),
         Err(_) => Err(Refusal {
@@ -224,7 +236,13 @@ pub fn open_as(
     }
 }
 
-fn read_all(format: Format, bytes: &[u8], wanted: Option<&[&str]>) -> Result<Vec<Grid>, Refusal> {
+fn read_all(
+    format: Format,
+    package: Option<&container::Package>,
+    bytes: &[u8],
+    wanted: Option<&[&str]>,
+) -> Result<Vec<Grid>, Refusal> {
+    let bytes = package.map_or(bytes, |p| p.bytes());
     let cur = Cursor::new(bytes);
     let mut wb: calamine::Sheets<Cursor<&[u8]>> = match format {
         Format::Xlsx => {
@@ -254,7 +272,10 @@ fn read_all(format: Format, bytes: &[u8], wanted: Option<&[&str]>) -> Result<Vec
         wanted.is_none_or(|w| w.iter().any(|x| normalize(x) == normalize(name))) && !own(name)
     };
     let percents = match format {
-        Format::Xlsx => super::percent::xlsx_percent_cells(bytes, &read),
+        Format::Xlsx => match package {
+            Some(p) => super::percent::xlsx_percent_cells_in(p, &read),
+            None => super::percent::xlsx_percent_cells(bytes, &read),
+        },
         Format::Ods => super::percent::ods_percent_cells(bytes),
         _ => Default::default(),
     };

@@ -55,15 +55,34 @@ pub fn xlsx_percent_cells(
     bytes: &[u8],
     read: &dyn Fn(&str) -> bool,
 ) -> BTreeMap<String, BTreeSet<(u32, u32)>> {
-    let mut out = BTreeMap::new();
     let Ok(mut z) = zip::ZipArchive::new(Cursor::new(bytes)) else {
-        return out;
+        return BTreeMap::new();
     };
-    let styles = percent_styles(&part(&mut z, "xl/styles.xml").unwrap_or_default());
+    let mut text = |name: &str| part(&mut z, name);
+    percent_cells(&mut text, read, &|_| None)
+}
+
+/// [`xlsx_percent_cells`] of an audited package: the worksheets' numeric styled cells were
+/// noted by the audit's scan, so no sheet is parsed again.
+pub fn xlsx_percent_cells_in(
+    p: &crate::container::Package,
+    read: &dyn Fn(&str) -> bool,
+) -> BTreeMap<String, BTreeSet<(u32, u32)>> {
+    let mut text = |name: &str| p.text(name).map(str::to_string);
+    percent_cells(&mut text, read, &|target| p.styled_numbers(target).cloned())
+}
+
+fn percent_cells(
+    text: &mut dyn FnMut(&str) -> Option<String>,
+    read: &dyn Fn(&str) -> bool,
+    noted: &dyn Fn(&str) -> Option<crate::container::package::StyledNumbers>,
+) -> BTreeMap<String, BTreeSet<(u32, u32)>> {
+    let mut out = BTreeMap::new();
+    let styles = percent_styles(&text("xl/styles.xml").unwrap_or_default());
     if styles.is_empty() {
         return out;
     }
-    let rels = part(&mut z, "xl/_rels/workbook.xml.rels").unwrap_or_default();
+    let rels = text("xl/_rels/workbook.xml.rels").unwrap_or_default();
     let targets: BTreeMap<String, String> = rels
         .split("<Relationship")
         .skip(1)
@@ -83,7 +102,7 @@ pub fn xlsx_percent_cells(
             Some((get("Id")?, format!("xl/{t}")))
         })
         .collect();
-    let workbook = part(&mut z, "xl/workbook.xml").unwrap_or_default();
+    let workbook = text("xl/workbook.xml").unwrap_or_default();
     let mut r = Reader::from_str(&workbook);
     let mut sheets = Vec::new();
     loop {
@@ -98,35 +117,51 @@ pub fn xlsx_percent_cells(
         }
     }
     for (name, id) in sheets.into_iter().filter(|(name, _)| read(name)) {
-        let Some(xml) = targets.get(&id).and_then(|t| part(&mut z, t)) else {
+        let Some(target) = targets.get(&id) else {
             continue;
         };
-        let mut cells = BTreeSet::new();
-        let mut r = Reader::from_str(&xml);
-        loop {
-            match r.read_event() {
-                Ok(Event::Start(e) | Event::Empty(e)) if local(e.name().as_ref()) == b"c" => {
-                    let numeric = attr(&e, b"t").is_none_or(|t| t == "n");
-                    let styled = attr(&e, b"s")
-                        .and_then(|s| s.parse::<usize>().ok())
-                        .is_some_and(|s| styles.contains(&s));
-                    if numeric
-                        && styled
-                        && let Some((row, col)) =
-                            attr(&e, b"r").and_then(|a| super::addr::parse_cell(&a))
-                    {
-                        cells.insert((row, u32::from(col)));
-                    }
-                }
-                Ok(Event::Eof) | Err(_) => break,
-                _ => {}
-            }
-        }
+        let cells: BTreeSet<(u32, u32)> = match noted(target) {
+            Some(styled) => styled
+                .into_iter()
+                .filter(|(_, _, s)| styles.contains(&(*s as usize)))
+                .map(|(r, c, _)| (r, c))
+                .collect(),
+            None => match text(target) {
+                Some(xml) => scan_sheet(&xml, &styles),
+                None => continue,
+            },
+        };
         if !cells.is_empty() {
             out.insert(name, cells);
         }
     }
     out
+}
+
+/// The numeric cells of a worksheet's XML whose style is one of `styles`.
+fn scan_sheet(xml: &str, styles: &BTreeSet<usize>) -> BTreeSet<(u32, u32)> {
+    let mut cells = BTreeSet::new();
+    let mut r = Reader::from_str(xml);
+    loop {
+        match r.read_event() {
+            Ok(Event::Start(e) | Event::Empty(e)) if local(e.name().as_ref()) == b"c" => {
+                let numeric = attr(&e, b"t").is_none_or(|t| t == "n");
+                let styled = attr(&e, b"s")
+                    .and_then(|s| s.parse::<usize>().ok())
+                    .is_some_and(|s| styles.contains(&s));
+                if numeric
+                    && styled
+                    && let Some((row, col)) =
+                        attr(&e, b"r").and_then(|a| super::addr::parse_cell(&a))
+                {
+                    cells.insert((row, u32::from(col)));
+                }
+            }
+            Ok(Event::Eof) | Err(_) => break,
+            _ => {}
+        }
+    }
+    cells
 }
 
 /// Most percentage cells recorded for one file (a form holds a few hundred cells).

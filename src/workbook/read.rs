@@ -66,6 +66,9 @@ pub struct Outcome {
     pub diagnostics: Vec<Diagnostic>,
     pub sheets: Vec<SheetRead>,
     pub counts: Counts,
+    /// When the partner last saved the file, from its document properties (read from the
+    /// audited package; `None` when absent or when read without one).
+    pub saved: Option<String>,
 }
 
 struct Ctx<'a> {
@@ -97,13 +100,8 @@ pub fn read(
     file: &str,
     expected: Option<&'static Layout>,
 ) -> Result<Outcome, Diagnostic> {
-    let (sniffed, repacked) = crate::container::sniff_repacked(bytes);
-    read_as(
-        sniffed,
-        repacked.as_deref().unwrap_or(bytes),
-        file,
-        expected,
-    )
+    let (sniffed, package) = crate::container::sniff_package(bytes);
+    read_in(sniffed, package.as_ref(), bytes, file, expected)
 }
 
 /// [`read`] when the caller already recognised (and checked) the file with `sniff`.
@@ -113,8 +111,19 @@ pub fn read_as(
     file: &str,
     expected: Option<&'static Layout>,
 ) -> Result<Outcome, Diagnostic> {
+    read_in(sniffed, None, bytes, file, expected)
+}
+
+/// [`read_as`] with the package the audit kept (`sniff_package`), read instead of `bytes`.
+pub fn read_in(
+    sniffed: Result<Format, Refusal>,
+    package: Option<&crate::container::Package>,
+    bytes: &[u8],
+    file: &str,
+    expected: Option<&'static Layout>,
+) -> Result<Outcome, Diagnostic> {
     let fatal = |r: Refusal| Diagnostic::new(r.code, Location::file(file), r.message);
-    let book = super::grid::open_as(sniffed, bytes, None).map_err(fatal)?;
+    let book = super::grid::open_in(sniffed, package, bytes, None).map_err(fatal)?;
     let mut ctx = Ctx {
         file,
         diags: Vec::new(),
@@ -245,6 +254,7 @@ pub fn read_as(
         diagnostics: ctx.diags,
         sheets,
         counts,
+        saved: package.and_then(|p| p.saved_date()),
     })
 }
 

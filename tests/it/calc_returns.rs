@@ -368,3 +368,38 @@ fn an_annotated_copy_is_no_less_valid_than_the_file_received() {
         );
     }
 }
+
+/// The audit notes the numeric styled cells of each worksheet while checking it, and the
+/// reader finds percentages among them instead of parsing the sheets again: on returns made
+/// by Calc and by openpyxl, the cells found must be those a second parse of the sheets finds,
+/// and the documents the audit keeps (saving date) the same as read from the original file.
+#[test]
+fn percentages_and_saving_dates_from_the_audited_package_equal_a_second_reading() {
+    let mut found = 0;
+    let tiers = root().join("tests/fixtures/tiers");
+    let mut paths: Vec<PathBuf> = [dir(), tiers]
+        .iter()
+        .flat_map(|d| std::fs::read_dir(d).unwrap())
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "xlsx"))
+        .collect();
+    paths.sort();
+    assert!(paths.len() >= 7, "{paths:?}");
+    for p in &paths {
+        let bytes = std::fs::read(p).unwrap();
+        let (_, package) = ctg::container::sniff_package(&bytes);
+        let package = package.unwrap();
+        let all = |_: &str| true;
+        let twice = ctg::workbook::percent::xlsx_percent_cells(&bytes, &all);
+        let once = ctg::workbook::percent::xlsx_percent_cells_in(&package, &all);
+        assert_eq!(once, twice, "{}", p.display());
+        found += once.values().map(BTreeSet::len).sum::<usize>();
+        assert_eq!(
+            package.saved_date(),
+            ctg::container::saved_date(&bytes),
+            "{}",
+            p.display()
+        );
+    }
+    assert!(found >= 5, "percentages found in the fixtures: {found}");
+}

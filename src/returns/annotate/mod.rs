@@ -216,6 +216,27 @@ pub fn untouched_copy(bytes: &[u8]) -> bool {
     }
 }
 
+/// [`untouched_copy`] of an audited package: its parts are already at hand.
+pub fn untouched_package(p: &crate::container::Package) -> bool {
+    let format = if p.part("content.xml").is_some() {
+        Format::Ods
+    } else {
+        Format::Xlsx
+    };
+    let Some((part, element)) = mark_part(format) else {
+        return false;
+    };
+    let Some(xml) = p.text(part) else {
+        return false;
+    };
+    if !xml.contains(PROPERTY) {
+        return false;
+    }
+    read_mark(xml, element)
+        .and_then(|v| v.strip_prefix(MARK_PREFIX).map(str::to_string))
+        .is_some_and(|h| h == fingerprint_of(p.crcs(), part))
+}
+
 /// Where a copy's mark lives: the part, and the element that holds named properties
 /// (`property` in `docProps/custom.xml`, `meta:user-defined` in `meta.xml`).
 fn mark_part(format: Format) -> Option<(&'static str, &'static [u8])> {
@@ -268,12 +289,19 @@ const MADE_WITH_MARK: [&str; 2] = ["_rels/.rels", "[Content_Types].xml"];
 
 /// SHA-256 over the names and CRCs of every part but `skip`, in name order.
 fn fingerprint(z: &mut ZipArchive<Cursor<&[u8]>>, skip: &str) -> String {
-    let mut parts: Vec<(String, u32)> = (0..z.len())
+    let parts: Vec<(String, u32)> = (0..z.len())
         .filter_map(|i| {
             let f = z.by_index_raw(i).ok()?;
             Some((f.name().ok()?.to_string(), f.crc32()))
         })
-        .filter(|(n, _)| n != skip && !MADE_WITH_MARK.contains(&n.as_str()))
+        .collect();
+    fingerprint_of(parts.iter().map(|(n, c)| (n.as_str(), *c)), skip)
+}
+
+/// [`fingerprint`] of parts given by name and CRC.
+fn fingerprint_of<'a>(parts: impl Iterator<Item = (&'a str, u32)>, skip: &str) -> String {
+    let mut parts: Vec<(&str, u32)> = parts
+        .filter(|(n, _)| *n != skip && !MADE_WITH_MARK.contains(n))
         .collect();
     parts.sort();
     let mut h = Sha256::new();
