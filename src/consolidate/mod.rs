@@ -187,6 +187,7 @@ pub fn extract(path: &Path, ctg: Option<&Ctg>, basis: Basis, full_model: bool) -
         Ok(bytes) => extract_read(
             &name,
             Ok(&bytes),
+            None,
             &|| modified(path),
             ctg,
             basis,
@@ -194,7 +195,15 @@ pub fn extract(path: &Path, ctg: Option<&Ctg>, basis: Basis, full_model: bool) -
         ),
         Err(r) => {
             let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-            extract_read(&name, Err((r, size)), &String::new, ctg, basis, full_model)
+            extract_read(
+                &name,
+                Err((r, size)),
+                None,
+                &String::new,
+                ctg,
+                basis,
+                full_model,
+            )
         }
     }
 }
@@ -209,16 +218,46 @@ pub fn extract_bytes(
     basis: Basis,
     full_model: bool,
 ) -> Extract {
+    extract_bytes_hashed(name, bytes, "", modified, ctg, basis, full_model)
+}
+
+/// [`extract_bytes`] with the file's SHA-256 (64 lowercase hexadecimal digits) when the
+/// caller already has it: the page asks the browser's own implementation (WebCrypto), native
+/// and off the WebAssembly's thread, where Rust's takes a twentieth of a return's reading
+/// time. Anything else than such a digest is ignored and the digest computed here.
+pub fn extract_bytes_hashed(
+    name: &str,
+    bytes: &[u8],
+    sha256: &str,
+    modified: &str,
+    ctg: Option<&Ctg>,
+    basis: Basis,
+    full_model: bool,
+) -> Extract {
     let read = match crate::container::refuse_size(bytes.len() as u64) {
         Some(r) => Err((r, bytes.len() as u64)),
         None => Ok(bytes),
     };
-    extract_read(name, read, &|| modified.to_string(), ctg, basis, full_model)
+    let given = (sha256.len() == 64
+        && sha256
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)))
+    .then(|| sha256.to_string());
+    extract_read(
+        name,
+        read,
+        given,
+        &|| modified.to_string(),
+        ctg,
+        basis,
+        full_model,
+    )
 }
 
 fn extract_read(
     name: &str,
     read: std::result::Result<&[u8], (crate::container::Refusal, u64)>,
+    sha256: Option<String>,
     modified: &dyn Fn() -> String,
     ctg: Option<&Ctg>,
     basis: Basis,
@@ -228,7 +267,7 @@ fn extract_read(
     let mut saved: Option<String> = None;
     let (report, sha, size) = match read {
         Ok(bytes) => {
-            let sha = hex(&Sha256::digest(bytes));
+            let sha = sha256.unwrap_or_else(|| hex(&Sha256::digest(bytes)));
             let size = bytes.len() as u64;
             let report = returns::validate(bytes, &name, ctg, basis);
             if report.readable() {
@@ -1219,5 +1258,44 @@ impl Consolidation {
             .filter(|f| f.statut.accepted())
             .map(|f| f.collectivite.as_str())
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_digest_given_by_the_page_is_kept_only_when_it_is_one() {
+        let g = crate::returns::exemple::returns(1, 3, 0.0)
+            .unwrap()
+            .remove(0);
+        let own = hex(&Sha256::digest(&g.bytes));
+        let read = |given: &str| {
+            extract_bytes_hashed(
+                &g.file_name,
+                &g.bytes,
+                given,
+                "",
+                None,
+                Basis::Totale,
+                false,
+            )
+            .info
+            .sha256
+        };
+        assert_eq!(read(""), own);
+        assert_eq!(read(&own), own);
+        // The browser's digest is taken as given (it is the same function of the same bytes).
+        let other = "ab".repeat(32);
+        assert_eq!(read(&other), other);
+        // Anything else is not a digest: computed here.
+        for bad in [
+            "AB".repeat(32),
+            "ab".repeat(31),
+            format!("{}zz", "ab".repeat(31)),
+        ] {
+            assert_eq!(read(&bad), own, "{bad}");
+        }
     }
 }

@@ -345,11 +345,20 @@ impl Extrait {
 
 /// Reads one return for a consolidation. `modifie`: the file's modification time (ISO 8601),
 /// used when the file does not carry its own saving date; empty when not known yet (the page
-/// then gives it to [`consolider`] for the files that need it).
+/// then gives it to [`consolider`] for the files that need it). `empreinte`: the file's
+/// SHA-256 in hexadecimal when the worker got it from the browser (WebCrypto), else empty.
 #[wasm_bindgen]
-pub fn extraire(nom: &str, octets: &[u8], modifie: &str, modele: bool) -> Extrait {
+pub fn extraire(nom: &str, octets: &[u8], empreinte: &str, modifie: &str, modele: bool) -> Extrait {
     with_reference(|c| {
-        let e = consolidate::extract_bytes(nom, octets, modifie, c, Basis::Totale, modele);
+        let e = consolidate::extract_bytes_hashed(
+            nom,
+            octets,
+            empreinte,
+            modifie,
+            c,
+            Basis::Totale,
+            modele,
+        );
         Extrait {
             sans_date: e.lacks_date(),
             octets: serde_json::to_vec(&e).unwrap_or_else(|_| b"{}".to_vec()),
