@@ -222,5 +222,9 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
             }
         }
     }
-    Ok(super::findings_code(counts.errors))
+    let code = super::findings_code(counts.errors);
+    // A national run holds millions of small allocations: the system takes the memory back
+    // at exit at once, where freeing them one by one took 0.2 s of a 12 s run.
+    std::mem::forget(c);
+    Ok(code)
 }
