@@ -25,14 +25,19 @@ T="/usr/bin/time"
 FMT="%e s, %M Kio"
 echo "$N retours ($(du -sh "$WORK/retours" | cut -f1)), 2 cœurs"
 printf '%-42s' "plancher (décompression seule)"; $T -f "$FMT" "$INFLATE" "$WORK/retours" 2>&1 >/dev/null | tail -1
-# ctg: median of 5 runs each (the first run of a series warms the page cache).
+# ctg with and without isolation in alternation, seven rounds, medians: this machine's speed
+# drifts by a third within minutes, and one after the other the two series measured two states.
 median() { sort -n | awk '{a[NR]=$0} END {print a[int((NR+1)/2)]}'; }
+for _ in 1 2 3 4 5 6 7; do
+  for mode in 1 0; do
+    CTG_ISOLATION=$mode $T -f "%e %M" "$BIN" consolider --force "$WORK/retours" -o "$WORK/a.xlsx" "${EXTRA[@]}" 2>&1 >/dev/null | tail -1 >> "$WORK/t$mode"
+  done
+done
 for mode in 1 0; do
   label="ctg consolider (isolation)"; [ "$mode" = 0 ] && label="ctg consolider (CTG_ISOLATION=0)"
   printf '%-42s' "$label"
-  for _ in 1 2 3 4 5; do
-    CTG_ISOLATION=$mode $T -f "%e %M" "$BIN" consolider --force "$WORK/retours" -o "$WORK/a.xlsx" "${EXTRA[@]}" 2>&1 >/dev/null | tail -1
-  done | median | awk '{printf "%s s, %s Kio (médiane de 5)\n", $1, $2}'
+  runs=$(awk '{printf "%s%s", (NR > 1 ? " ; " : ""), $1}' "$WORK/t$mode")
+  median < "$WORK/t$mode" | awk -v runs="$runs" '{printf "%s s, %s Kio (médiane de 7 en alternance : %s)\n", $1, $2, runs}'
 done
 if python3 -c "import pandas, openpyxl, python_calamine" 2>/dev/null || python3 -m pip install --quiet pandas openpyxl python-calamine >/dev/null 2>&1; then
   cat > "$WORK/peer.py" <<'PY'

@@ -492,11 +492,12 @@ pub fn serve(
     let mut out = std::io::stdout().lock();
     for line in stdin.lock().lines() {
         let line = line?;
-        let answer = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| handle(&line)))
+        let mut answer = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| handle(&line)))
             .unwrap_or_else(|_| on_panic(&line));
         debug_assert!(!answer.contains('\n'));
+        // One write per answer, newline included (stdout flushes at each newline).
+        answer.push('\n');
         out.write_all(answer.as_bytes())?;
-        out.write_all(b"\n")?;
         out.flush()?;
     }
     Ok(())

@@ -56,12 +56,19 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
             m.display()
         )));
     }
-    for out in std::iter::once(&a.sortie).chain(a.modele.as_ref()) {
+    let outputs: Vec<&std::path::Path> = std::iter::once(&a.sortie)
+        .chain(a.modele.as_ref())
+        .map(|p| p.as_path())
+        .collect();
+    for out in &outputs {
         ctg::io::check_new(out, a.force)?;
-        for i in files.iter().chain(a.ctg.as_ref()) {
-            super::refuse_overwrite_input(i, out)?;
-        }
     }
+    let sources: Vec<&std::path::Path> = files
+        .iter()
+        .chain(a.ctg.as_ref())
+        .map(|p| p.as_path())
+        .collect();
+    super::refuse_overwrite_inputs(&sources, &outputs)?;
     let ctg_model = a.ctg.as_deref().map(ctg::io::read_model).transpose()?;
     let bar = (std::io::stderr().is_terminal() && files.len() > 20).then(|| {
         let b = indicatif::ProgressBar::new(files.len() as u64);

@@ -166,13 +166,33 @@ pub fn refuse_overwrite_input(
     input: &std::path::Path,
     output: &std::path::Path,
 ) -> ctg::Result<()> {
-    if let (Ok(a), Ok(b)) = (input.canonicalize(), output.canonicalize())
-        && a == b
-    {
-        return Err(ctg::Error::Invalid(format!(
-            "{} est le fichier d'entrée : choisissez une autre sortie",
-            output.display()
-        )));
+    refuse_overwrite_inputs(&[input], &[output])
+}
+
+/// [`refuse_overwrite_input`] for every pair: each path resolved once (a consolidation of
+/// 34 871 files resolved each of them twice per output, ten `readlink` calls a file), and an
+/// output that does not exist yet is no input.
+pub fn refuse_overwrite_inputs<P: AsRef<std::path::Path>>(
+    inputs: &[P],
+    outputs: &[&std::path::Path],
+) -> ctg::Result<()> {
+    let existing: Vec<(&std::path::Path, std::path::PathBuf)> = outputs
+        .iter()
+        .filter_map(|o| o.canonicalize().ok().map(|c| (*o, c)))
+        .collect();
+    if existing.is_empty() {
+        return Ok(());
+    }
+    for input in inputs {
+        let Ok(a) = input.as_ref().canonicalize() else {
+            continue;
+        };
+        if let Some((output, _)) = existing.iter().find(|(_, b)| *b == a) {
+            return Err(ctg::Error::Invalid(format!(
+                "{} est le fichier d'entrée : choisissez une autre sortie",
+                output.display()
+            )));
+        }
     }
     Ok(())
 }

@@ -905,3 +905,64 @@ fn a_lock_file_is_not_counted_as_unreadable_in_the_synthese() {
     let text: Vec<String> = synthese.rows().flatten().map(|c| c.to_string()).collect();
     assert!(text.iter().all(|t| !t.contains("illisible")), "{text:?}");
 }
+
+/// An output that is one of the returns read — named as it is, or through a symbolic link —
+/// is refused before anything is read, with --force too, and the return stays as it was;
+/// outputs that do not exist yet are checked without resolving every input.
+#[test]
+fn an_output_that_is_an_input_is_refused_even_through_a_link() {
+    let c = ctg::io::read_model(&sample()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let inp = dir.path().join("retours");
+    std::fs::create_dir_all(&inp).unwrap();
+    for f in ctg::returns::forms::all_forms(&c, &settings("2026-05-01")).unwrap() {
+        std::fs::write(inp.join(&f.file_name), &f.bytes).unwrap();
+    }
+    let victim = std::fs::read_dir(&inp)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .min()
+        .unwrap();
+    let before = std::fs::read(&victim).unwrap();
+    let link = dir.path().join("sortie.xlsx");
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&victim, &link).unwrap();
+    #[cfg(not(unix))]
+    std::fs::copy(&victim, &link).unwrap();
+    let mut outputs = vec![(victim.clone(), "-o"), (victim.clone(), "--modele")];
+    if cfg!(unix) {
+        outputs.push((link.clone(), "-o"));
+    }
+    for (out, flag) in outputs {
+        let other = dir.path().join("autre.xlsx");
+        let mut args: Vec<std::ffi::OsString> =
+            vec!["consolider".into(), "--force".into(), inp.clone().into()];
+        if flag == "-o" {
+            args.extend(["-o".into(), out.clone().into()]);
+        } else {
+            args.extend([
+                "-o".into(),
+                other.clone().into(),
+                "--modele".into(),
+                out.clone().into(),
+            ]);
+        }
+        let o = ctg().args(&args).output().unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{flag} {}: {err}", out.display());
+        assert!(err.contains("est le fichier d'entrée"), "{err}");
+        assert!(!other.exists());
+        assert_eq!(std::fs::read(&victim).unwrap(), before);
+    }
+    // Outputs that do not exist: the run goes on.
+    let o = ctg()
+        .args(["consolider".as_ref(), inp.as_os_str(), "-o".as_ref()])
+        .arg(dir.path().join("nouveau.xlsx"))
+        .output()
+        .unwrap();
+    assert!(
+        o.status.code().is_some_and(|c| c < 2),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
