@@ -1,3 +1,7 @@
+//! How long the parent takes to decode a worker's answer (a profiling aid, not a test): the
+//! answers of `ctg lecteur --tache consolider`, one JSON line each, decoded twenty times.
+//! `cargo run --release --example answer_parse REPONSES.txt`
+
 fn main() {
     let text = std::fs::read_to_string(std::env::args().nth(1).unwrap()).unwrap();
     let lines: Vec<&str> = text.lines().collect();
