@@ -47,7 +47,7 @@ fn main() {
         let _ = ctg::container::saved_date(&bytes);
         add("date d'enregistrement", s.elapsed());
         let s = Instant::now();
-        let _ = ctg::returns::annotate::untouched_copy(&bytes);
+        let _ = ctg::returns::annotate::untouched_copy(&package);
         add("marque de copie", s.elapsed());
         let s = Instant::now();
         let r = ctg::returns::validate(&bytes, "x.xlsx", None, ctg::ao::Basis::Totale);

@@ -36,7 +36,8 @@ pub struct Args {
 /// regular file, archive audit, then ctg's mark).
 fn previous_copy(path: &std::path::Path) -> bool {
     ctg::container::read_untrusted(path).is_ok_and(|bytes| {
-        ctg::container::sniff(&bytes).is_ok() && ctg::returns::annotate::untouched_copy(&bytes)
+        let (sniffed, package) = ctg::container::sniff_package(&bytes);
+        sniffed.is_ok() && package.is_some_and(|p| ctg::returns::annotate::untouched_copy(&p))
     })
 }
 

@@ -126,7 +126,7 @@ impl ReturnReport {
 pub fn validate(bytes: &[u8], file: &str, ctg: Option<&Ctg>, basis: Basis) -> ReturnReport {
     // Recognised and audited once: every reader below takes the audited package.
     let (sniffed, package) = crate::container::sniff_package(bytes);
-    if package.as_ref().is_some_and(annotate::untouched_package) {
+    if package.as_ref().is_some_and(annotate::untouched_copy) {
         return ReturnReport::failed(
             file,
             Diagnostic::new(

@@ -69,13 +69,13 @@ pub fn xlsx_percent_cells_in(
     read: &dyn Fn(&str) -> bool,
 ) -> BTreeMap<String, BTreeSet<(u32, u32)>> {
     let mut text = |name: &str| p.text(name).map(str::to_string);
-    percent_cells(&mut text, read, &|target| p.styled_numbers(target).cloned())
+    percent_cells(&mut text, read, &|target| p.styled_numbers(target))
 }
 
-fn percent_cells(
+fn percent_cells<'a>(
     text: &mut dyn FnMut(&str) -> Option<String>,
     read: &dyn Fn(&str) -> bool,
-    noted: &dyn Fn(&str) -> Option<crate::container::package::StyledNumbers>,
+    noted: &dyn Fn(&str) -> Option<&'a crate::container::package::StyledNumbers>,
 ) -> BTreeMap<String, BTreeSet<(u32, u32)>> {
     let mut out = BTreeMap::new();
     let styles = percent_styles(&text("xl/styles.xml").unwrap_or_default());
@@ -122,9 +122,9 @@ fn percent_cells(
         };
         let cells: BTreeSet<(u32, u32)> = match noted(target) {
             Some(styled) => styled
-                .into_iter()
+                .iter()
                 .filter(|(_, _, s)| styles.contains(&(*s as usize)))
-                .map(|(r, c, _)| (r, c))
+                .map(|&(r, c, _)| (r, c))
                 .collect(),
             None => match text(target) {
                 Some(xml) => scan_sheet(&xml, &styles),

@@ -188,36 +188,9 @@ pub(crate) fn macro_enabled(bytes: &[u8]) -> bool {
         .is_some_and(|t| t.contains("macroEnabled"))
 }
 
-/// True for an annotated copy nobody changed since ctg wrote it.
-/// Cheap: the central directory and one small part (returns run through it by the thousand).
-pub fn untouched_copy(bytes: &[u8]) -> bool {
-    let Ok(mut z) = archive(bytes) else {
-        return false;
-    };
-    let format = if z.index_for_name("content.xml").is_some() {
-        Format::Ods
-    } else {
-        Format::Xlsx
-    };
-    let Some((part, element)) = mark_part(format) else {
-        return false;
-    };
-    let Some(xml) = read_part(&mut z, part) else {
-        return false;
-    };
-    if !xml.contains(PROPERTY) {
-        return false;
-    }
-    match read_mark(&xml, element) {
-        Some(v) => v
-            .strip_prefix(MARK_PREFIX)
-            .is_some_and(|h| h == fingerprint(&mut z, part)),
-        None => false,
-    }
-}
-
-/// [`untouched_copy`] of an audited package: its parts are already at hand.
-pub fn untouched_package(p: &crate::container::Package) -> bool {
+/// True for an annotated copy nobody changed since ctg wrote it, from its audited package
+/// (`container::sniff_package`): its properties part and the CRCs of the others.
+pub fn untouched_copy(p: &crate::container::Package) -> bool {
     let format = if p.part("content.xml").is_some() {
         Format::Ods
     } else {
