@@ -44,6 +44,36 @@ pub fn normalized(s: &'static str) -> &'static str {
     n
 }
 
+/// The normalised code, label and synonyms of every value of a referential, in the order of
+/// [`Referential::all`], computed once per referential (one lookup per text matched, not one
+/// per name).
+fn names_of<R: Referential>() -> &'static [Vec<&'static str>] {
+    use std::collections::HashMap;
+    use std::sync::{LazyLock, RwLock};
+    type Table = &'static [Vec<&'static str>];
+    static MEMO: LazyLock<RwLock<HashMap<std::any::TypeId, Table>>> =
+        LazyLock::new(Default::default);
+    let key = std::any::TypeId::of::<R>();
+    if let Some(t) = MEMO.read().ok().and_then(|m| m.get(&key).copied()) {
+        return t;
+    }
+    let table: Table = Box::leak(
+        R::all()
+            .iter()
+            .map(|v| {
+                let mut all = vec![normalized(v.code()), normalized(v.label())];
+                all.extend(v.synonyms().iter().map(|s| normalized(s)));
+                all
+            })
+            .collect::<Vec<_>>()
+            .into_boxed_slice(),
+    );
+    if let Ok(mut m) = MEMO.write() {
+        m.insert(key, table);
+    }
+    table
+}
+
 /// Outcome of matching free text against a referential.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Match<T> {
@@ -81,24 +111,20 @@ pub trait Referential: Sized + Copy + PartialEq + 'static {
         if n.is_empty() {
             return Match::None;
         }
-        let names = |v: &Self| {
-            let mut all = vec![normalized(v.code()), normalized(v.label())];
-            all.extend(v.synonyms().iter().map(|s| normalized(s)));
-            all
-        };
-        if let Some(v) = Self::all().iter().find(|v| names(v).contains(&n.as_str())) {
-            return Match::Exact(*v);
+        let table = names_of::<Self>();
+        let names = |i: usize| table[i].iter();
+        if let Some(i) = (0..table.len()).find(|&i| names(i).any(|x| *x == n)) {
+            return Match::Exact(Self::all()[i]);
         }
-        let close: Vec<Self> = Self::all()
-            .iter()
-            .copied()
-            .filter(|v| {
-                names(v).iter().any(|name| {
+        let close: Vec<Self> = (0..table.len())
+            .filter(|&i| {
+                names(i).any(|name| {
                     name.len() >= 3
                         && n.len() >= 3
                         && (name.contains(n.as_str()) || n.contains(*name))
                 })
             })
+            .map(|i| Self::all()[i])
             .collect();
         match close.len() {
             0 => Match::None,

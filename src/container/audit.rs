@@ -84,7 +84,7 @@ fn audit(bytes: &[u8], keep: bool) -> Result<Option<Package>, Refusal> {
                 ),
             ));
         }
-        local_header_agrees(
+        let start = local_header_agrees(
             bytes,
             f.header_start(),
             &name,
@@ -96,56 +96,32 @@ fn audit(bytes: &[u8], keep: bool) -> Result<Option<Package>, Refusal> {
             .name()
             .map(|n| n.to_string())
             .unwrap_or_else(|_| name.clone());
-        entries.push((i, name, f.size(), raw, f.crc32()));
+        // Encrypted entries go through the zip crate, which says why they cannot be read.
+        let packed = (!f.encrypted()).then(|| Packed {
+            start,
+            len: f.compressed_size(),
+            deflated: method == zip::CompressionMethod::Deflated,
+        });
+        entries.push((i, name, f.size(), raw, f.crc32(), packed));
     }
     // Shared strings first: sheets are checked against their count.
     let mut kept: Vec<Option<Entry>> = (0..if keep { z.len() } else { 0 }).map(|_| None).collect();
-    entries.sort_by_key(|(_, n, _, _, _)| !n.ends_with("sharedStrings.xml"));
+    entries.sort_by_key(|(_, n, _, _, _, _)| !n.ends_with("sharedStrings.xml"));
     let mut total: u64 = 0;
     let mut shared: Option<u64> = None;
-    for (i, name, declared, raw_name, crc) in entries {
-        let mut f = z.by_index(i).map_err(|e| {
-            refuse(
-                Code::E100,
-                format!("« {name} » illisible : {}", super::zip_reason(&e)),
-            )
-        })?;
-        let mut data = Vec::with_capacity(declared.min(64 << 20) as usize);
-        let read = f
-            .by_ref()
-            .take(MAX_UNCOMPRESSED.saturating_sub(total) + 1)
-            .read_to_end(&mut data);
-        if let Err(e) = read {
-            let why = super::io_reason(&e);
-            return Err(if why.contains("CRC") {
-                refuse(Code::E129, format!("« {name} » : {why}"))
-            } else {
-                refuse(
-                    Code::E128,
-                    format!(
-                        "« {name} » : {why} (contenu incohérent avec les {declared} octets annoncés)"
-                    ),
-                )
-            });
-        }
+    let mut inflater = flate2::Decompress::new(false);
+    for (i, name, declared, raw_name, crc, packed) in entries {
+        let budget = MAX_UNCOMPRESSED.saturating_sub(total);
+        let data = match packed {
+            Some(p) => inflate(&mut inflater, bytes, &p, &name, declared, crc, budget)?,
+            None => read_entry(&mut z, i, &name, declared, budget)?,
+        };
         total += data.len() as u64;
         if total > MAX_UNCOMPRESSED {
-            return Err(refuse(
-                Code::E102,
-                format!(
-                    "plus de {} Mo une fois décompressé : archive piégée refusée",
-                    MAX_UNCOMPRESSED >> 20
-                ),
-            ));
+            return Err(too_big());
         }
         if data.len() as u64 != declared {
-            return Err(refuse(
-                Code::E128,
-                format!(
-                    "« {name} » annonce {declared} octets et en contient {} : en-têtes falsifiés ou abîmés",
-                    data.len()
-                ),
-            ));
+            return Err(lying_size(&name, declared, &data.len().to_string()));
         }
         let lower = name.to_lowercase();
         let mut styled = None;
@@ -180,6 +156,144 @@ fn audit(bytes: &[u8], keep: bool) -> Result<Option<Package>, Refusal> {
         }
     }
     Ok(keep.then(|| Package::build(kept.into_iter().flatten().collect())))
+}
+
+/// Where an entry's data lies in the archive, as its local header says.
+struct Packed {
+    start: usize,
+    len: u64,
+    deflated: bool,
+}
+
+fn too_big() -> Refusal {
+    refuse(
+        Code::E102,
+        format!(
+            "plus de {} Mo une fois décompressé : archive piégée refusée",
+            MAX_UNCOMPRESSED >> 20
+        ),
+    )
+}
+
+fn lying_size(name: &str, declared: u64, found: &str) -> Refusal {
+    refuse(
+        Code::E128,
+        format!(
+            "« {name} » annonce {declared} octets et en contient {found} : en-têtes falsifiés ou abîmés"
+        ),
+    )
+}
+
+fn unreadable(name: &str, why: &str, declared: u64) -> Refusal {
+    refuse(
+        Code::E128,
+        format!("« {name} » : {why} (contenu incohérent avec les {declared} octets annoncés)"),
+    )
+}
+
+/// One entry inflated in one call into a buffer of its declared size (no reader, no
+/// intermediate buffer, no zeroing), its CRC checked over the whole part at once. Inflating
+/// stops as soon as the part outgrows its declared size or what is left of the budget.
+fn inflate(
+    d: &mut flate2::Decompress,
+    bytes: &[u8],
+    p: &Packed,
+    name: &str,
+    declared: u64,
+    crc: u32,
+    budget: u64,
+) -> Result<Vec<u8>, Refusal> {
+    let raw = usize::try_from(p.len)
+        .ok()
+        .and_then(|len| bytes.get(p.start..p.start.checked_add(len)?))
+        .ok_or_else(|| {
+            unreadable(
+                name,
+                "fin de fichier inattendue : fichier tronqué",
+                declared,
+            )
+        })?;
+    let data = if p.deflated {
+        // One byte beyond the declared size, to see a part that holds more than it says.
+        let limit = declared.min(budget).saturating_add(1);
+        let mut out = Vec::with_capacity(limit.min(64 << 20) as usize);
+        d.reset(false);
+        loop {
+            let consumed = d.total_in() as usize;
+            let status = d
+                .decompress_vec(
+                    raw.get(consumed..).unwrap_or_default(),
+                    &mut out,
+                    flate2::FlushDecompress::Finish,
+                )
+                .map_err(|_| {
+                    unreadable(
+                        name,
+                        "données compressées invalides : fichier abîmé",
+                        declared,
+                    )
+                })?;
+            if status == flate2::Status::StreamEnd {
+                break;
+            }
+            if out.len() as u64 >= limit {
+                return Err(if declared > budget {
+                    too_big()
+                } else {
+                    lying_size(name, declared, "davantage")
+                });
+            }
+            if out.len() < out.capacity() {
+                // Room left and no end of stream: the input ran out.
+                return Err(unreadable(
+                    name,
+                    "fin de fichier inattendue : fichier tronqué",
+                    declared,
+                ));
+            }
+            let more = (out.capacity().max(4096) as u64).min(limit - out.len() as u64);
+            out.reserve_exact(more as usize);
+        }
+        out
+    } else {
+        raw.to_vec()
+    };
+    if data.len() as u64 == declared && crc32fast::hash(&data) != crc {
+        return Err(refuse(
+            Code::E129,
+            format!("« {name} » : somme de contrôle (CRC) incorrecte : fichier abîmé"),
+        ));
+    }
+    Ok(data)
+}
+
+/// An entry read through the zip crate (an encrypted one: it says why it cannot be read).
+fn read_entry(
+    z: &mut zip::ZipArchive<Cursor<&[u8]>>,
+    i: usize,
+    name: &str,
+    declared: u64,
+    budget: u64,
+) -> Result<Vec<u8>, Refusal> {
+    let mut f = z.by_index(i).map_err(|e| {
+        refuse(
+            Code::E100,
+            format!("« {name} » illisible : {}", super::zip_reason(&e)),
+        )
+    })?;
+    let mut data = Vec::with_capacity(declared.min(64 << 20) as usize);
+    f.by_ref()
+        .take(budget + 1)
+        .read_to_end(&mut data)
+        .map_err(|e| {
+            let why = super::io_reason(&e);
+            if why.contains("CRC") {
+                refuse(Code::E129, format!("« {name} » : {why}"))
+            } else {
+                unreadable(name, &why, declared)
+            }
+        })?;
+    Ok(data)
 }
 
 /// Parts whose every element is parsed (cells, shared strings, the Word body): the others
@@ -237,7 +351,8 @@ fn central_directory_entries(bytes: &[u8]) -> Option<u64> {
     (n != u16::MAX).then_some(u64::from(n))
 }
 
-/// The local header of an entry must say what the central directory says.
+/// The local header of an entry must say what the central directory says; where the
+/// entry's data starts.
 fn local_header_agrees(
     bytes: &[u8],
     start: u64,
@@ -245,7 +360,7 @@ fn local_header_agrees(
     crc: u32,
     packed: u64,
     size: u64,
-) -> Result<(), Refusal> {
+) -> Result<usize, Refusal> {
     let bad = |what: &str| {
         refuse(
             Code::E128,
@@ -268,6 +383,7 @@ fn local_header_agrees(
     if String::from_utf8_lossy(local_name).replace('\\', "/") != name {
         return Err(bad("le nom"));
     }
+    let extra_len = u16_at(28) as usize;
     let flags = u16_at(6);
     // With a data descriptor (bit 3), the local sizes and CRC are zero by design.
     let zip64 = u32_at(18) == u32::MAX || u32_at(22) == u32::MAX;
@@ -279,7 +395,7 @@ fn local_header_agrees(
             return Err(bad("la taille"));
         }
     }
-    Ok(())
+    Ok(s + 30 + name_len + extra_len)
 }
 
 /// What the XML audit learnt: for shared strings, how many there are.
@@ -553,4 +669,89 @@ pub fn biff(data: &[u8]) -> Result<(), Refusal> {
         i += 4 + len;
     }
     check(extent)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    /// A zip of one deflated part, and where that part's compressed data lies.
+    fn one_part(data: &[u8]) -> (Vec<u8>, std::ops::Range<usize>) {
+        let mut z = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let o = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        z.start_file("docProps/a.xml", o).unwrap();
+        z.write_all(data).unwrap();
+        let bytes = z.finish().unwrap().into_inner();
+        let range = {
+            let mut a = zip::ZipArchive::new(Cursor::new(&bytes[..])).unwrap();
+            let f = a.by_index_raw(0).unwrap();
+            let start = f.data_start().unwrap() as usize;
+            start..start + f.compressed_size() as usize
+        };
+        (bytes, range)
+    }
+
+    fn text() -> Vec<u8> {
+        let mut t = b"<a>".to_vec();
+        for i in 0..2000 {
+            t.extend_from_slice(format!("<b n=\"{i}\">valeur {}</b>", i * 7 % 13).as_bytes());
+        }
+        t.extend_from_slice(b"</a>");
+        t
+    }
+
+    #[test]
+    fn a_part_is_inflated_whole_in_one_call_and_kept() {
+        let t = text();
+        let (bytes, _) = one_part(&t);
+        let p = zip_package(&bytes).unwrap();
+        assert_eq!(p.part("docProps/a.xml"), Some(t.as_slice()));
+    }
+
+    #[test]
+    fn damaged_compressed_data_is_refused_as_damage_never_read() {
+        let (bytes, range) = one_part(&text());
+        // Every byte of the compressed data flipped in turn, then the data cut short: each
+        // variant is refused as a damaged or lying part (never a panic, never accepted).
+        let mut refused = 0;
+        for at in range.clone().step_by(7) {
+            let mut b = bytes.clone();
+            b[at] ^= 0x5a;
+            let r = zip(&b).expect_err("an altered part is refused");
+            assert!(
+                matches!(r.code, Code::E128 | Code::E129 | Code::E100),
+                "{:?} {}",
+                r.code,
+                r.message
+            );
+            refused += 1;
+        }
+        assert!(refused > 10);
+        // The compressed data cut in half, the headers unchanged: the stream ends early.
+        let mut b = bytes[..range.start + range.len() / 2].to_vec();
+        b.extend_from_slice(&bytes[range.end..]);
+        assert!(zip(&b).is_err());
+    }
+
+    #[test]
+    fn a_wrong_crc_over_an_intact_stream_is_said_as_such() {
+        let t = text();
+        let (bytes, _) = one_part(&t);
+        let crc = crc32fast::hash(&t).to_le_bytes();
+        let mut b = bytes.clone();
+        // The CRC in both headers (local and central) changed.
+        let mut n = 0;
+        for i in 0..b.len() - 4 {
+            if b[i..i + 4] == crc {
+                b[i] ^= 1;
+                n += 1;
+            }
+        }
+        assert_eq!(n, 2);
+        let r = zip(&b).unwrap_err();
+        assert_eq!(r.code, Code::E129, "{}", r.message);
+        assert!(r.message.contains("somme de contrôle"), "{}", r.message);
+    }
 }

@@ -494,6 +494,11 @@ fn find_header(sheet: &Sheet, grid: &Grid) -> Option<(usize, Vec<Option<u32>>)> 
         let score = map.iter().filter(|m| m.is_some()).count();
         if score > 0 && best.as_ref().is_none_or(|b| score > b.2) {
             best = Some((r, map, score));
+            // Every column found: no later row can score higher (and the data rows below
+            // need no normalising).
+            if score == keys.len() {
+                break;
+            }
         }
     }
     best.map(|(r, m, _)| (r, m))
