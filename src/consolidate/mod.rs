@@ -176,7 +176,13 @@ fn modified(p: &Path) -> String {
 }
 
 fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push(DIGITS[usize::from(b >> 4)] as char);
+        s.push(DIGITS[usize::from(b & 15)] as char);
+    }
+    s
 }
 
 /// Reads and validates one return and keeps what the consolidation needs (run in a worker
@@ -1144,6 +1150,13 @@ fn merge(returned: Vec<(String, Ctg, String)>, ctg: Option<&Ctg>) -> Ctg {
             )
         })
         .collect();
+    // The first projection of each (AO, zone), as a scan from the start would find it.
+    let mut projection_at: BTreeMap<(String, String), usize> = BTreeMap::new();
+    for (i, p) in m.projections.iter().enumerate() {
+        projection_at
+            .entry((p.ao.clone(), p.zone.clone()))
+            .or_insert(i);
+    }
     for (_, mut r, kind) in returned {
         match kind.as_str() {
             "retour-commune" => {
@@ -1173,7 +1186,11 @@ fn merge(returned: Vec<(String, Ctg, String)>, ctg: Option<&Ctg>) -> Ctg {
             _ => continue,
         }
         m.equipements.append(&mut r.equipements);
-        merge_projections(&mut m.projections, &r.projections);
+        merge_projections(
+            &mut m.projections,
+            &mut projection_at,
+            std::mem::take(&mut r.projections),
+        );
         for s in std::mem::take(&mut r.suivi) {
             let key = (s.fiche.clone(), s.trimestre.clone(), s.collectivite.clone());
             match suivi_at.get(&key) {
@@ -1190,28 +1207,34 @@ fn merge(returned: Vec<(String, Ctg, String)>, ctg: Option<&Ctg>) -> Ctg {
 
 /// A return's projections into the CTG's, value by value: a year the return does not give
 /// (its row was rejected, or left out) keeps the CTG's value; what the return gives wins.
+/// `at` indexes `into` by (AO, zone): a national run merges tens of thousands of returns,
+/// and a scan of the projections merged so far for each one made the merge quadratic.
 fn merge_projections(
     into: &mut Vec<crate::model::Projection>,
-    returned: &[crate::model::Projection],
+    at: &mut BTreeMap<(String, String), usize>,
+    returned: Vec<crate::model::Projection>,
 ) {
     for rp in returned {
-        let Some(mp) = into.iter_mut().find(|p| p.ao == rp.ao && p.zone == rp.zone) else {
-            into.push(rp.clone());
+        let key = (rp.ao.clone(), rp.zone.clone());
+        let Some(&i) = at.get(&key) else {
+            at.insert(key, into.len());
+            into.push(rp);
             continue;
         };
-        for rl in &rp.lignes {
+        let mp = &mut into[i];
+        for rl in rp.lignes {
             let Some(ml) = mp.lignes.iter_mut().find(|l| l.mode == rl.mode) else {
-                mp.lignes.push(rl.clone());
+                mp.lignes.push(rl);
                 continue;
             };
             ml.actuel = rl.actuel.or(ml.actuel);
-            ml.emplois = rl.emplois.clone();
-            ml.autres_besoins = rl.autres_besoins.clone();
-            ml.investissements = rl.investissements.clone();
-            for a in &rl.annees {
+            ml.emplois = rl.emplois;
+            ml.autres_besoins = rl.autres_besoins;
+            ml.investissements = rl.investissements;
+            for a in rl.annees {
                 match ml.annees.iter_mut().find(|x| x.annee == a.annee) {
                     Some(x) => x.valeur = a.valeur,
-                    None => ml.annees.push(a.clone()),
+                    None => ml.annees.push(a),
                 }
             }
             ml.annees.sort_by_key(|a| a.annee);
@@ -1264,6 +1287,59 @@ impl Consolidation {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn projections_merge_by_ao_and_zone_keeping_the_order() {
+        use crate::model::{LigneProjection, Projection};
+        let proj = |ao: &str, zone: &str, actuel: f64| Projection {
+            ao: ao.into(),
+            zone: zone.into(),
+            lignes: vec![LigneProjection {
+                actuel: Some(actuel),
+                ..Default::default()
+            }],
+        };
+        let returned = |p: Vec<Projection>| {
+            let mut m = Ctg::empty();
+            m.projections = p;
+            m
+        };
+        let mut ctg = Ctg::empty();
+        ctg.projections = vec![proj("01001", "", 1.0), proj("01002", "QPV", 2.0)];
+        let m = merge(
+            vec![
+                (
+                    "01002".into(),
+                    returned(vec![proj("01002", "QPV", 5.0), proj("01002", "", 6.0)]),
+                    "retour-commune".into(),
+                ),
+                (
+                    "01003".into(),
+                    returned(vec![proj("01003", "", 7.0), proj("01003", "", 8.0)]),
+                    "retour-commune".into(),
+                ),
+            ],
+            Some(&ctg),
+        );
+        let got: Vec<(&str, &str, Option<f64>)> = m
+            .projections
+            .iter()
+            .map(|p| (p.ao.as_str(), p.zone.as_str(), p.lignes[0].actuel))
+            .collect();
+        // The CTG's tables in place, a table returned again replaced value by value, new
+        // tables after them in the order read; a table given twice by one return: the last
+        // values win, in the first table's place.
+        assert_eq!(
+            got,
+            vec![
+                ("01001", "", Some(1.0)),
+                ("01002", "QPV", Some(5.0)),
+                ("01002", "", Some(6.0)),
+                ("01003", "", Some(8.0)),
+            ]
+        );
+        assert_eq!(m.projections.len(), 4);
+    }
 
     #[test]
     fn a_digest_given_by_the_page_is_kept_only_when_it_is_one() {
