@@ -605,11 +605,13 @@ pub fn combine(mut extracts: Vec<Extract>, s: &Settings) -> Consolidation {
         }
         None => Vec::new(),
     };
+    let accepted_codes: BTreeSet<&str> = extracts
+        .iter()
+        .filter(|e| e.info.statut.accepted())
+        .map(|e| e.info.collectivite.as_str())
+        .collect();
     for (code, nom) in &expected {
-        if !extracts
-            .iter()
-            .any(|e| e.info.collectivite == *code && e.info.statut.accepted())
-        {
+        if !accepted_codes.contains(code.as_str()) {
             diags.push(
                 Diagnostic::new(
                     Code::W201,
@@ -820,17 +822,20 @@ fn discard(info: &mut FileInfo, statut: Statut, motif: &str) {
 /// A return from a collectivité the CTG does not cover.
 fn outside(extracts: &mut [Extract], ctg: Option<&Ctg>, diags: &mut Vec<Diagnostic>) {
     let Some(ctg) = ctg else { return };
+    // Files whose validation already said so (same check as `valider --ctg`), found once:
+    // a folder of returns from outside the CTG must not cost a scan of every diagnostic each.
+    let said: BTreeSet<String> = diags
+        .iter()
+        .filter(|d| d.code == Code::E204)
+        .filter_map(|d| d.location.file.clone())
+        .collect();
     for e in extracts.iter_mut().filter(|e| e.info.statut.accepted()) {
         if ctg.collectivite_nom(&e.info.collectivite).is_none() {
             let msg = format!(
                 "{} ({}) ne fait pas partie de la CTG {}",
                 e.info.nom, e.info.collectivite, ctg.convention.id
             );
-            // The validation of the return already said so (same check as `valider --ctg`).
-            let said = diags.iter().any(|d| {
-                d.code == Code::E204 && d.location.file.as_deref() == Some(&e.info.fichier)
-            });
-            if !said {
+            if !said.contains(&e.info.fichier) {
                 diags.push(
                     Diagnostic::new(Code::E204, Location::file(&e.info.fichier), msg.clone())
                         .value(&e.info.collectivite),
