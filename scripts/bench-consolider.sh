@@ -7,8 +7,13 @@
 #   - `ctg valider` of one file, whole process (mean of 100 runs), beside the same loop
 #     starting /bin/true.
 # Usage: scripts/bench-consolider.sh [N=1000] [--modele]
+#   TOURS=7 (rounds of the alternation), PAIRS=0 to leave out the pandas peers (at the
+#   national scale, 34 871 returns, pandas + openpyxl alone takes a quarter of an hour):
+#   TOURS=3 PAIRS=0 scripts/bench-consolider.sh 34871 --modele
 set -euo pipefail
 N="${1:-1000}"
+TOURS="${TOURS:-7}"
+PAIRS="${PAIRS:-1}"
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cargo build --release --quiet --manifest-path "$ROOT/Cargo.toml" --bin ctg --example inflate
 BIN="$ROOT/target/release/ctg"
@@ -24,22 +29,29 @@ set +e +o pipefail
 T="/usr/bin/time"
 FMT="%e s, %M Kio"
 echo "$N retours ($(du -sh "$WORK/retours" | cut -f1)), 2 cœurs"
-printf '%-42s' "plancher (décompression seule)"; $T -f "$FMT" "$INFLATE" "$WORK/retours" 2>&1 >/dev/null | tail -1
-# ctg with and without isolation in alternation, seven rounds, medians: this machine's speed
-# drifts by a third within minutes, and one after the other the two series measured two states.
+# The floor and ctg with and without isolation in alternation, rounds, medians: this
+# machine's speed drifts by a third within minutes (and halves at times), and one after the
+# other the series measured different states. Each round also gives ctg's time over the floor.
 median() { sort -n | awk '{a[NR]=$0} END {print a[int((NR+1)/2)]}'; }
-for _ in 1 2 3 4 5 6 7; do
+for _ in $(seq "$TOURS"); do
+  $T -f "%e %M" "$INFLATE" "$WORK/retours" 2>&1 >/dev/null | tail -1 >> "$WORK/tf"
   for mode in 1 0; do
     CTG_ISOLATION=$mode $T -f "%e %M" "$BIN" consolider --force "$WORK/retours" -o "$WORK/a.xlsx" "${EXTRA[@]}" 2>&1 >/dev/null | tail -1 >> "$WORK/t$mode"
   done
 done
-for mode in 1 0; do
-  label="ctg consolider (isolation)"; [ "$mode" = 0 ] && label="ctg consolider (CTG_ISOLATION=0)"
+for mode in f 1 0; do
+  label="ctg consolider (isolation)"
+  [ "$mode" = 0 ] && label="ctg consolider (CTG_ISOLATION=0)"
+  [ "$mode" = f ] && label="plancher (décompression seule)"
   printf '%-42s' "$label"
   runs=$(awk '{printf "%s%s", (NR > 1 ? " ; " : ""), $1}' "$WORK/t$mode")
-  median < "$WORK/t$mode" | awk -v runs="$runs" '{printf "%s s, %s Kio (médiane de 7 en alternance : %s)\n", $1, $2, runs}'
+  median < "$WORK/t$mode" | awk -v runs="$runs" -v n="$TOURS" '{printf "%s s, %s Kio (médiane de %s en alternance : %s)\n", $1, $2, n, runs}'
 done
-if python3 -c "import pandas, openpyxl, python_calamine" 2>/dev/null || python3 -m pip install --quiet pandas openpyxl python-calamine >/dev/null 2>&1; then
+printf '%-42s' "isolation / plancher, tour par tour"
+paste -d' ' "$WORK/t1" "$WORK/tf" | awk '{printf "%s%.1f", (NR > 1 ? " ; " : ""), $1 / $3} END {print ""}'
+if [ "$PAIRS" = 0 ]; then
+  echo "pairs pandas non mesurés (PAIRS=0)"
+elif python3 -c "import pandas, openpyxl, python_calamine" 2>/dev/null || python3 -m pip install --quiet pandas openpyxl python-calamine >/dev/null 2>&1; then
   cat > "$WORK/peer.py" <<'PY'
 import sys, glob, pandas as pd
 engine, folder = sys.argv[1], sys.argv[2]
