@@ -26,31 +26,13 @@ pub fn normalize(s: &str) -> String {
     out
 }
 
-/// [`normalize`] of a label of the referentials, computed once per label: every cell of
-/// every return is matched against the same few hundred labels.
-pub fn normalized(s: &'static str) -> &'static str {
-    use std::collections::HashMap;
-    use std::sync::{LazyLock, RwLock};
-    static MEMO: LazyLock<RwLock<HashMap<(usize, usize), &'static str>>> =
-        LazyLock::new(Default::default);
-    let key = (s.as_ptr() as usize, s.len());
-    if let Some(n) = MEMO.read().ok().and_then(|m| m.get(&key).copied()) {
-        return n;
-    }
-    let n: &'static str = Box::leak(normalize(s).into_boxed_str());
-    if let Ok(mut m) = MEMO.write() {
-        m.insert(key, n);
-    }
-    n
-}
-
 /// The normalised code, label and synonyms of every value of a referential, in the order of
 /// [`Referential::all`], computed once per referential (one lookup per text matched, not one
 /// per name).
-fn names_of<R: Referential>() -> &'static [Vec<&'static str>] {
+fn names_of<R: Referential>() -> &'static [Vec<String>] {
     use std::collections::HashMap;
     use std::sync::{LazyLock, RwLock};
-    type Table = &'static [Vec<&'static str>];
+    type Table = &'static [Vec<String>];
     static MEMO: LazyLock<RwLock<HashMap<std::any::TypeId, Table>>> =
         LazyLock::new(Default::default);
     let key = std::any::TypeId::of::<R>();
@@ -61,8 +43,8 @@ fn names_of<R: Referential>() -> &'static [Vec<&'static str>] {
         R::all()
             .iter()
             .map(|v| {
-                let mut all = vec![normalized(v.code()), normalized(v.label())];
-                all.extend(v.synonyms().iter().map(|s| normalized(s)));
+                let mut all = vec![normalize(v.code()), normalize(v.label())];
+                all.extend(v.synonyms().iter().map(|s| normalize(s)));
                 all
             })
             .collect::<Vec<_>>()
@@ -121,7 +103,7 @@ pub trait Referential: Sized + Copy + PartialEq + 'static {
                 names(i).any(|name| {
                     name.len() >= 3
                         && n.len() >= 3
-                        && (name.contains(n.as_str()) || n.contains(*name))
+                        && (name.contains(n.as_str()) || n.contains(name.as_str()))
                 })
             })
             .map(|i| Self::all()[i])

@@ -175,16 +175,6 @@ fn modified(p: &Path) -> String {
         .unwrap_or_default()
 }
 
-fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        s.push(DIGITS[usize::from(b >> 4)] as char);
-        s.push(DIGITS[usize::from(b & 15)] as char);
-    }
-    s
-}
-
 /// Reads and validates one return and keeps what the consolidation needs (run in a worker
 /// process when isolation is on).
 pub fn extract(path: &Path, ctg: Option<&Ctg>, basis: Basis, full_model: bool) -> Extract {
@@ -273,7 +263,7 @@ fn extract_read(
     let mut saved: Option<String> = None;
     let (report, sha, size) = match read {
         Ok(bytes) => {
-            let sha = sha256.unwrap_or_else(|| hex(&Sha256::digest(bytes)));
+            let sha = sha256.unwrap_or_else(|| crate::container::hex(&Sha256::digest(bytes)));
             let size = bytes.len() as u64;
             let report = returns::validate(bytes, &name, ctg, basis);
             if report.readable() {
@@ -1351,7 +1341,7 @@ mod tests {
         let g = crate::returns::exemple::returns(1, 3, 0.0)
             .unwrap()
             .remove(0);
-        let own = hex(&Sha256::digest(&g.bytes));
+        let own = crate::container::hex(&Sha256::digest(&g.bytes));
         let read = |given: &str| {
             extract_bytes_hashed(
                 &g.file_name,

@@ -66,6 +66,17 @@ fn refuse(code: Code, message: impl Into<String>) -> Refusal {
 pub const PASSWORD: &str =
     "fichier protégé par mot de passe : enregistrez-le sans mot de passe puis renvoyez-le";
 
+/// Bytes as lowercase hexadecimal (digests shown to people and compared as text).
+pub fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push(DIGITS[usize::from(b >> 4)] as char);
+        s.push(DIGITS[usize::from(b & 15)] as char);
+    }
+    s
+}
+
 /// The local part of an XML name (`w:t` → `t`): readers match elements of any prefix, so
 /// Strict Open XML and odd prefixes read the same.
 pub fn xml_local<S: AsRef<[u8]> + ?Sized>(name: &S) -> &[u8] {

@@ -283,10 +283,7 @@ fn fingerprint_of<'a>(parts: impl Iterator<Item = (&'a str, u32)>, skip: &str) -
         h.update([0]);
         h.update(crc.to_le_bytes());
     }
-    h.finalize()[..12]
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    crate::container::hex(&h.finalize()[..12])
 }
 
 fn archive(bytes: &[u8]) -> Result<ZipArchive<Cursor<&[u8]>>, String> {
