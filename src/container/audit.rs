@@ -562,38 +562,41 @@ fn targets_stay_inside(name: &str, data: &[u8]) -> Result<(), Refusal> {
     Ok(())
 }
 
-/// The records of a BIFF workbook stream that make readers allocate: a sheet's DIMENSIONS
-/// (rows × columns reserved at once) and the shared-string table's count.
-pub fn biff(data: &[u8]) -> Result<(), Refusal> {
-    // The cells a sheet really holds: readers build a dense grid from their extent.
-    let mut extent: Option<(u64, u64, u64, u64)> = None;
-    let check = |e: Option<(u64, u64, u64, u64)>| -> Result<(), Refusal> {
-        if let Some((r0, r1, c0, c1)) = e {
-            let cells = (r1 - r0 + 1).saturating_mul(c1 - c0 + 1);
-            if cells > CELL_BUDGET {
-                return Err(refuse(
-                    Code::E132,
-                    format!(
-                        "une feuille a des cellules sur {} lignes et {} colonnes, au-delà des {} cellules qu'un formulaire peut compter",
-                        crate::fr::int(r1 - r0 + 1),
-                        crate::fr::int(c1 - c0 + 1),
-                        crate::fr::int(CELL_BUDGET)
-                    ),
-                ));
-            }
+/// The records of a BIFF stream from `pos`: (type, body), as long as a whole record remains.
+fn biff_records(data: &[u8], pos: usize) -> impl Iterator<Item = (u16, &[u8])> {
+    let mut i = pos;
+    std::iter::from_fn(move || {
+        let head = data.get(i..i + 4)?;
+        let typ = u16::from_le_bytes([head[0], head[1]]);
+        let len = u16::from_le_bytes([head[2], head[3]]) as usize;
+        let body = data.get(i + 4..i + 4 + len)?;
+        i += 4 + len;
+        Some((typ, body))
+    })
+}
+
+/// What a sheet's records make a reader allocate: the rows × columns its DIMENSIONS record
+/// reserves, and the dense grid spanning its cells.
+struct SheetExtent<'a> {
+    /// The sheet's name when it is known (from its BOUNDSHEET record), for the message.
+    name: Option<&'a str>,
+    cells: Option<(u64, u64, u64, u64)>,
+}
+
+impl<'a> SheetExtent<'a> {
+    fn new(name: Option<&'a str>) -> Self {
+        Self { name, cells: None }
+    }
+
+    fn sheet(&self) -> String {
+        match self.name {
+            Some(n) => format!("la feuille « {n} »"),
+            None => "une feuille".to_string(),
         }
-        Ok(())
-    };
-    let mut i = 0usize;
-    while i + 4 <= data.len() {
-        let typ = u16::from_le_bytes([data[i], data[i + 1]]);
-        let len = u16::from_le_bytes([data[i + 2], data[i + 3]]) as usize;
-        let body = &data[(i + 4).min(data.len())..(i + 4 + len).min(data.len())];
+    }
+
+    fn record(&mut self, typ: u16, body: &[u8]) -> Result<(), Refusal> {
         match typ {
-            // BOF: a new substream (sheet); EOF: its end.
-            0x0809 | 0x000A => {
-                check(extent.take())?;
-            }
             // Cell records: row and column first (MULRK/MULBLANK span columns).
             0x0006 | 0x00BD | 0x00BE | 0x00D6 | 0x00FD | 0x0201 | 0x0203 | 0x0204 | 0x0205
             | 0x027E
@@ -610,7 +613,7 @@ pub fn biff(data: &[u8]) -> Result<(), Refusal> {
                 } else {
                     col
                 };
-                extent = Some(match extent {
+                self.cells = Some(match self.cells {
                     None => (row, row, col, last_col),
                     Some((r0, r1, c0, c1)) => {
                         (r0.min(row), r1.max(row), c0.min(col), c1.max(last_col))
@@ -618,32 +621,14 @@ pub fn biff(data: &[u8]) -> Result<(), Refusal> {
                 });
             }
             0x0200 => {
-                let (rows, cols) = if body.len() >= 14 {
-                    let r0 = u32::from_le_bytes([body[0], body[1], body[2], body[3]]);
-                    let r1 = u32::from_le_bytes([body[4], body[5], body[6], body[7]]);
-                    let c0 = u16::from_le_bytes([body[8], body[9]]);
-                    let c1 = u16::from_le_bytes([body[10], body[11]]);
-                    (
-                        u64::from(r1.saturating_sub(r0)) + 1,
-                        u64::from(c1.saturating_sub(c0)) + 1,
-                    )
-                } else if body.len() >= 8 {
-                    let r0 = u16::from_le_bytes([body[0], body[1]]);
-                    let r1 = u16::from_le_bytes([body[2], body[3]]);
-                    let c0 = u16::from_le_bytes([body[4], body[5]]);
-                    let c1 = u16::from_le_bytes([body[6], body[7]]);
-                    (
-                        u64::from(r1.saturating_sub(r0)) + 1,
-                        u64::from(c1.saturating_sub(c0)) + 1,
-                    )
-                } else {
-                    (0, 0)
-                };
-                if rows.saturating_mul(cols) > CELL_BUDGET || rows > MAX_ROW + 1 {
+                if let Some((rows, cols)) = dimensions_reserve(body)
+                    && (rows.saturating_mul(cols) > CELL_BUDGET || rows > MAX_ROW + 1)
+                {
                     return Err(refuse(
                         Code::E132,
                         format!(
-                            "une feuille annonce {} lignes sur {} colonnes, au-delà des {} cellules qu'un formulaire peut compter",
+                            "{} annonce {} lignes sur {} colonnes, au-delà des {} cellules qu'un formulaire peut compter",
+                            self.sheet(),
                             crate::fr::int(rows),
                             crate::fr::int(cols),
                             crate::fr::int(CELL_BUDGET)
@@ -651,24 +636,160 @@ pub fn biff(data: &[u8]) -> Result<(), Refusal> {
                     ));
                 }
             }
-            0x00FC if body.len() >= 8 => {
-                let unique = u32::from_le_bytes([body[4], body[5], body[6], body[7]]);
-                // Each string takes at least 3 bytes: more than the stream can hold is a lie.
-                if u64::from(unique) * 3 > data.len() as u64 {
-                    return Err(refuse(
-                        Code::E133,
-                        format!(
-                            "la table des textes partagés annonce {} textes, impossible dans un fichier de cette taille",
-                            crate::fr::int(u64::from(unique))
-                        ),
-                    ));
-                }
-            }
             _ => {}
         }
-        i += 4 + len;
+        Ok(())
     }
-    check(extent)
+
+    /// The end of the sheet: its cells must fit in the budget.
+    fn end(&mut self) -> Result<(), Refusal> {
+        if let Some((r0, r1, c0, c1)) = self.cells.take() {
+            let cells = (r1 - r0 + 1).saturating_mul(c1 - c0 + 1);
+            if cells > CELL_BUDGET {
+                return Err(refuse(
+                    Code::E132,
+                    format!(
+                        "{} a des cellules sur {} lignes et {} colonnes, au-delà des {} cellules qu'un formulaire peut compter",
+                        self.sheet(),
+                        crate::fr::int(r1 - r0 + 1),
+                        crate::fr::int(c1 - c0 + 1),
+                        crate::fr::int(CELL_BUDGET)
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The rows and columns calamine 0.38 reserves for a DIMENSIONS record (`parse_dimensions`,
+/// then `(last - first + 1)` in 32-bit arithmetic, which wraps round in a release build: a
+/// first row after the last one reserves about four billion rows). None when calamine
+/// refuses the record (a length other than 10, 14 or 16 bytes).
+fn dimensions_reserve(body: &[u8]) -> Option<(u64, u64)> {
+    let u16_at = |k: usize| u32::from(u16::from_le_bytes([body[k], body[k + 1]]));
+    let u32_at = |k: usize| u32::from_le_bytes([body[k], body[k + 1], body[k + 2], body[k + 3]]);
+    let (rf, rl, cf, cl) = match body.len() {
+        10 => (u16_at(0), u16_at(2), u16_at(4), u16_at(6)),
+        14 | 16 => (u32_at(0), u32_at(4), u16_at(8), u16_at(10)),
+        _ => return None,
+    };
+    let cf = if cf > 0xFF || cl < cf { 0 } else { cf };
+    if rl >= 1 && cl >= 1 {
+        let span = |first: u32, last: u32| u64::from(last.wrapping_sub(first).wrapping_add(1));
+        Some((span(rf, rl - 1), span(cf, cl - 1)))
+    } else {
+        Some((1, 1))
+    }
+}
+
+/// A BOUNDSHEET record: where its sheet starts in the stream, and its name.
+fn boundsheet(body: &[u8], biff8: bool) -> Option<(usize, String)> {
+    let pos = u32::from_le_bytes(body.get(0..4)?.try_into().ok()?) as usize;
+    let cch = usize::from(*body.get(6)?);
+    let name = if biff8 {
+        let flags = *body.get(7)?;
+        let raw = body.get(8..)?;
+        if flags & 1 == 1 {
+            let units: Vec<u16> = raw
+                .chunks_exact(2)
+                .take(cch)
+                .map(|c| u16::from_le_bytes([c[0], c[1]]))
+                .collect();
+            String::from_utf16_lossy(&units)
+        } else {
+            raw.iter().take(cch).map(|&b| char::from(b)).collect()
+        }
+    } else {
+        body.get(7..)?
+            .iter()
+            .take(cch)
+            .map(|&b| char::from(b))
+            .collect()
+    };
+    Some((pos, name))
+}
+
+/// The records of a BIFF workbook stream that make readers allocate: a sheet's DIMENSIONS
+/// (rows × columns reserved at once), the grid its cells span, and the shared-string table's
+/// count. Each sheet is checked twice over: along the chain of records from offset 0, and from
+/// the offset its BOUNDSHEET record gives, where calamine reads it (a record length can make
+/// the chain skip a sheet the reader still reads).
+pub fn biff(data: &[u8]) -> Result<(), Refusal> {
+    let biff8 = biff_records(data, 0)
+        .next()
+        .is_some_and(|(typ, body)| typ == 0x0809 && body.starts_with(&[0x00, 0x06]));
+    let mut sheets = Vec::new();
+    // Along the chain first, the sheets' offsets with it; a refusal there waits for the
+    // sheets' own walk, which can name the sheet.
+    let along_chain = (|| {
+        let mut sub = SheetExtent::new(None);
+        for (typ, body) in biff_records(data, 0) {
+            match typ {
+                // BOF: a new substream (sheet); EOF: its end.
+                0x0809 | 0x000A => sub.end()?,
+                0x0085 => sheets.extend(boundsheet(body, biff8)),
+                0x00FC if body.len() >= 8 => {
+                    let unique = u32::from_le_bytes([body[4], body[5], body[6], body[7]]);
+                    // Each string takes at least 3 bytes: more than the stream can hold is a lie.
+                    if u64::from(unique) * 3 > data.len() as u64 {
+                        return Err(refuse(
+                            Code::E133,
+                            format!(
+                                "la table des textes partagés annonce {} textes, impossible dans un fichier de cette taille",
+                                crate::fr::int(u64::from(unique))
+                            ),
+                        ));
+                    }
+                }
+                _ => sub.record(typ, body)?,
+            }
+        }
+        sub.end()
+    })();
+    sheets.sort_by_key(|(pos, _)| *pos);
+    sheets.dedup_by_key(|(pos, _)| *pos);
+    // Sheets do not overlap in a real workbook: a stream walked over more than twice is made
+    // of sheets that start inside one another, and the reader would walk it as often.
+    let mut walked = 0usize;
+    for (pos, name) in &sheets {
+        if *pos > data.len() {
+            return Err(refuse(
+                Code::E100,
+                format!(
+                    "la feuille « {name} » commence à l'octet {} du flux du classeur, qui n'en compte que {} : fichier corrompu",
+                    crate::fr::int(*pos as u64),
+                    crate::fr::int(data.len() as u64)
+                ),
+            ));
+        }
+        // As calamine walks a sheet: its own BOF, nested substreams (charts) skipped, up to
+        // the EOF of the sheet.
+        let mut sub = SheetExtent::new(Some(name));
+        let (mut own_bof, mut depth) = (false, 0usize);
+        for (typ, body) in biff_records(data, *pos) {
+            walked += 4 + body.len();
+            if walked > 2 * data.len() {
+                return Err(refuse(
+                    Code::E132,
+                    format!(
+                        "{} feuilles annoncées qui commencent les unes dans les autres : fichier corrompu ou falsifié",
+                        crate::fr::int(sheets.len() as u64)
+                    ),
+                ));
+            }
+            match typ {
+                0x0809 if depth > 0 || own_bof => depth += 1,
+                0x0809 => own_bof = true,
+                0x000A if depth == 0 => break,
+                0x000A => depth -= 1,
+                _ if depth > 0 => {}
+                _ => sub.record(typ, body)?,
+            }
+        }
+        sub.end()?;
+    }
+    along_chain
 }
 
 #[cfg(test)]
@@ -753,5 +874,113 @@ mod tests {
         let r = zip(&b).unwrap_err();
         assert_eq!(r.code, Code::E129, "{}", r.message);
         assert!(r.message.contains("somme de contrôle"), "{}", r.message);
+    }
+
+    fn rec(typ: u16, body: &[u8]) -> Vec<u8> {
+        let mut r = typ.to_le_bytes().to_vec();
+        r.extend((body.len() as u16).to_le_bytes());
+        r.extend(body);
+        r
+    }
+
+    /// A BIFF8 stream: globals naming one sheet «S», then that sheet with a DIMENSIONS record
+    /// of first row `rf`, row after the last `rl`, over columns 0 to 3. With `skipped`, the
+    /// globals' EOF claims the whole sheet as its body: the chain of records from offset 0
+    /// jumps over the sheet, which its BOUNDSHEET offset still points at.
+    fn one_sheet(rf: u32, rl: u32, skipped: bool) -> Vec<u8> {
+        let bof = rec(0x0809, &[0x00, 0x06, 0x05, 0x00, 0, 0, 0, 0]);
+        let sheet_bof = rec(0x0809, &[0x00, 0x06, 0x10, 0x00, 0, 0, 0, 0]);
+        let mut dim = rf.to_le_bytes().to_vec();
+        dim.extend(rl.to_le_bytes());
+        dim.extend([0, 0, 4, 0, 0, 0]);
+        let sheet = [sheet_bof, rec(0x0200, &dim), rec(0x000A, &[])].concat();
+        let offset = bof.len() + (4 + 9) + 4;
+        let mut bs = (offset as u32).to_le_bytes().to_vec();
+        bs.extend([0, 0, 1, 0, b'S']);
+        let mut eof = rec(0x000A, &[]);
+        if skipped {
+            eof[2..4].copy_from_slice(&(sheet.len() as u16).to_le_bytes());
+        }
+        [bof, rec(0x0085, &bs), eof, sheet].concat()
+    }
+
+    #[test]
+    fn dimensions_are_counted_as_calamine_reserves_them() {
+        let dim = |rf: u32, rl: u32, cf: u16, cl: u16| {
+            let mut b = rf.to_le_bytes().to_vec();
+            b.extend(rl.to_le_bytes());
+            b.extend(cf.to_le_bytes());
+            b.extend(cl.to_le_bytes());
+            b.extend([0, 0]);
+            dimensions_reserve(&b)
+        };
+        assert_eq!(dim(0, 10, 0, 4), Some((10, 4)));
+        // First row after the last: 32-bit arithmetic wraps round.
+        assert_eq!(dim(100, 10, 0, 4), Some(((1 << 32) - 90, 4)));
+        assert_eq!(dim(10, 10, 0, 4), Some((0, 4)));
+        // Columns beyond 0xFF or after the last start at 0; an empty record is one cell.
+        assert_eq!(dim(0, 1, 300, 4), Some((1, 4)));
+        assert_eq!(dim(0, 0, 0, 0), Some((1, 1)));
+        // A length calamine refuses is not counted.
+        assert_eq!(dimensions_reserve(&[0; 12]), None);
+        let short: Vec<u8> = [3u16, 8, 0, 2, 0]
+            .iter()
+            .flat_map(|v| v.to_le_bytes())
+            .collect();
+        assert_eq!(dimensions_reserve(&short), Some((5, 2)));
+    }
+
+    #[test]
+    fn each_sheet_is_checked_where_its_boundsheet_record_says_it_starts() {
+        assert!(biff(&one_sheet(0, 20, false)).is_ok());
+        assert_eq!(
+            biff(&one_sheet(100, 10, false)).unwrap_err().code,
+            Code::E132
+        );
+        // A sheet the chain from offset 0 never reaches is still checked, and named.
+        assert!(biff(&one_sheet(0, 20, true)).is_ok());
+        let r = biff(&one_sheet(0, u32::MAX, true)).unwrap_err();
+        assert_eq!(r.code, Code::E132);
+        assert!(
+            r.message.starts_with("la feuille « S » annonce"),
+            "{}",
+            r.message
+        );
+        // A sheet past the end of the stream.
+        let mut s = one_sheet(0, 20, false);
+        s[16..20].copy_from_slice(&100_000u32.to_le_bytes());
+        let r = biff(&s).unwrap_err();
+        assert_eq!(r.code, Code::E100, "{}", r.message);
+        assert!(
+            r.message.contains("« S » commence à l'octet 100"),
+            "{}",
+            r.message
+        );
+    }
+
+    #[test]
+    fn sheets_starting_inside_one_another_are_refused_not_walked_again_and_again() {
+        // 2 000 sheets, each one byte further into a long run of blank records: the reader
+        // would walk the stream 2 000 times.
+        let bof = rec(0x0809, &[0x00, 0x06, 0x05, 0x00, 0, 0, 0, 0]);
+        let n = 2000usize;
+        let globals_len = bof.len() + n * (4 + 9) + 4;
+        let mut s = bof;
+        for k in 0..n {
+            let mut bs = ((globals_len + 4 * k) as u32).to_le_bytes().to_vec();
+            bs.extend([0, 0, 1, 0, b'S']);
+            s.extend(rec(0x0085, &bs));
+        }
+        s.extend(rec(0x000A, &[]));
+        for _ in 0..4 * n {
+            s.extend(rec(0x0201, &[0, 0, 0, 0, 0, 0]));
+        }
+        let r = biff(&s).unwrap_err();
+        assert_eq!(r.code, Code::E132, "{}", r.message);
+        assert!(
+            r.message.contains("commencent les unes dans les autres"),
+            "{}",
+            r.message
+        );
     }
 }

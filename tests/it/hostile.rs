@@ -171,6 +171,9 @@ fn valider_rejects_every_hostile_file_and_keeps_the_good_ones() {
         ("ods_deep_nesting_100k.ods", "CTG-E132"),
         ("xlsx_sst_index_minus1.xlsx", "CTG-E133"),
         ("xlsx_zip_bomb_1gb.xlsx", "CTG-E102"),
+        ("xls_sheet_off_the_record_chain.xls", "CTG-E132"),
+        ("xls_dimensions_first_row_after_last.xls", "CTG-E132"),
+        ("xls_sheet_offset_beyond_stream.xls", "CTG-E100"),
         ("tube.xlsx", "CTG-E102"),
         ("creux.xlsx", "CTG-E102"),
     ] {
@@ -516,6 +519,56 @@ fn a_single_file_is_isolated_too_when_its_reader_aborts_or_hangs() {
                 .unwrap()
                 .starts_with("lecture interrompue"),
             "{d}"
+        );
+    }
+}
+
+/// calamine reads a BIFF stream's globals from offset 0, then each sheet from the offset its
+/// BOUNDSHEET record gives, and reserves a sheet's DIMENSIONS in 32-bit arithmetic. The
+/// pre-flight must see each sheet where calamine will and compute what it will reserve:
+/// without isolation and under 1 Gio of address space, each file is refused for its cause.
+#[test]
+fn biff_sheets_are_checked_where_the_reader_reads_them() {
+    for (file, code, words) in [
+        // found by fuzzing: a record length that makes the chain from offset 0 skip a sheet
+        (
+            "tests/fixtures/fuzz/retour/retour-567098d3.xls",
+            "CTG-E132",
+            "lignes",
+        ),
+        (
+            "tests/fixtures/hostile/files/xls_sheet_off_the_record_chain.xls",
+            "CTG-E132",
+            "« Équipements »",
+        ),
+        (
+            "tests/fixtures/hostile/files/xls_dimensions_first_row_after_last.xls",
+            "CTG-E132",
+            "« Équipements »",
+        ),
+        (
+            "tests/fixtures/hostile/files/xls_sheet_offset_beyond_stream.xls",
+            "CTG-E100",
+            "« Équipements » commence à l'octet 93\u{202f}166",
+        ),
+    ] {
+        let out = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!(
+                "ulimit -v 1048576; CTG_ISOLATION=0 exec {} valider --format json '{}'",
+                env!("CARGO_BIN_EXE_ctg"),
+                root().join(file).display()
+            ))
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{file}: {stderr}");
+        let v = stdout_json(&out);
+        let d = &v["diagnostics"][0];
+        assert_eq!(d["code"], code, "{file}: {v}");
+        assert!(
+            d["message"].as_str().unwrap().contains(words),
+            "{file}: {d}"
         );
     }
 }
