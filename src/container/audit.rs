@@ -104,6 +104,8 @@ fn audit(bytes: &[u8], keep: bool) -> Result<Option<Package>, Refusal> {
         });
         entries.push((i, name, f.size(), raw, f.crc32(), packed));
     }
+    // A binary workbook: its sheets are BIFF12 records in `.bin` parts.
+    let xlsb = names.contains("xl/workbook.bin");
     // Shared strings first: sheets are checked against their count.
     let mut kept: Vec<Option<Entry>> = (0..if keep { z.len() } else { 0 }).map(|_| None).collect();
     entries.sort_by_key(|(_, n, _, _, _, _)| !n.ends_with("sharedStrings.xml"));
@@ -136,6 +138,8 @@ fn audit(bytes: &[u8], keep: bool) -> Result<Option<Package>, Refusal> {
             let mut cells = Vec::new();
             super::sheet_scan::sheet(&name, &data, shared, keep.then_some(&mut cells))?;
             styled = keep.then_some(cells);
+        } else if xlsb && lower.starts_with("xl/") && lower.ends_with(".bin") {
+            biff12_sheet(&name, &data)?;
         } else if lower.ends_with(".xml") {
             let facts = xml(&name, &data)?;
             if lower.ends_with("sharedstrings.xml") {
@@ -562,6 +566,100 @@ fn targets_stay_inside(name: &str, data: &[u8]) -> Result<(), Refusal> {
     Ok(())
 }
 
+/// The cells of a binary workbook's sheet part (BIFF12 records), walked as calamine 0.38
+/// reads them: a row header (BrtRowHdr, type 0) gives the row of the cell records after it
+/// (types 1 to 13, column first), from BrtBeginSheetData (0x91) to BrtEndSheetData (0x92).
+/// calamine builds a dense grid over the cells' extent, and ends a sheet at a row past the
+/// grid: a row or a column outside Excel's grid, or an extent beyond the budget, is refused.
+/// Parts of the package that are not sheets (a macro project, printer settings) hold no
+/// BrtBeginSheetData and are passed over; a compound file (`vbaProject.bin`) is not walked.
+fn biff12_sheet(part: &str, data: &[u8]) -> Result<(), Refusal> {
+    if data.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+        return Ok(());
+    }
+    // calamine reads each record's body into one buffer it never clears: a body shorter than
+    // the four bytes of a row or column leaves the previous record's bytes there.
+    let mut buf: Vec<u8> = Vec::new();
+    let (mut in_data, mut row) = (false, 0u64);
+    let mut extent: Option<((u64, u64), (u64, u64))> = None;
+    let mut i = 0usize;
+    let byte = |k: usize| data.get(k).copied();
+    while let Some(b) = byte(i) {
+        i += 1;
+        let typ = if b & 0x80 == 0x80 {
+            let Some(b2) = byte(i) else { break };
+            i += 1;
+            u16::from(b & 0x7F) + (u16::from(b2 & 0x7F) << 7)
+        } else {
+            u16::from(b)
+        };
+        let mut len = 0usize;
+        for k in 0..4 {
+            let Some(c) = byte(i) else { return Ok(()) };
+            i += 1;
+            len += usize::from(c & 0x7F) << (7 * k);
+            if c & 0x80 == 0 {
+                break;
+            }
+        }
+        let Some(body) = data.get(i..i + len) else {
+            break;
+        };
+        i += len;
+        if buf.len() < len {
+            buf.resize(len, 0);
+        }
+        buf[..len].copy_from_slice(body);
+        let u32_at_0 = || {
+            buf.get(0..4)
+                .map(|b| u64::from(u32::from_le_bytes([b[0], b[1], b[2], b[3]])))
+        };
+        match typ {
+            0x0091 => in_data = true,
+            0x0092 if in_data => break,
+            0x0000 if in_data => {
+                row = u32_at_0().unwrap_or(0);
+                if row >= MAX_ROW {
+                    return Err(refuse(
+                        Code::E132,
+                        format!(
+                            "« {part} » contient une ligne {}, hors de la grille d'Excel ({} lignes au plus)",
+                            crate::fr::int(row + 1),
+                            crate::fr::int(MAX_ROW)
+                        ),
+                    ));
+                }
+            }
+            1..=13 if in_data => {
+                let col = u32_at_0().unwrap_or(0);
+                if col >= MAX_COL {
+                    return Err(refuse(
+                        Code::E132,
+                        format!(
+                            "« {part} » contient une cellule en colonne {}, hors de la grille d'Excel ({} colonnes au plus)",
+                            crate::fr::int(col + 1),
+                            crate::fr::int(MAX_COL)
+                        ),
+                    ));
+                }
+                let cell = (row + 1, col + 1);
+                extent = Some(match extent {
+                    None => (cell, cell),
+                    Some((a, z)) => (
+                        (a.0.min(cell.0), a.1.min(cell.1)),
+                        (z.0.max(cell.0), z.1.max(cell.1)),
+                    ),
+                });
+            }
+            _ => {}
+        }
+    }
+    match extent {
+        Some((first, last)) => super::sheet_scan::extent_fits(part, first, last),
+        None => Ok(()),
+    }
+}
+
 /// The records of a BIFF stream from `pos`: (type, body), as long as a whole record remains.
 fn biff_records(data: &[u8], pos: usize) -> impl Iterator<Item = (u16, &[u8])> {
     let mut i = pos;
@@ -982,5 +1080,68 @@ mod tests {
             "{}",
             r.message
         );
+    }
+
+    /// A BIFF12 record: type and length as 7-bit groups, then the body.
+    fn rec12(typ: u16, body: &[u8]) -> Vec<u8> {
+        let mut r = if typ < 0x80 {
+            vec![typ as u8]
+        } else {
+            vec![(typ & 0x7F) as u8 | 0x80, (typ >> 7) as u8]
+        };
+        let mut n = body.len();
+        loop {
+            let b = (n & 0x7F) as u8;
+            n >>= 7;
+            r.push(if n > 0 { b | 0x80 } else { b });
+            if n == 0 {
+                break;
+            }
+        }
+        r.extend(body);
+        r
+    }
+
+    #[test]
+    fn binary_sheet_cells_are_placed_as_calamine_places_them() {
+        let row = |r: u32| rec12(0, &[r.to_le_bytes().as_slice(), &[0; 8]].concat());
+        let cell = |c: u32| rec12(5, &[c.to_le_bytes().as_slice(), &[0; 12]].concat());
+        let sheet = |recs: Vec<Vec<u8>>| {
+            [
+                vec![rec12(0x94, &[0; 16]), rec12(0x91, &[])],
+                recs,
+                vec![rec12(0x92, &[])],
+            ]
+            .concat()
+            .concat()
+        };
+        assert!(biff12_sheet("s.bin", &sheet(vec![row(3), cell(2), cell(40)])).is_ok());
+        let r = biff12_sheet("s.bin", &sheet(vec![row(3), cell(16_384)])).unwrap_err();
+        assert!(r.message.contains("colonne 16\u{202f}385"), "{}", r.message);
+        let r = biff12_sheet("s.bin", &sheet(vec![row(1_048_576), cell(0)])).unwrap_err();
+        assert!(
+            r.message.contains("ligne 1\u{202f}048\u{202f}577"),
+            "{}",
+            r.message
+        );
+        // A cell record too short to hold a column: calamine reads the previous record's
+        // bytes left in its buffer, here those of a record that is not a cell.
+        let other = rec12(0x25, &[0xFF, 0xFF, 0xFF, 0x00]);
+        let short = rec12(5, &[1, 0]);
+        let r = biff12_sheet("s.bin", &sheet(vec![row(2), other, short])).unwrap_err();
+        assert!(
+            r.message.contains("colonne 16\u{202f}711\u{202f}682"),
+            "{}",
+            r.message
+        );
+        // Records before BrtBeginSheetData and after BrtEndSheetData are not cells.
+        let after = [sheet(vec![row(1)]), row(2_000_000), cell(99_999)].concat();
+        assert!(biff12_sheet("s.bin", &after).is_ok());
+        assert!(biff12_sheet("s.bin", &[cell(99_999), row(2_000_000)].concat()).is_ok());
+        // A part cut in the middle of a record ends the walk, without a panic.
+        let cut = sheet(vec![row(3), cell(2)]);
+        for n in 0..cut.len() {
+            let _ = biff12_sheet("s.bin", &cut[..n]);
+        }
     }
 }

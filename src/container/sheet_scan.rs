@@ -217,19 +217,26 @@ pub fn sheet(
         }
     }
     if max_row > 0 {
-        let cells = (max_row - min_row + 1) * (max_col - min_col + 1);
-        if cells > CELL_BUDGET {
-            return Err(refuse(
-                Code::E132,
-                format!(
-                    "« {part} » : cellules remplies de {} à {}, soit {} cellules, au-delà des {} qu'un formulaire peut compter",
-                    crate::workbook::addr::cell_name((min_row - 1) as u32, (min_col - 1) as u16),
-                    crate::workbook::addr::cell_name((max_row - 1) as u32, (max_col - 1) as u16),
-                    crate::fr::int(cells),
-                    crate::fr::int(CELL_BUDGET)
-                ),
-            ));
-        }
+        extent_fits(part, (min_row, min_col), (max_row, max_col))?;
+    }
+    Ok(())
+}
+
+/// The cells of a sheet, from `first` to `last` (1-based row and column): readers build a
+/// dense grid over them, which must stay within a form's budget of cells.
+pub(super) fn extent_fits(part: &str, first: (u64, u64), last: (u64, u64)) -> Result<(), Refusal> {
+    let cells = (last.0 - first.0 + 1).saturating_mul(last.1 - first.1 + 1);
+    if cells > CELL_BUDGET {
+        return Err(refuse(
+            Code::E132,
+            format!(
+                "« {part} » : cellules remplies de {} à {}, soit {} cellules, au-delà des {} qu'un formulaire peut compter",
+                crate::workbook::addr::cell_name((first.0 - 1) as u32, (first.1 - 1) as u16),
+                crate::workbook::addr::cell_name((last.0 - 1) as u32, (last.1 - 1) as u16),
+                crate::fr::int(cells),
+                crate::fr::int(CELL_BUDGET)
+            ),
+        ));
     }
     Ok(())
 }

@@ -33,7 +33,9 @@ fn manifest() -> BTreeMap<String, Case> {
 }
 
 fn is_spreadsheet(name: &str) -> bool {
-    [".xlsx", ".xls", ".ods"].iter().any(|e| name.ends_with(e))
+    [".xlsx", ".xls", ".ods", ".xlsb"]
+        .iter()
+        .any(|e| name.ends_with(e))
 }
 
 /// Good returns, the hostile spreadsheets, and the cases made at run time (a pipe, a link to
@@ -174,6 +176,9 @@ fn valider_rejects_every_hostile_file_and_keeps_the_good_ones() {
         ("xls_sheet_off_the_record_chain.xls", "CTG-E132"),
         ("xls_dimensions_first_row_after_last.xls", "CTG-E132"),
         ("xls_sheet_offset_beyond_stream.xls", "CTG-E100"),
+        ("xlsb_cell_column_16777216.xlsb", "CTG-E132"),
+        ("xlsb_row_2097153.xlsb", "CTG-E132"),
+        ("xlsb_cells_at_both_ends_of_the_grid.xlsb", "CTG-E132"),
         ("tube.xlsx", "CTG-E102"),
         ("creux.xlsx", "CTG-E102"),
     ] {
@@ -566,6 +571,45 @@ fn biff_sheets_are_checked_where_the_reader_reads_them() {
         let v = stdout_json(&out);
         let d = &v["diagnostics"][0];
         assert_eq!(d["code"], code, "{file}: {v}");
+        assert!(
+            d["message"].as_str().unwrap().contains(words),
+            "{file}: {d}"
+        );
+    }
+}
+
+/// The .xlsx cases of cells outside the grid, in the binary format (.xlsb, made from a file
+/// Excel saved): calamine builds a dense grid from the cells' extent (3 GB and 512 GB asked
+/// here) and ends a sheet at a row past the grid (its cells after it lost in silence). Without
+/// isolation, under 1 Gio, each is refused before calamine reads it, with the cell it names.
+#[test]
+fn binary_workbook_cells_outside_the_grid_are_refused_before_the_reader() {
+    for (file, words) in [
+        (
+            "xlsb_cell_column_16777216.xlsb",
+            "colonne 16\u{202f}777\u{202f}216",
+        ),
+        ("xlsb_row_2097153.xlsb", "ligne 2\u{202f}097\u{202f}153"),
+        (
+            "xlsb_cells_at_both_ends_of_the_grid.xlsb",
+            "17\u{202f}179\u{202f}869\u{202f}184 cellules",
+        ),
+    ] {
+        let path = root().join("tests/fixtures/hostile/files").join(file);
+        let out = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!(
+                "ulimit -v 1048576; CTG_ISOLATION=0 exec {} valider --format json '{}'",
+                env!("CARGO_BIN_EXE_ctg"),
+                path.display()
+            ))
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{file}: {stderr}");
+        let v = stdout_json(&out);
+        let d = &v["diagnostics"][0];
+        assert_eq!(d["code"], "CTG-E132", "{file}: {v}");
         assert!(
             d["message"].as_str().unwrap().contains(words),
             "{file}: {d}"
