@@ -108,7 +108,15 @@ fn audit(bytes: &[u8], keep: bool) -> Result<Option<Package>, Refusal> {
     let xlsb = names.contains("xl/workbook.bin");
     // Shared strings first: sheets are checked against their count.
     let mut kept: Vec<Option<Entry>> = (0..if keep { z.len() } else { 0 }).map(|_| None).collect();
-    entries.sort_by_key(|(_, n, _, _, _, _)| !n.ends_with("sharedStrings.xml"));
+    // Relationships before them: they say which parts are sheets, wherever they lie.
+    entries.sort_by_key(|(_, n, _, _, _, _)| {
+        let lower = n.to_lowercase();
+        (
+            !lower.ends_with(".rels"),
+            !lower.ends_with("sharedstrings.xml"),
+        )
+    });
+    let mut sheet_parts: BTreeSet<String> = BTreeSet::new();
     let mut total: u64 = 0;
     let mut shared: Option<u64> = None;
     let mut inflater = flate2::Decompress::new(false);
@@ -127,26 +135,28 @@ fn audit(bytes: &[u8], keep: bool) -> Result<Option<Package>, Refusal> {
         }
         let lower = name.to_lowercase();
         let mut styled = None;
-        if (lower.ends_with(".xml") || lower.ends_with(".rels")) && !holds_data(&lower) {
-            // Parts no reader walks cell by cell (styles, theme, properties, relationships):
-            // only what could make a parser expand entities is looked for.
+        // A worksheet is the part a relationship names as one, in whatever folder; the
+        // usual folder counts too, relationships or not.
+        let is_sheet = !(xlsb && lower.ends_with(".bin"))
+            && ((name.contains("worksheets/") && lower.ends_with(".xml"))
+                || sheet_parts.contains(&lower));
+        if lower.ends_with(".rels") {
             doctype_free(&name, &data)?;
-            if lower.ends_with(".rels") {
-                targets_stay_inside(&name, &data)?;
-            }
-        } else if name.contains("worksheets/") && lower.ends_with(".xml") {
+            sheet_parts.extend(relationships(&name, &data)?);
+        } else if is_sheet {
             let mut cells = Vec::new();
             super::sheet_scan::sheet(&name, &data, shared, keep.then_some(&mut cells))?;
             styled = keep.then_some(cells);
         } else if xlsb && lower.starts_with("xl/") && lower.ends_with(".bin") {
             biff12_sheet(&name, &data)?;
+        } else if lower.ends_with(".xml") && !holds_data(&lower) {
+            // Parts no reader walks cell by cell (styles, theme, properties): only what could
+            // make a parser expand entities is looked for.
+            doctype_free(&name, &data)?;
         } else if lower.ends_with(".xml") {
             let facts = xml(&name, &data)?;
             if lower.ends_with("sharedstrings.xml") {
                 shared = Some(facts.strings);
-            }
-            if lower.ends_with(".rels") {
-                targets_stay_inside(&name, &data)?;
             }
         }
         if keep {
@@ -523,9 +533,11 @@ pub(super) fn cell_ref(part: &str, raw: &[u8]) -> Result<(u64, u64), Refusal> {
     Ok((row, col))
 }
 
-/// Relationship targets must name parts of the package, never a path outside it.
-fn targets_stay_inside(name: &str, data: &[u8]) -> Result<(), Refusal> {
-    let text = String::from_utf8_lossy(data);
+/// A relationships part: every target must name a part of the package, never a path outside
+/// it. Returns the parts its relationships name as sheets (worksheet, dialog sheet, chart
+/// sheet), in lower case, both as calamine 0.38 looks them up (the source folder and the
+/// target joined as written, or an absolute target without its `/`) and resolved.
+fn relationships(name: &str, data: &[u8]) -> Result<Vec<String>, Refusal> {
     let base: Vec<&str> = name
         .trim_end_matches(".rels")
         .rsplit_once("_rels/")
@@ -534,17 +546,35 @@ fn targets_stay_inside(name: &str, data: &[u8]) -> Result<(), Refusal> {
         .split('/')
         .filter(|s| !s.is_empty())
         .collect();
-    for part in text.split("<Relationship").skip(1) {
-        if part.contains("TargetMode=\"External\"") {
+    let mut sheets = Vec::new();
+    let mut r = Reader::from_reader(data);
+    r.config_mut().check_end_names = false;
+    loop {
+        let ev = r
+            .read_event()
+            .map_err(|_| malformed(name, r.error_position()))?;
+        let e = match ev {
+            Event::Start(e) | Event::Empty(e) if local(e.name().as_ref()) == b"Relationship" => e,
+            Event::Eof => break,
+            _ => continue,
+        };
+        let (mut target, mut kind, mut external) = (None, String::new(), false);
+        for a in e.attributes() {
+            let a = a.map_err(|_| malformed(name, r.buffer_position()))?;
+            let value = a
+                .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                .map_err(|_| malformed(name, r.buffer_position()))?;
+            match local(a.key.as_ref()) {
+                b"Target" => target = Some(value.into_owned()),
+                b"Type" => kind = value.into_owned(),
+                b"TargetMode" => external = value == "External",
+                _ => {}
+            }
+        }
+        let Some(t) = target else { continue };
+        if external {
             continue;
         }
-        let Some(t) = part
-            .split("Target=\"")
-            .nth(1)
-            .and_then(|x| x.split('"').next())
-        else {
-            continue;
-        };
         let mut stack: Vec<&str> = if t.starts_with('/') {
             Vec::new()
         } else {
@@ -562,8 +592,20 @@ fn targets_stay_inside(name: &str, data: &[u8]) -> Result<(), Refusal> {
                 stack.push(seg);
             }
         }
+        if ["/worksheet", "/dialogsheet", "/chartsheet"]
+            .iter()
+            .any(|k| kind.ends_with(k))
+        {
+            let as_written = match t.strip_prefix('/') {
+                Some(absolute) => absolute.to_string(),
+                None if base.is_empty() => t.clone(),
+                None => format!("{}/{t}", base.join("/")),
+            };
+            sheets.push(as_written.to_lowercase());
+            sheets.push(stack.join("/").to_lowercase());
+        }
     }
-    Ok(())
+    Ok(sheets)
 }
 
 /// The cells of a binary workbook's sheet part (BIFF12 records), walked as calamine 0.38
@@ -1143,5 +1185,32 @@ mod tests {
         for n in 0..cut.len() {
             let _ = biff12_sheet("s.bin", &cut[..n]);
         }
+    }
+
+    #[test]
+    fn relationships_name_the_sheets_wherever_they_lie() {
+        let rels = br#"<?xml version="1.0"?><Relationships xmlns="x">
+            <Relationship Id="rId1" Type="http://x/relationships/worksheet" Target="worksheets/sheet1.xml"/>
+            <Relationship Id='rId2' Type='http://x/relationships/worksheet' Target='donnees/feuille.xml'/>
+            <Relationship Id="rId3" Type="http://x/relationships/worksheet" Target="/xl/autre/f&#46;xml"/>
+            <Relationship Id="rId4" Type="http://x/relationships/styles" Target="styles.xml"/>
+            <Relationship Id="rId5" Type="http://x/relationships/worksheet" Target="./a/../b/S.xml"/>
+            <Relationship Id="rId6" Type="http://x/relationships/hyperlink" Target="../../../x" TargetMode="External"/>
+        </Relationships>"#;
+        let sheets = relationships("xl/_rels/workbook.xml.rels", rels).unwrap();
+        for s in [
+            "xl/worksheets/sheet1.xml",
+            "xl/donnees/feuille.xml",
+            "xl/autre/f.xml",
+            "xl/./a/../b/s.xml",
+            "xl/b/s.xml",
+        ] {
+            assert!(sheets.contains(&s.to_string()), "{s}: {sheets:?}");
+        }
+        assert!(!sheets.iter().any(|s| s.contains("styles")));
+        let escape =
+            br#"<Relationships><Relationship Type="t" Target="../../x.xml"/></Relationships>"#;
+        let r = relationships("xl/_rels/workbook.xml.rels", escape).unwrap_err();
+        assert_eq!(r.code, Code::E128);
     }
 }

@@ -177,6 +177,10 @@ fn valider_rejects_every_hostile_file_and_keeps_the_good_ones() {
         ("xls_dimensions_first_row_after_last.xls", "CTG-E132"),
         ("xls_sheet_offset_beyond_stream.xls", "CTG-E100"),
         ("xlsb_cell_column_16777216.xlsb", "CTG-E132"),
+        ("xlsx_moved_sheet_cell_XFD1048576.xlsx", "CTG-E132"),
+        ("xlsx_moved_sheet_sst_index_minus1.xlsx", "CTG-E133"),
+        ("xlsx_moved_sheet_sst_index_beyond.xlsx", "CTG-E133"),
+        ("xlsx_moved_sheet_dimension_malformed.xlsx", "CTG-E132"),
         ("xlsb_row_2097153.xlsb", "CTG-E132"),
         ("xlsb_cells_at_both_ends_of_the_grid.xlsb", "CTG-E132"),
         ("tube.xlsx", "CTG-E102"),
@@ -615,4 +619,58 @@ fn binary_workbook_cells_outside_the_grid_are_refused_before_the_reader() {
             "{file}: {d}"
         );
     }
+}
+
+/// A worksheet is where the workbook's relationships say, not only in `xl/worksheets/`: each
+/// attacked sheet moved to `xl/donnees/` (`make_moved_sheets.py`) is refused for the same cause
+/// as when it lies in the usual folder, and the valid return so moved is read like the
+/// original. Before, the moved sheets escaped the pre-flight: «la feuille « Équipements »
+/// manque» for a bad index or dimension, index -1 read as the first text.
+#[test]
+fn a_sheet_stored_outside_the_worksheets_folder_is_checked_like_any_other() {
+    let files = root().join("tests/fixtures/hostile/files");
+    let run = |name: &str| {
+        let out = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!(
+                "ulimit -v 1048576; CTG_ISOLATION=0 exec {} valider --format json '{}'",
+                env!("CARGO_BIN_EXE_ctg"),
+                files.join(name).display()
+            ))
+            .output()
+            .unwrap();
+        let v = stdout_json(&out);
+        let codes: Vec<String> = v["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["code"].as_str().unwrap().to_string())
+            .collect();
+        (out.status.code(), codes, v["fichiers"][0]["lignes"].clone())
+    };
+    for (original, moved) in [
+        (
+            "xlsx_cell_XFD1048576_value.xlsx",
+            "xlsx_moved_sheet_cell_XFD1048576.xlsx",
+        ),
+        (
+            "xlsx_sst_index_minus1.xlsx",
+            "xlsx_moved_sheet_sst_index_minus1.xlsx",
+        ),
+        (
+            "xlsx_sst_index_beyond.xlsx",
+            "xlsx_moved_sheet_sst_index_beyond.xlsx",
+        ),
+        (
+            "xlsx_dimension_malformed.xlsx",
+            "xlsx_moved_sheet_dimension_malformed.xlsx",
+        ),
+        ("xlsx_named.ods", "xlsx_moved_sheet_valid.xlsx"),
+    ] {
+        let (a, b) = (run(original), run(moved));
+        assert_eq!(a, b, "{original} / {moved}");
+    }
+    let (code, codes, lignes) = run("xlsx_moved_sheet_valid.xlsx");
+    assert_eq!(code, Some(0), "{codes:?}");
+    assert_eq!(lignes["retenues"], 11, "{lignes}");
 }
