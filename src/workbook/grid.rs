@@ -125,7 +125,8 @@ fn xlsx_grid(
             return Ok(Err(Refusal {
                 code: Code::E102,
                 message: format!(
-                    "feuille « {name} » : plus de {MAX_CELLS} cellules, trop grande pour un formulaire"
+                    "feuille « {name} » : plus de {} cellules, trop grande pour un formulaire",
+                    crate::fr::int(MAX_CELLS as u64)
                 ),
             }));
         }
