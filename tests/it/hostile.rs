@@ -532,6 +532,20 @@ fn a_single_file_is_isolated_too_when_its_reader_aborts_or_hangs() {
     }
 }
 
+/// `valider --format json` on one file with isolation off, under 1 Gio of address space: the
+/// pre-flight alone must hold.
+fn valider_unisolated(path: &Path) -> std::process::Output {
+    std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "ulimit -v 1048576; CTG_ISOLATION=0 exec {} valider --format json '{}'",
+            env!("CARGO_BIN_EXE_ctg"),
+            path.display()
+        ))
+        .output()
+        .unwrap()
+}
+
 /// calamine reads a BIFF stream's globals from offset 0, then each sheet from the offset its
 /// BOUNDSHEET record gives, and reserves a sheet's DIMENSIONS in 32-bit arithmetic. The
 /// pre-flight must see each sheet where calamine will and compute what it will reserve:
@@ -561,15 +575,7 @@ fn biff_sheets_are_checked_where_the_reader_reads_them() {
             "« Équipements » commence à l'octet 93\u{202f}166",
         ),
     ] {
-        let out = std::process::Command::new("sh")
-            .arg("-c")
-            .arg(format!(
-                "ulimit -v 1048576; CTG_ISOLATION=0 exec {} valider --format json '{}'",
-                env!("CARGO_BIN_EXE_ctg"),
-                root().join(file).display()
-            ))
-            .output()
-            .unwrap();
+        let out = valider_unisolated(&root().join(file));
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(1), "{file}: {stderr}");
         let v = stdout_json(&out);
@@ -600,15 +606,7 @@ fn binary_workbook_cells_outside_the_grid_are_refused_before_the_reader() {
         ),
     ] {
         let path = root().join("tests/fixtures/hostile/files").join(file);
-        let out = std::process::Command::new("sh")
-            .arg("-c")
-            .arg(format!(
-                "ulimit -v 1048576; CTG_ISOLATION=0 exec {} valider --format json '{}'",
-                env!("CARGO_BIN_EXE_ctg"),
-                path.display()
-            ))
-            .output()
-            .unwrap();
+        let out = valider_unisolated(&path);
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(1), "{file}: {stderr}");
         let v = stdout_json(&out);
@@ -630,15 +628,7 @@ fn binary_workbook_cells_outside_the_grid_are_refused_before_the_reader() {
 fn a_sheet_stored_outside_the_worksheets_folder_is_checked_like_any_other() {
     let files = root().join("tests/fixtures/hostile/files");
     let run = |name: &str| {
-        let out = std::process::Command::new("sh")
-            .arg("-c")
-            .arg(format!(
-                "ulimit -v 1048576; CTG_ISOLATION=0 exec {} valider --format json '{}'",
-                env!("CARGO_BIN_EXE_ctg"),
-                files.join(name).display()
-            ))
-            .output()
-            .unwrap();
+        let out = valider_unisolated(&files.join(name));
         let v = stdout_json(&out);
         let codes: Vec<String> = v["diagnostics"]
             .as_array()
