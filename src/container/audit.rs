@@ -426,10 +426,14 @@ fn xml(name: &str, data: &[u8]) -> Result<Facts, Refusal> {
     let mut depth = 0usize;
     let mut strings = 0u64;
     let mut declared_unique: Option<String> = None;
+    let mut ods = (name == "content.xml").then(OdsRepeats::default);
     loop {
         let ev = r
             .read_event()
             .map_err(|_| malformed(name, r.error_position()))?;
+        if let Some(o) = &mut ods {
+            o.event(name, &ev)?;
+        }
         match ev {
             Event::DocType(_) => return Err(doctype(name)),
             Event::Start(e) => {
@@ -468,6 +472,97 @@ fn xml(name: &str, data: &[u8]) -> Result<Facts, Refusal> {
         }
     }
     Ok(Facts { strings })
+}
+
+/// The grid an .ods table spreads over: readers expand `number-rows-repeated` ×
+/// `number-columns-repeated` up to the last cell that holds something, so a 29 KB file can
+/// ask for billions of cells. Counted per table against the budget, before any reader.
+#[derive(Default)]
+struct OdsRepeats {
+    table: String,
+    /// Rows so far, and the row after the last one holding a value.
+    row: u64,
+    rows_used: u64,
+    /// In the current row: columns so far, the column after the last valued cell, whether
+    /// the row holds a value, and the row's repeat.
+    col: u64,
+    cols_used: u64,
+    row_repeat: u64,
+    widest: u64,
+}
+
+impl OdsRepeats {
+    fn repeat(part: &str, e: &quick_xml::events::BytesStart, key: &[u8]) -> Result<u64, Refusal> {
+        let Some(v) = super::xml_attr(e, key) else {
+            return Ok(1);
+        };
+        match v.trim().parse::<u64>() {
+            Ok(n) if n >= 1 => Ok(n),
+            _ => Err(refuse(
+                Code::E132,
+                format!(
+                    "« {part} » répète une ligne ou une cellule « {v} » fois : nombre invalide"
+                ),
+            )),
+        }
+    }
+
+    fn event(&mut self, part: &str, ev: &Event) -> Result<(), Refusal> {
+        match ev {
+            Event::Start(e) | Event::Empty(e) => match local(e.name().as_ref()) {
+                b"table" => {
+                    *self = OdsRepeats {
+                        table: super::xml_attr(e, b"name").unwrap_or_default(),
+                        ..Default::default()
+                    };
+                }
+                b"table-row" => {
+                    self.row_repeat = Self::repeat(part, e, b"number-rows-repeated")?;
+                    self.col = 0;
+                    self.cols_used = 0;
+                    if matches!(ev, Event::Empty(_)) {
+                        self.end_row(part)?;
+                    }
+                }
+                b"table-cell" | b"covered-table-cell" => {
+                    let n = Self::repeat(part, e, b"number-columns-repeated")?;
+                    self.col = self.col.saturating_add(n);
+                    let valued = matches!(ev, Event::Start(_))
+                        || super::xml_attr(e, b"value-type").is_some();
+                    if valued {
+                        self.cols_used = self.col;
+                    }
+                }
+                _ => {}
+            },
+            Event::End(e) if local(e.name().as_ref()) == b"table-row" => self.end_row(part)?,
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn end_row(&mut self, part: &str) -> Result<(), Refusal> {
+        let repeat = std::mem::replace(&mut self.row_repeat, 1);
+        self.row = self.row.saturating_add(repeat);
+        if self.cols_used > 0 {
+            self.rows_used = self.row;
+            self.widest = self.widest.max(self.cols_used);
+            let cells = self.rows_used.saturating_mul(self.widest);
+            if cells > CELL_BUDGET || self.rows_used > MAX_ROW || self.widest > MAX_COL {
+                return Err(refuse(
+                    Code::E132,
+                    format!(
+                        "« {part} » : la table « {} » répète des cellules remplies sur {} lignes et {} colonnes, au-delà des {} cellules qu'un formulaire peut compter",
+                        self.table,
+                        crate::fr::int(self.rows_used),
+                        crate::fr::int(self.widest),
+                        crate::fr::int(CELL_BUDGET)
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
 }
 
 /// A sheet's `<dimension ref="A1:F12">`: readers size their grid from it, so it must name
