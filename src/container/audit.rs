@@ -109,7 +109,7 @@ fn audit(bytes: &[u8], keep: bool) -> Result<Option<Package>, Refusal> {
     // Shared strings first: sheets are checked against their count.
     let mut kept: Vec<Option<Entry>> = (0..if keep { z.len() } else { 0 }).map(|_| None).collect();
     // Relationships before them: they say which parts are sheets, wherever they lie.
-    entries.sort_by_key(|(_, n, _, _, _, _)| {
+    entries.sort_by_cached_key(|(_, n, _, _, _, _)| {
         let lower = n.to_lowercase();
         (
             !lower.ends_with(".rels"),
@@ -483,8 +483,8 @@ struct OdsRepeats {
     /// Rows so far, and the row after the last one holding a value.
     row: u64,
     rows_used: u64,
-    /// In the current row: columns so far, the column after the last valued cell, whether
-    /// the row holds a value, and the row's repeat.
+    /// In the current row: columns so far, the column after the last valued cell (0: none),
+    /// and the row's repeat; the widest row holding a value so far.
     col: u64,
     cols_used: u64,
     row_repeat: u64,
