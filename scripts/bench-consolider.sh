@@ -10,6 +10,10 @@
 #   TOURS=7 (rounds of the alternation), PAIRS=0 to leave out the pandas peers (at the
 #   national scale, 34 871 returns, pandas + openpyxl alone takes a quarter of an hour):
 #   TOURS=3 PAIRS=0 scripts/bench-consolider.sh 34871 --modele
+#   REF=/chemin/vers/un/autre/ctg adds that binary (an earlier version, built from another
+#   commit) to the same alternation, without isolation flags: this machine's speed drifts
+#   several-fold from day to day, so a target set on the day an issue was filed is compared
+#   through the binary of that day, measured in the same run.
 set -euo pipefail
 N="${1:-1000}"
 TOURS="${TOURS:-7}"
@@ -35,20 +39,33 @@ echo "$N retours ($(du -sh "$WORK/retours" | cut -f1)), 2 cœurs"
 median() { sort -n | awk '{a[NR]=$0} END {print a[int((NR+1)/2)]}'; }
 for _ in $(seq "$TOURS"); do
   $T -f "%e %M" "$INFLATE" "$WORK/retours" 2>&1 >/dev/null | tail -1 >> "$WORK/tf"
+  if [ -n "${REF:-}" ]; then
+    rm -f "$WORK/r.xlsx" "$WORK/r.json"
+    REFEXTRA=()
+    [ "${#EXTRA[@]}" -gt 0 ] && REFEXTRA=(--modele "$WORK/r.json")
+    $T -f "%e %M" "$REF" consolider "$WORK/retours" -o "$WORK/r.xlsx" "${REFEXTRA[@]}" 2>&1 >/dev/null | tail -1 >> "$WORK/tr"
+  fi
   for mode in 1 0; do
     CTG_ISOLATION=$mode $T -f "%e %M" "$BIN" consolider --force "$WORK/retours" -o "$WORK/a.xlsx" "${EXTRA[@]}" 2>&1 >/dev/null | tail -1 >> "$WORK/t$mode"
   done
 done
-for mode in f 1 0; do
+MODES="f 1 0"
+[ -n "${REF:-}" ] && MODES="f r 1 0"
+for mode in $MODES; do
   label="ctg consolider (isolation)"
   [ "$mode" = 0 ] && label="ctg consolider (CTG_ISOLATION=0)"
   [ "$mode" = f ] && label="plancher (décompression seule)"
+  [ "$mode" = r ] && label="référence (REF)"
   printf '%-42s' "$label"
   runs=$(awk '{printf "%s%s", (NR > 1 ? " ; " : ""), $1}' "$WORK/t$mode")
   median < "$WORK/t$mode" | awk -v runs="$runs" -v n="$TOURS" '{printf "%s s, %s Kio (médiane de %s en alternance : %s)\n", $1, $2, n, runs}'
 done
 printf '%-42s' "isolation / plancher, tour par tour"
 paste -d' ' "$WORK/t1" "$WORK/tf" | awk '{printf "%s%.1f", (NR > 1 ? " ; " : ""), $1 / $3} END {print ""}'
+if [ -n "${REF:-}" ]; then
+  printf '%-42s' "référence / isolation, tour par tour"
+  paste -d' ' "$WORK/tr" "$WORK/t1" | awk '{printf "%s%.2f", (NR > 1 ? " ; " : ""), $1 / $3} END {print ""}'
+fi
 if [ "$PAIRS" = 0 ]; then
   echo "pairs pandas non mesurés (PAIRS=0)"
 elif python3 -c "import pandas, openpyxl, python_calamine" 2>/dev/null || python3 -m pip install --quiet pandas openpyxl python-calamine >/dev/null 2>&1; then
