@@ -272,9 +272,19 @@ pub fn call_forked(
         return None;
     }
     if pid == 0 {
-        // The child: limits first, then the work; its answer goes up the pipe.
+        // The child: limits first, then the work; its answer goes up the pipe. Whatever a
+        // reader or the runtime prints on its way down («memory allocation of … bytes
+        // failed») goes nowhere, as with the pool's workers.
         unsafe { libc::close(fds[0]) };
         std::panic::set_hook(Box::new(|_| {}));
+        // SAFETY: open and dup2 on a path literal and descriptors of this process.
+        unsafe {
+            let null = libc::open(c"/dev/null".as_ptr(), libc::O_WRONLY);
+            if null >= 0 {
+                libc::dup2(null, 2);
+                libc::close(null);
+            }
+        }
         let lim = libc::rlimit {
             rlim_cur: limits.memory as libc::rlim_t,
             rlim_max: limits.memory as libc::rlim_t,

@@ -121,10 +121,13 @@ pub fn run(a: Args) -> ctg::Result<ExitCode> {
 /// Test hook: makes this worker abort (`CTG_TEST_LECTEUR_ABANDON`) or hang
 /// (`CTG_TEST_LECTEUR_BLOCAGE`) on a file whose name contains the given text, so that the
 /// tests can show that a reader that crashes or never ends costs only its file, whatever the
-/// pre-flight catches.
+/// pre-flight catches. It aborts as a runaway reader does: an allocation of a terabyte
+/// refused, after which Rust prints «memory allocation of … bytes failed» and aborts.
 pub fn simulated_failure(name: &str) {
     let hit = |var: &str| std::env::var(var).is_ok_and(|v| !v.is_empty() && name.contains(&v));
     if hit("CTG_TEST_LECTEUR_ABANDON") {
+        let runaway: Vec<u8> = Vec::with_capacity(std::hint::black_box(1 << 40));
+        std::hint::black_box(&runaway);
         std::process::abort();
     }
     if hit("CTG_TEST_LECTEUR_BLOCAGE") {

@@ -489,6 +489,8 @@ struct OdsRepeats {
     cols_used: u64,
     row_repeat: u64,
     widest: u64,
+    /// The tables this one sits in (a table inside a cell), innermost last.
+    enclosing: Vec<OdsRepeats>,
 }
 
 impl OdsRepeats {
@@ -510,11 +512,16 @@ impl OdsRepeats {
     fn event(&mut self, part: &str, ev: &Event) -> Result<(), Refusal> {
         match ev {
             Event::Start(e) | Event::Empty(e) => match local(e.name().as_ref()) {
-                b"table" => {
-                    *self = OdsRepeats {
+                // A table inside a cell is counted on its own (calamine skips it) and the
+                // table around it goes on where it was.
+                b"table" if matches!(ev, Event::Start(_)) => {
+                    let inner = OdsRepeats {
                         table: super::xml_attr(e, b"name").unwrap_or_default(),
+                        enclosing: std::mem::take(&mut self.enclosing),
                         ..Default::default()
                     };
+                    let outer = std::mem::replace(self, inner);
+                    self.enclosing.push(outer);
                 }
                 b"table-row" => {
                     self.row_repeat = Self::repeat(part, e, b"number-rows-repeated")?;
@@ -536,6 +543,13 @@ impl OdsRepeats {
                 _ => {}
             },
             Event::End(e) if local(e.name().as_ref()) == b"table-row" => self.end_row(part)?,
+            Event::End(e) if local(e.name().as_ref()) == b"table" => {
+                if let Some(outer) = self.enclosing.pop() {
+                    let enclosing = std::mem::take(&mut self.enclosing);
+                    *self = outer;
+                    self.enclosing = enclosing;
+                }
+            }
             _ => {}
         }
         Ok(())
@@ -1047,6 +1061,40 @@ mod tests {
             start..start + f.compressed_size() as usize
         };
         (bytes, range)
+    }
+
+    /// An .ods body of tables, each given as its inside.
+    fn ods(tables: &str) -> Vec<u8> {
+        format!(
+            r#"<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"><office:body><office:spreadsheet>{tables}</office:spreadsheet></office:body></office:document-content>"#
+        )
+        .into_bytes()
+    }
+
+    /// 1 000 rows of 3 000 valued cells: 3 million cells, within the budget alone.
+    const BLOCK: &str = r#"<table:table-row table:number-rows-repeated="1000"><table:table-cell table:number-columns-repeated="3000" office:value-type="float" office:value="1"/></table:table-row>"#;
+
+    #[test]
+    fn ods_tables_are_counted_each_whole_even_around_a_table_nested_in_a_cell() {
+        let code = |body: &str| xml("content.xml", &ods(body)).err().map(|r| r.code);
+        let table = |inside: &str| format!(r#"<table:table table:name="T">{inside}</table:table>"#);
+        // Two tables of 3 million cells each: each within the budget.
+        assert_eq!(code(&format!("{}{}", table(BLOCK), table(BLOCK))), None);
+        // One table of 6 million: refused, whatever sits between its rows.
+        assert_eq!(code(&table(&format!("{BLOCK}{BLOCK}"))), Some(Code::E132));
+        for nested in [
+            r#"<table:table table:name="n"/>"#,
+            r#"<table:table table:name="n"><table:table-row><table:table-cell office:value-type="float" office:value="2"/></table:table-row></table:table>"#,
+        ] {
+            let between = format!(
+                r#"<table:table-row><table:table-cell>{nested}</table:table-cell></table:table-row>"#
+            );
+            assert_eq!(
+                code(&table(&format!("{BLOCK}{between}{BLOCK}"))),
+                Some(Code::E132),
+                "{nested}"
+            );
+        }
     }
 
     fn text() -> Vec<u8> {
