@@ -57,8 +57,16 @@ pub fn import(bytes: &[u8], name: &str) -> Imported {
             Err((code, m)) => Imported::refused(Diagnostic::new(code, Location::file(name), m)),
         };
     }
-    match crate::workbook::read::read_as(
+    // An .xlsx is read from its audited package, where its parts are under the names the
+    // reader looks for (checked a second time to keep it: one file, a millisecond; a Word
+    // document is never held twice in memory).
+    let (sniffed, package) = match sniffed {
+        Ok(Format::Xlsx) => container::sniff_package(bytes),
+        other => (other, None),
+    };
+    match crate::workbook::read::read_in(
         sniffed,
+        package.as_ref(),
         bytes,
         name,
         Some(&crate::workbook::layouts::CTG_COMPLET),

@@ -108,19 +108,33 @@ fn audit(bytes: &[u8], keep: bool) -> Result<Option<Package>, Refusal> {
     let xlsb = names.contains("xl/workbook.bin");
     // Shared strings first: sheets are checked against their count.
     let mut kept: Vec<Option<Entry>> = (0..if keep { z.len() } else { 0 }).map(|_| None).collect();
-    // Relationships before them: they say which parts are sheets, wherever they lie.
-    entries.sort_by_cached_key(|(_, n, _, _, _, _)| {
-        let lower = n.to_lowercase();
-        (
-            !lower.ends_with(".rels"),
-            !lower.ends_with("sharedstrings.xml"),
-        )
-    });
+    // Relationships before them: they say which parts are sheets and shared strings,
+    // wherever they lie.
+    entries.sort_by_cached_key(|(_, n, _, _, _, _)| !n.to_lowercase().ends_with(".rels"));
     let mut sheet_parts: BTreeSet<String> = BTreeSet::new();
+    let mut main: Option<String> = None;
+    let mut fixed: Vec<(String, &'static str)> = Vec::new();
     let mut total: u64 = 0;
     let mut shared: Option<u64> = None;
     let mut inflater = flate2::Decompress::new(false);
-    for (i, name, declared, raw_name, crc, packed) in entries {
+    // The shared strings the reader will read: the part the relationships name, else the
+    // usual name.
+    let is_shared_strings = |lower: &str, fixed: &[(String, &str)]| match fixed
+        .iter()
+        .find(|(_, f)| *f == "sharedStrings.xml")
+    {
+        Some((p, _)) => p == lower,
+        None => lower.ends_with("sharedstrings.xml"),
+    };
+    let mut sorted = false;
+    for at in 0..entries.len() {
+        if !sorted && !entries[at].1.to_lowercase().ends_with(".rels") {
+            entries[at..].sort_by_cached_key(|(_, n, _, _, _, _)| {
+                !is_shared_strings(&n.to_lowercase(), &fixed)
+            });
+            sorted = true;
+        }
+        let (i, name, declared, raw_name, crc, packed) = std::mem::take(&mut entries[at]);
         let budget = MAX_UNCOMPRESSED.saturating_sub(total);
         let data = match packed {
             Some(p) => inflate(&mut inflater, bytes, &p, &name, declared, crc, budget)?,
@@ -142,20 +156,26 @@ fn audit(bytes: &[u8], keep: bool) -> Result<Option<Package>, Refusal> {
                 || sheet_parts.contains(&lower));
         if lower.ends_with(".rels") {
             doctype_free(&name, &data)?;
-            sheet_parts.extend(relationships(&name, &data)?);
+            let named = relationships(&name, &data)?;
+            sheet_parts.extend(named.sheets);
+            main = main.or(named.main);
+            fixed.extend(named.fixed);
         } else if is_sheet {
             let mut cells = Vec::new();
             super::sheet_scan::sheet(&name, &data, shared, keep.then_some(&mut cells))?;
             styled = keep.then_some(cells);
         } else if xlsb && lower.starts_with("xl/") && lower.ends_with(".bin") {
             biff12_sheet(&name, &data)?;
-        } else if lower.ends_with(".xml") && !holds_data(&lower) {
+        } else if lower.ends_with(".xml")
+            && !holds_data(&lower)
+            && !is_shared_strings(&lower, &fixed)
+        {
             // Parts no reader walks cell by cell (styles, theme, properties): only what could
             // make a parser expand entities is looked for.
             doctype_free(&name, &data)?;
         } else if lower.ends_with(".xml") {
             let facts = xml(&name, &data)?;
-            if lower.ends_with("sharedstrings.xml") {
+            if is_shared_strings(&lower, &fixed) {
                 shared = Some(facts.strings);
             }
         }
@@ -169,7 +189,44 @@ fn audit(bytes: &[u8], keep: bool) -> Result<Option<Package>, Refusal> {
             });
         }
     }
-    Ok(keep.then(|| Package::build(kept.into_iter().flatten().collect())))
+    Ok(keep.then(|| {
+        let mut kept: Vec<Entry> = kept.into_iter().flatten().collect();
+        put_where_read(&mut kept, main.as_deref(), &fixed);
+        Package::build(kept)
+    }))
+}
+
+/// calamine 0.38 looks for the shared strings and the styles beside the main part under
+/// fixed names, where Excel follows the relationships: a part the relationships put
+/// elsewhere (`xl/textes/partages.xml`) is renamed in the package the readers get, and a
+/// part left under the fixed name that no relationship names is left out of it. Without
+/// this, every text of such a workbook is lost («formulaire non reconnu»), or its dates are
+/// read as numbers.
+fn put_where_read(kept: &mut Vec<Entry>, main: Option<&str>, fixed: &[(String, &'static str)]) {
+    let Some(main) = main else { return };
+    let dir = main.rsplit_once('/').map_or("", |(d, _)| d);
+    let mut done = Vec::new();
+    for (part, file) in fixed {
+        // The first relationship of each kind; binary parts (.xlsb) keep their names.
+        if done.contains(file) || !part.ends_with(".xml") {
+            continue;
+        }
+        done.push(*file);
+        let expected = if dir.is_empty() {
+            file.to_string()
+        } else {
+            format!("{dir}/{file}")
+        };
+        if *part == expected.to_lowercase() || !kept.iter().any(|e| e.name.to_lowercase() == *part)
+        {
+            continue;
+        }
+        kept.retain(|e| e.name.to_lowercase() != expected.to_lowercase());
+        for e in kept.iter_mut().filter(|e| e.name.to_lowercase() == *part) {
+            e.name = expected.clone();
+            e.raw = expected.clone();
+        }
+    }
 }
 
 /// Where an entry's data lies in the archive, as its local header says.
@@ -646,7 +703,19 @@ pub(super) fn cell_ref(part: &str, raw: &[u8]) -> Result<(u64, u64), Refusal> {
 /// it. Returns the parts its relationships name as sheets (worksheet, dialog sheet, chart
 /// sheet), in lower case, both as calamine 0.38 looks them up (the source folder and the
 /// target joined as written, or an absolute target without its `/`) and resolved.
-fn relationships(name: &str, data: &[u8]) -> Result<Vec<String>, Refusal> {
+/// What the relationships parts of a package say about where its parts lie.
+#[derive(Default, Debug)]
+struct Named {
+    /// Parts named as sheets, in lower case (see [`relationships`]).
+    sheets: Vec<String>,
+    /// The main part (`officeDocument` of the package's own relationships), resolved.
+    main: Option<String>,
+    /// Parts named as shared strings or styles, resolved, with the name calamine 0.38 looks
+    /// for them under (beside the main part, whatever the relationships say).
+    fixed: Vec<(String, &'static str)>,
+}
+
+fn relationships(name: &str, data: &[u8]) -> Result<Named, Refusal> {
     let base: Vec<&str> = name
         .trim_end_matches(".rels")
         .rsplit_once("_rels/")
@@ -655,7 +724,7 @@ fn relationships(name: &str, data: &[u8]) -> Result<Vec<String>, Refusal> {
         .split('/')
         .filter(|s| !s.is_empty())
         .collect();
-    let mut sheets = Vec::new();
+    let mut named = Named::default();
     let mut r = Reader::from_reader(data);
     r.config_mut().check_end_names = false;
     loop {
@@ -710,11 +779,21 @@ fn relationships(name: &str, data: &[u8]) -> Result<Vec<String>, Refusal> {
                 None if base.is_empty() => t.clone(),
                 None => format!("{}/{t}", base.join("/")),
             };
-            sheets.push(as_written.to_lowercase());
-            sheets.push(stack.join("/").to_lowercase());
+            named.sheets.push(as_written.to_lowercase());
+            named.sheets.push(stack.join("/").to_lowercase());
+        } else if kind.ends_with("/officeDocument") && base.is_empty() {
+            named.main.get_or_insert(stack.join("/"));
+        } else if let Some(fixed) = [
+            ("/sharedStrings", "sharedStrings.xml"),
+            ("/styles", "styles.xml"),
+        ]
+        .iter()
+        .find(|(k, _)| kind.ends_with(k))
+        {
+            named.fixed.push((stack.join("/").to_lowercase(), fixed.1));
         }
     }
-    Ok(sheets)
+    Ok(named)
 }
 
 /// The cells of a binary workbook's sheet part (BIFF12 records), walked as calamine 0.38
@@ -1340,7 +1419,9 @@ mod tests {
             <Relationship Id="rId5" Type="http://x/relationships/worksheet" Target="./a/../b/S.xml"/>
             <Relationship Id="rId6" Type="http://x/relationships/hyperlink" Target="../../../x" TargetMode="External"/>
         </Relationships>"#;
-        let sheets = relationships("xl/_rels/workbook.xml.rels", rels).unwrap();
+        let sheets = relationships("xl/_rels/workbook.xml.rels", rels)
+            .unwrap()
+            .sheets;
         for s in [
             "xl/worksheets/sheet1.xml",
             "xl/donnees/feuille.xml",
@@ -1355,5 +1436,45 @@ mod tests {
             br#"<Relationships><Relationship Type="t" Target="../../x.xml"/></Relationships>"#;
         let r = relationships("xl/_rels/workbook.xml.rels", escape).unwrap_err();
         assert_eq!(r.code, Code::E128);
+    }
+}
+
+#[cfg(test)]
+mod moved_parts {
+    use super::*;
+
+    fn fixture(name: &str) -> Vec<u8> {
+        std::fs::read(format!("tests/fixtures/hostile/files/{name}")).unwrap()
+    }
+
+    #[test]
+    fn shared_strings_named_elsewhere_are_put_where_calamine_reads_them() {
+        for name in [
+            "xlsx_moved_shared_strings.xlsx",
+            "xlsx_shared_strings_decoy.xlsx",
+        ] {
+            let p = zip_package(&fixture(name)).unwrap();
+            let sst = String::from_utf8_lossy(p.part("xl/sharedStrings.xml").expect(name));
+            assert!(
+                sst.contains("Galopins") && !sst.contains("LEURRE"),
+                "{name}"
+            );
+            assert!(p.part("xl/textes/partages.xml").is_none(), "{name}");
+        }
+        let p = zip_package(&fixture("xlsx_moved_styles.xlsx")).unwrap();
+        assert!(p.part("xl/styles.xml").is_some());
+        let p = zip_package(&fixture("xlsx_moved_shared_strings.xlsx")).unwrap();
+        let book =
+            crate::workbook::grid::open_in(Ok(super::super::Format::Xlsx), Some(&p), &[], None);
+        let book = book.unwrap();
+        let names: Vec<_> = book
+            .sheets
+            .iter()
+            .map(|g| (g.name.clone(), g.cells.len()))
+            .collect();
+        assert!(
+            format!("{:?}", book.sheets).contains("Galopins"),
+            "{names:?}"
+        );
     }
 }

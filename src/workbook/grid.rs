@@ -193,15 +193,6 @@ pub fn open(bytes: &[u8], wanted: Option<&[&str]>) -> Result<Book, Refusal> {
     open_in(sniffed, package.as_ref(), bytes, wanted)
 }
 
-/// [`open`] when the caller already recognised (and checked) the file with `sniff`.
-pub fn open_as(
-    sniffed: Result<Format, Refusal>,
-    bytes: &[u8],
-    wanted: Option<&[&str]>,
-) -> Result<Book, Refusal> {
-    open_in(sniffed, None, bytes, wanted)
-}
-
 /// [`open_as`] with the package the audit kept when there is one (a zip workbook): read
 /// from it, not from `bytes`.
 pub fn open_in(

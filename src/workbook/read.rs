@@ -104,16 +104,6 @@ pub fn read(
     read_in(sniffed, package.as_ref(), bytes, file, expected)
 }
 
-/// [`read`] when the caller already recognised (and checked) the file with `sniff`.
-pub fn read_as(
-    sniffed: Result<Format, Refusal>,
-    bytes: &[u8],
-    file: &str,
-    expected: Option<&'static Layout>,
-) -> Result<Outcome, Diagnostic> {
-    read_in(sniffed, None, bytes, file, expected)
-}
-
 /// [`read_as`] with the package the audit kept (`sniff_package`), read instead of `bytes`.
 pub fn read_in(
     sniffed: Result<Format, Refusal>,

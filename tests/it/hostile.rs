@@ -676,3 +676,38 @@ fn a_sheet_stored_outside_the_worksheets_folder_is_checked_like_any_other() {
     assert_eq!(code, Some(0), "{codes:?}");
     assert_eq!(lignes["retenues"], 11, "{lignes}");
 }
+
+/// The shared strings and the styles are where the workbook's relationships say
+/// (`make_moved_parts.py`): each moved part gives the model of the original, and a part left
+/// under the usual name that no relationship names is not what is read. Before, a return
+/// whose shared strings lay in `xl/textes/partages.xml` was «formulaire non reconnu», and the
+/// decoy's «LEURRE» texts were read in place of the partner's.
+#[test]
+fn shared_strings_and_styles_are_read_where_the_relationships_put_them() {
+    let files = root().join("tests/fixtures/hostile/files");
+    let dir = tempfile::tempdir().unwrap();
+    let model = |name: &str| {
+        let out = dir.path().join(format!("{name}.json"));
+        let run = ctg()
+            .args(["importer"])
+            .arg(files.join(name))
+            .arg("-o")
+            .arg(&out)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        assert_eq!(run.status.code(), Some(0), "{name}: {stderr}");
+        std::fs::read_to_string(&out).unwrap()
+    };
+    let original = model("xlsx_named.ods");
+    assert!(original.contains("Galopins"), "{original}");
+    for moved in [
+        "xlsx_moved_shared_strings.xlsx",
+        "xlsx_moved_styles.xlsx",
+        "xlsx_shared_strings_decoy.xlsx",
+    ] {
+        let m = model(moved);
+        assert!(!m.contains("LEURRE"), "{moved}");
+        assert_eq!(m, original, "{moved}");
+    }
+}
