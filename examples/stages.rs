@@ -28,16 +28,16 @@ fn main() {
         let _ = ctg::container::audit::zip(&bytes);
         add("audit zip seul", s.elapsed());
         let s = Instant::now();
-        let _ = ctg::workbook::grid::open_as(fmt.clone(), &bytes, None);
-        add("grid::open_as (calamine + %)", s.elapsed());
+        let _ = ctg::workbook::grid::open_in(fmt.clone(), None, &bytes, None);
+        add("grid::open_in (calamine + %)", s.elapsed());
         let (_, package) = ctg::container::sniff_package(&bytes);
         let package = package.unwrap();
         let s = Instant::now();
         let _ = ctg::workbook::grid::open_in(fmt.clone(), Some(&package), &bytes, None);
-        add("grid::open_as sur le paquet stocké", s.elapsed());
+        add("grid::open_in sur le paquet stocké", s.elapsed());
         let s = Instant::now();
         let _ = ctg::workbook::read::read_in(fmt.clone(), Some(&package), &bytes, "x.xlsx", None);
-        add("read_as sur le paquet stocké", s.elapsed());
+        add("read_in sur le paquet stocké", s.elapsed());
         let s = Instant::now();
         let _ = ctg::workbook::percent::xlsx_percent_cells(&bytes, &|n| {
             n != "Lisez-moi" && n != "_listes"
