@@ -193,8 +193,8 @@ pub fn open(bytes: &[u8], wanted: Option<&[&str]>) -> Result<Book, Refusal> {
     open_in(sniffed, package.as_ref(), bytes, wanted)
 }
 
-/// [`open_as`] with the package the audit kept when there is one (a zip workbook): read
-/// from it, not from `bytes`.
+/// Reads a spreadsheet the caller already recognised (and checked) with `sniff_package`,
+/// from the package the audit kept when there is one (a zip workbook), not from `bytes`.
 pub fn open_in(
     sniffed: Result<Format, Refusal>,
     package: Option<&container::Package>,

@@ -104,7 +104,8 @@ pub fn read(
     read_in(sniffed, package.as_ref(), bytes, file, expected)
 }
 
-/// [`read_as`] with the package the audit kept (`sniff_package`), read instead of `bytes`.
+/// [`read`] when the caller already recognised (and checked) the file with `sniff_package`:
+/// the package the audit kept is read instead of `bytes` (`None` for other files).
 pub fn read_in(
     sniffed: Result<Format, Refusal>,
     package: Option<&crate::container::Package>,
