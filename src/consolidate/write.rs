@@ -11,7 +11,8 @@ use crate::consolidate::Consolidation;
 use crate::error::{Error, Result};
 use crate::referentials::{EtatSuivi, ModeAccueil, Referential};
 use crate::workbook::cells::fmt_number;
-use crate::workbook::write::{Cell, MAX_CELL_CHARS, write_text};
+use crate::workbook::layout::{Column, Kind};
+use crate::workbook::write::{Cell, MAX_CELL_CHARS, formula_like, write_text};
 
 fn xerr(e: XlsxError) -> Error {
     Error::Invalid(format!("écriture du classeur consolidé : {e}"))
@@ -21,33 +22,85 @@ struct F {
     title: Format,
     header: Format,
     wrap: Format,
+    /// The wrap with Excel's quote prefix, for a formula-like text in a wrapped column.
+    wrap_quoted: Format,
+    date: Format,
 }
 
-fn clip(s: &str) -> String {
-    if s.chars().count() > MAX_CELL_CHARS {
-        s.chars().take(MAX_CELL_CHARS - 1).collect::<String>() + "…"
+/// A text cut to what a cell holds, marked «…» when cut; borrowed when it fits.
+fn clip(s: &str) -> std::borrow::Cow<'_, str> {
+    // A cell holds 32 767 characters; a shorter text in bytes holds fewer.
+    if s.len() > MAX_CELL_CHARS && s.chars().count() > MAX_CELL_CHARS {
+        (s.chars().take(MAX_CELL_CHARS - 1).collect::<String>() + "…").into()
     } else {
-        s.to_string()
+        s.into()
     }
 }
 
-fn put(ws: &mut Worksheet, r: u32, c: u16, v: &Cell, f: &F) -> std::result::Result<(), XlsxError> {
+/// A text in a column whose format is the wrap ([`wrapped`]): the cell takes the column's
+/// format, so that no cell's format is looked up by value (hashing a format for each of
+/// the millions of cells of a national run was a quarter of the writing). A formula-like
+/// text is written with the quote prefix, wrapped all the same.
+fn wrapped_text(
+    ws: &mut Worksheet,
+    r: u32,
+    c: u16,
+    s: &str,
+    f: &F,
+) -> std::result::Result<(), XlsxError> {
+    let s = clip(s);
+    if formula_like(&s) {
+        ws.write_string_with_format(r, c, s.as_ref(), &f.wrap_quoted)?;
+    } else {
+        ws.write_string(r, c, s.as_ref())?;
+    }
+    Ok(())
+}
+
+/// Gives the columns `cols` the wrap as their format, for [`wrapped_text`].
+fn wrapped(
+    ws: &mut Worksheet,
+    cols: impl IntoIterator<Item = u16>,
+    f: &F,
+) -> std::result::Result<(), XlsxError> {
+    for c in cols {
+        ws.set_column_format(c, &f.wrap)?;
+    }
+    Ok(())
+}
+
+/// One value; `wrapped` when the column's format is the wrap (see [`wrapped`]).
+fn put(
+    ws: &mut Worksheet,
+    r: u32,
+    c: u16,
+    v: &Cell,
+    wrapped: bool,
+    f: &F,
+) -> std::result::Result<(), XlsxError> {
     match v {
         Cell::Empty => {}
-        Cell::Text(s) => {
-            write_text(ws, r, c, &clip(s), Some(&f.wrap))?;
-        }
         Cell::Number(n) => {
             ws.write_number(r, c, *n)?;
         }
         Cell::Date(d) => {
-            ws.write_number_with_format(r, c, *d, &date_format())?;
+            ws.write_number_with_format(r, c, *d, &f.date)?;
         }
-        other => {
-            write_text(ws, r, c, &clip(&other.display()), Some(&f.wrap))?;
-        }
+        Cell::Text(s) if wrapped => wrapped_text(ws, r, c, s, f)?,
+        Cell::Text(s) => write_text(ws, r, c, &clip(s), Some(&f.wrap))?,
+        other if wrapped => wrapped_text(ws, r, c, &other.display(), f)?,
+        other => write_text(ws, r, c, &clip(&other.display()), Some(&f.wrap))?,
     }
     Ok(())
+}
+
+/// Whether a column of values holds text, wrapped: every column but those of numbers and
+/// dates, whose cells keep their own format.
+fn holds_text(c: &Column) -> bool {
+    !matches!(
+        c.kind,
+        Kind::Whole | Kind::Decimal | Kind::Percent | Kind::Year | Kind::Date
+    )
 }
 
 fn headers(
@@ -104,6 +157,8 @@ pub fn workbook(c: &Consolidation, ctg: Option<&crate::model::Ctg>) -> Result<Wo
             .set_background_color(Color::RGB(0xDCE6F1))
             .set_border(FormatBorder::Thin),
         wrap: Format::new().set_text_wrap(),
+        wrap_quoted: Format::new().set_text_wrap().set_quote_prefix(),
+        date: date_format(),
     };
     let mut wb = Workbook::new();
     // The consolidated workbook of a national run holds millions of cells: a light deflate
@@ -175,6 +230,12 @@ fn entity(
     ];
     cols.extend(ent.columns.iter().map(|c| (c.header, c.width.min(40.0))));
     headers(ws, 0, &cols, f)?;
+    let text: Vec<bool> = ent.columns.iter().map(holds_text).collect();
+    wrapped(
+        ws,
+        (0..text.len()).filter(|j| text[*j]).map(|j| 4 + j as u16),
+        f,
+    )?;
     for (i, r) in ent.rows.iter().enumerate() {
         let row = i as u32 + 1;
         write_text(ws, row, 0, &r.commune, None)?;
@@ -184,7 +245,7 @@ fn entity(
             ws.write_number(row, 3, r.row as f64)?;
         }
         for (j, v) in r.values.iter().enumerate() {
-            put(ws, row, 4 + j as u16, v, f)?;
+            put(ws, row, 4 + j as u16, v, text.get(j) == Some(&true), f)?;
         }
     }
     ws.set_freeze_panes(1, 0)?;
@@ -209,6 +270,7 @@ fn anomalies(ws: &mut Worksheet, c: &Consolidation, f: &F) -> std::result::Resul
         ],
         f,
     )?;
+    wrapped(ws, [5, 6], f)?;
     for (i, d) in c.diagnostics.iter().enumerate() {
         let r = i as u32 + 1;
         let l = &d.location;
@@ -221,14 +283,8 @@ fn anomalies(ws: &mut Worksheet, c: &Consolidation, f: &F) -> std::result::Resul
         )?;
         ws.write_string(r, 3, d.code.as_str())?;
         ws.write_string(r, 4, d.severity.label())?;
-        write_text(ws, r, 5, &clip(&d.message), Some(&f.wrap))?;
-        write_text(
-            ws,
-            r,
-            6,
-            &clip(d.value.as_deref().unwrap_or("")),
-            Some(&f.wrap),
-        )?;
+        wrapped_text(ws, r, 5, &d.message, f)?;
+        wrapped_text(ws, r, 6, d.value.as_deref().unwrap_or(""), f)?;
     }
     ws.set_freeze_panes(1, 0)?;
     ws.autofilter(0, 0, c.diagnostics.len() as u32, 6)?;
@@ -260,6 +316,7 @@ fn files(ws: &mut Worksheet, c: &Consolidation, f: &F) -> std::result::Result<()
         ],
         f,
     )?;
+    wrapped(ws, [9], f)?;
     for (i, x) in c.files.iter().enumerate() {
         let r = i as u32 + 1;
         for (j, s) in [&x.fichier, &x.sha256].iter().enumerate() {
@@ -279,7 +336,7 @@ fn files(ws: &mut Worksheet, c: &Consolidation, f: &F) -> std::result::Result<()
             write_text(ws, r, 3 + j as u16, s, None)?;
         }
         ws.write_string(r, 8, x.statut.label())?;
-        write_text(ws, r, 9, &clip(&x.motif), Some(&f.wrap))?;
+        wrapped_text(ws, r, 9, &x.motif, f)?;
         for (j, n) in [
             x.lignes.read,
             x.lignes.kept,

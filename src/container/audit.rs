@@ -173,11 +173,10 @@ fn audit(bytes: &[u8], keep: bool) -> Result<Option<Package>, Refusal> {
             // Parts no reader walks cell by cell (styles, theme, properties): only what could
             // make a parser expand entities is looked for.
             doctype_free(&name, &data)?;
+        } else if lower.ends_with(".xml") && is_shared_strings(&lower, &fixed) {
+            shared = Some(super::sheet_scan::shared_strings(&name, &data)?);
         } else if lower.ends_with(".xml") {
-            let facts = xml(&name, &data)?;
-            if is_shared_strings(&lower, &fixed) {
-                shared = Some(facts.strings);
-            }
+            xml(&name, &data)?;
         }
         if keep {
             kept[i] = Some(Entry {
@@ -469,20 +468,13 @@ fn local_header_agrees(
     Ok(s + 30 + name_len + extra_len)
 }
 
-/// What the XML audit learnt: for shared strings, how many there are.
-struct Facts {
-    strings: u64,
-}
-
-/// The XML audit of a part that holds data, other than an .xlsx worksheet (those go through
-/// `sheet_scan`): shared strings, the workbook, an .ods `content.xml`, a Word body.
-fn xml(name: &str, data: &[u8]) -> Result<Facts, Refusal> {
+/// The XML audit of a part that holds data, other than an .xlsx worksheet or its shared
+/// strings (those go through `sheet_scan`): the workbook, an .ods `content.xml`, a Word body.
+fn xml(name: &str, data: &[u8]) -> Result<(), Refusal> {
     // Parsed in place: no copy of each event.
     let mut r = Reader::from_reader(data);
     r.config_mut().check_end_names = false;
     let mut depth = 0usize;
-    let mut strings = 0u64;
-    let mut declared_unique: Option<String> = None;
     let mut ods = (name == "content.xml").then(OdsRepeats::default);
     loop {
         let ev = r
@@ -493,42 +485,32 @@ fn xml(name: &str, data: &[u8]) -> Result<Facts, Refusal> {
         }
         match ev {
             Event::DocType(_) => return Err(doctype(name)),
-            Event::Start(e) => {
+            Event::Start(_) => {
                 depth += 1;
                 if depth > MAX_DEPTH {
                     return Err(too_deep(name));
                 }
-                match local(e.name().as_ref()) {
-                    b"si" => strings += 1,
-                    b"sst" => {
-                        for a in e.attributes().flatten() {
-                            if local(a.key.as_ref()) == b"uniqueCount" {
-                                declared_unique = Some(a.value.to_string());
-                            }
-                        }
-                    }
-                    _ => {}
-                }
             }
             Event::End(_) => depth = depth.saturating_sub(1),
-            Event::Eof => break,
+            Event::Eof => return Ok(()),
             _ => {}
         }
     }
-    if let Some(d) = declared_unique {
-        // Readers reserve room for the declared count: a count above the real one is a lie
-        // that costs gigabytes.
-        let lie = d.trim().parse::<u64>().map_or(true, |n| n > strings);
-        if lie {
-            return Err(refuse(
-                Code::E133,
-                format!(
-                    "« {name} » annonce {d} textes partagés et n'en contient que {strings} : fichier abîmé ou falsifié"
-                ),
-            ));
-        }
+}
+
+/// Readers reserve room for the declared count of shared strings: a count above the real
+/// one is a lie that costs gigabytes.
+pub(super) fn declared_count_fits(name: &str, declared: &str, strings: u64) -> Result<(), Refusal> {
+    let lie = declared.trim().parse::<u64>().map_or(true, |n| n > strings);
+    if lie {
+        return Err(refuse(
+            Code::E133,
+            format!(
+                "« {name} » annonce {declared} textes partagés et n'en contient que {strings} : fichier abîmé ou falsifié"
+            ),
+        ));
     }
-    Ok(Facts { strings })
+    Ok(())
 }
 
 /// The grid an .ods table spreads over: readers expand `number-rows-repeated` ×

@@ -75,6 +75,129 @@ impl<'a> Iterator for Attributes<'a> {
     }
 }
 
+/// A piece of markup met by [`Tags`], in document order.
+enum Tag<'a> {
+    /// `<name attrs>`, or `<name attrs/>` when `empty`; `lt` and `gt` are where its `<`
+    /// and `>` are.
+    Open {
+        name: &'a [u8],
+        attrs: &'a [u8],
+        empty: bool,
+        lt: usize,
+        gt: usize,
+    },
+    /// `</name>`, its `<` at `lt`.
+    Close { name: &'a [u8], lt: usize },
+    /// A comment or a CDATA section, skipped to its end.
+    Skipped,
+}
+
+/// The markup of an XML part, tag by tag, found with `memchr`: comments and CDATA sections
+/// are skipped to their end as XML says, processing instructions too, a `>` inside a quoted
+/// attribute value does not end a tag. A DOCTYPE, a depth beyond [`MAX_DEPTH`], a closing
+/// tag with nothing open and broken markup end the walk with their refusal.
+struct Tags<'a> {
+    part: &'a str,
+    b: &'a [u8],
+    i: usize,
+    depth: usize,
+}
+
+impl<'a> Tags<'a> {
+    /// The tags of `b`, once its UTF-8 is checked.
+    fn new(part: &'a str, b: &'a [u8]) -> Result<Self, Refusal> {
+        if let Err(e) = std::str::from_utf8(b) {
+            return Err(malformed(part, e.valid_up_to()));
+        }
+        Ok(Tags {
+            part,
+            b,
+            i: 0,
+            depth: 0,
+        })
+    }
+
+    fn next_tag(&mut self) -> Result<Option<Tag<'a>>, Refusal> {
+        let (b, part) = (self.b, self.part);
+        loop {
+            let Some(off) = memchr::memchr(b'<', &b[self.i..]) else {
+                return Ok(None);
+            };
+            let lt = self.i + off;
+            let rest = &b[lt..];
+            let skipped = [
+                (b"<!--".as_slice(), b"-->".as_slice()),
+                (b"<![CDATA[", b"]]>"),
+            ]
+            .into_iter()
+            .find(|(open, _)| rest.starts_with(open));
+            if let Some((open, close)) = skipped {
+                self.i = find(b, lt + open.len(), close).ok_or_else(|| malformed(part, lt))?
+                    + close.len();
+                return Ok(Some(Tag::Skipped));
+            }
+            if rest.starts_with(b"<!") {
+                return Err(doctype(part));
+            }
+            if rest.starts_with(b"<?") {
+                self.i = find(b, lt + 2, b"?>").ok_or_else(|| malformed(part, lt))? + 2;
+                continue;
+            }
+            let gt = tag_end(b, lt).ok_or_else(|| malformed(part, lt))?;
+            self.i = gt + 1;
+            if rest.get(1) == Some(&b'/') {
+                let name = b[lt + 2..gt].trim_ascii();
+                if name.is_empty() || self.depth == 0 {
+                    return Err(malformed(part, lt));
+                }
+                self.depth -= 1;
+                return Ok(Some(Tag::Close { name, lt }));
+            }
+            let inside = &b[lt + 1..gt];
+            let empty = inside.ends_with(b"/");
+            let inside = if empty {
+                &inside[..inside.len() - 1]
+            } else {
+                inside
+            };
+            let name_len = inside
+                .iter()
+                .position(|c| c.is_ascii_whitespace())
+                .unwrap_or(inside.len());
+            let (name, attrs) = inside.split_at(name_len);
+            if name.is_empty() {
+                return Err(malformed(part, lt));
+            }
+            if !empty {
+                self.depth += 1;
+                if self.depth > MAX_DEPTH {
+                    return Err(too_deep(part));
+                }
+            }
+            return Ok(Some(Tag::Open {
+                name,
+                attrs,
+                empty,
+                lt,
+                gt,
+            }));
+        }
+    }
+}
+
+impl<'a> Iterator for Tags<'a> {
+    type Item = Result<Tag<'a>, Refusal>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let t = self.next_tag();
+        if t.is_err() {
+            // Nothing after a refusal.
+            self.i = self.b.len();
+        }
+        t.transpose()
+    }
+}
+
 /// Audits one worksheet part; `shared` is the number of shared strings. With `styled`, the
 /// cells holding a number with a cell style are noted there (0-based row and column, style
 /// index): the reader finds percentages among them without parsing the sheet again.
@@ -84,91 +207,50 @@ pub fn sheet(
     shared: Option<u64>,
     mut styled: Option<&mut super::package::StyledNumbers>,
 ) -> Result<(), Refusal> {
-    if let Err(e) = std::str::from_utf8(b) {
-        return Err(malformed(part, e.valid_up_to()));
-    }
     let (mut max_row, mut max_col, mut min_row, mut min_col) = (0u64, 0u64, u64::MAX, u64::MAX);
-    let mut depth = 0usize;
     // Inside `<v>` of a cell of type "s": where its text starts, and whether anything but
     // text came inside it.
     let mut shared_cell = false;
     let mut value: Option<(usize, bool)> = None;
-    let mut i = 0usize;
-    while let Some(off) = memchr::memchr(b'<', &b[i..]) {
-        let lt = i + off;
-        let rest = &b[lt..];
-        // Comments and CDATA sections end at their terminator; inside a value, they make it
-        // more than plain text.
-        let skipped = [
-            (b"<!--".as_slice(), b"-->".as_slice()),
-            (b"<![CDATA[", b"]]>"),
-        ]
-        .into_iter()
-        .find(|(open, _)| rest.starts_with(open));
-        if let Some((open, close)) = skipped {
-            i = find(b, lt + open.len(), close).ok_or_else(|| malformed(part, lt))? + close.len();
-            if let Some((_, mixed)) = &mut value {
-                *mixed = true;
-            }
-            continue;
-        }
-        if rest.starts_with(b"<!") {
-            return Err(doctype(part));
-        }
-        if rest.starts_with(b"<?") {
-            i = find(b, lt + 2, b"?>").ok_or_else(|| malformed(part, lt))? + 2;
-            continue;
-        }
-        let gt = tag_end(b, lt).ok_or_else(|| malformed(part, lt))?;
-        i = gt + 1;
-        if rest.get(1) == Some(&b'/') {
-            let name = b[lt + 2..gt].trim_ascii();
-            if name.is_empty() || depth == 0 {
-                return Err(malformed(part, lt));
-            }
-            depth -= 1;
-            if local(name) == b"v"
-                && let Some((start, mixed)) = value.take()
-                && shared_cell
-            {
-                let raw = &b[start..lt];
-                let index = (!mixed).then(|| digits(raw.trim_ascii())).flatten();
-                if index.is_none_or(|i| shared.is_some_and(|n| i >= n)) {
-                    return Err(refuse(
-                        Code::E133,
-                        format!(
-                            "« {part} » renvoie au texte partagé n° {}, qui n'existe pas ({} textes) : fichier abîmé ou falsifié",
-                            String::from_utf8_lossy(raw).trim(),
-                            shared.unwrap_or(0)
-                        ),
-                    ));
+    for tag in Tags::new(part, b)? {
+        let (name, attrs, empty, lt, gt) = match tag? {
+            // Comments and CDATA sections inside a value make it more than plain text.
+            Tag::Skipped => {
+                if let Some((_, mixed)) = &mut value {
+                    *mixed = true;
                 }
+                continue;
             }
-            continue;
-        }
-        let inside = &b[lt + 1..gt];
-        let empty = inside.ends_with(b"/");
-        let inside = if empty {
-            &inside[..inside.len() - 1]
-        } else {
-            inside
+            Tag::Close { name, lt } => {
+                if local(name) == b"v"
+                    && let Some((start, mixed)) = value.take()
+                    && shared_cell
+                {
+                    let raw = &b[start..lt];
+                    let index = (!mixed).then(|| digits(raw.trim_ascii())).flatten();
+                    if index.is_none_or(|i| shared.is_some_and(|n| i >= n)) {
+                        return Err(refuse(
+                            Code::E133,
+                            format!(
+                                "« {part} » renvoie au texte partagé n° {}, qui n'existe pas ({} textes) : fichier abîmé ou falsifié",
+                                String::from_utf8_lossy(raw).trim(),
+                                shared.unwrap_or(0)
+                            ),
+                        ));
+                    }
+                }
+                continue;
+            }
+            Tag::Open {
+                name,
+                attrs,
+                empty,
+                lt,
+                gt,
+            } => (name, attrs, empty, lt, gt),
         };
-        let name_len = inside
-            .iter()
-            .position(|c| c.is_ascii_whitespace())
-            .unwrap_or(inside.len());
-        let (name, attrs) = inside.split_at(name_len);
-        if name.is_empty() {
-            return Err(malformed(part, lt));
-        }
         if let Some((_, mixed)) = &mut value {
             *mixed = true;
-        }
-        if !empty {
-            depth += 1;
-            if depth > MAX_DEPTH {
-                return Err(too_deep(part));
-            }
         }
         match local(name) {
             b"c" => {
@@ -220,6 +302,44 @@ pub fn sheet(
         extent_fits(part, (min_row, min_col), (max_row, max_col))?;
     }
     Ok(())
+}
+
+/// Audits the shared strings part of an .xlsx and counts its strings (each `<si>` that is
+/// opened, as readers count them), with the same scanner as the sheets: the part is the
+/// largest after them, and an event for each of its elements cost as much again. A count
+/// declared above the real one (`uniqueCount`) is refused: readers reserve room for it.
+pub fn shared_strings(part: &str, b: &[u8]) -> Result<u64, Refusal> {
+    let mut strings = 0u64;
+    let mut declared_unique: Option<String> = None;
+    for tag in Tags::new(part, b)? {
+        let Tag::Open {
+            name,
+            attrs,
+            empty,
+            lt,
+            ..
+        } = tag?
+        else {
+            continue;
+        };
+        match local(name) {
+            b"si" if !empty => strings += 1,
+            // Readers take the count from an opening `<sst>` only.
+            b"sst" if !empty => {
+                for a in Attributes(attrs) {
+                    let (k, v) = a.map_err(|_| malformed(part, lt))?;
+                    if local(k) == b"uniqueCount" {
+                        declared_unique = Some(String::from_utf8_lossy(v).into_owned());
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    if let Some(d) = declared_unique {
+        super::audit::declared_count_fits(part, &d, strings)?;
+    }
+    Ok(strings)
 }
 
 /// The cells of a sheet, from `first` to `last` (1-based row and column): readers build a
@@ -371,6 +491,66 @@ mod tests {
         }
         assert_eq!(
             sheet("s.xml", b"<worksheet>\xff</worksheet>", None, None).map_err(|r| r.code),
+            Err(Code::E100)
+        );
+    }
+
+    fn strings(xml: &str) -> Result<u64, Code> {
+        shared_strings("xl/sharedStrings.xml", xml.as_bytes()).map_err(|r| r.code)
+    }
+
+    #[test]
+    fn shared_strings_are_counted_as_readers_count_them() {
+        let sst = |attrs: &str, inner: &str| {
+            format!(
+                r#"<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" {attrs}>{inner}</sst>"#
+            )
+        };
+        let three = r#"<si><t>a</t></si><si><r><rPr><b/></rPr><t xml:space="preserve"> b</t></r></si><x:si><x:t>c</x:t></x:si>"#;
+        assert_eq!(strings(&sst(r#"count="3" uniqueCount="3""#, three)), Ok(3));
+        assert_eq!(strings(&sst("", three)), Ok(3));
+        // Fewer declared than found: nothing reserved in vain.
+        assert_eq!(strings(&sst(r#"uniqueCount = '2'"#, three)), Ok(3));
+        // An empty `<si/>`, a `<si>` inside a comment or a CDATA section: no string read.
+        assert_eq!(
+            strings(&sst(
+                "",
+                r#"<si/><!-- <si><t>x</t></si> --><si><t><![CDATA[<si>]]></t></si>"#
+            )),
+            Ok(1)
+        );
+        // A count above the real one, or no number at all: refused before any reader.
+        for lie in ["4", "4294967295", "-1", "", "3 textes"] {
+            assert_eq!(
+                strings(&sst(&format!(r#"uniqueCount="{lie}""#), three)),
+                Err(Code::E133),
+                "{lie}"
+            );
+        }
+    }
+
+    #[test]
+    fn shared_strings_refuse_what_the_sheets_refuse() {
+        assert_eq!(
+            strings(r#"<!DOCTYPE sst [<!ENTITY a "b">]><sst><si><t>&a;</t></si></sst>"#),
+            Err(Code::E131)
+        );
+        let deep = format!(
+            "<sst><si>{}{}</si></sst>",
+            "<r>".repeat(600),
+            "</r>".repeat(600)
+        );
+        assert_eq!(strings(&deep), Err(Code::E132));
+        for broken in [
+            r#"<sst><si><t>a</t></si></sst></sst>"#,
+            r#"<sst uniqueCount=3><si/></sst>"#,
+            r#"<sst><si><t>a</t></si"#,
+            r#"<sst><!-- open </sst>"#,
+        ] {
+            assert_eq!(strings(broken), Err(Code::E100), "{broken}");
+        }
+        assert_eq!(
+            shared_strings("s.xml", b"<sst><si><t>\xc3</t></si></sst>").map_err(|r| r.code),
             Err(Code::E100)
         );
     }
