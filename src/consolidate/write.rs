@@ -39,7 +39,7 @@ fn clip(s: &str) -> std::borrow::Cow<'_, str> {
 
 /// A text in a column whose format is the wrap ([`wrapped`]): the cell takes the column's
 /// format, so that no cell's format is looked up by value (hashing a format for each of
-/// the millions of cells of a national run was a quarter of the writing). A formula-like
+/// the millions of cells of a national run was nearly a fifth of the writing). A formula-like
 /// text is written with the quote prefix, wrapped all the same.
 fn wrapped_text(
     ws: &mut Worksheet,
