@@ -37,22 +37,26 @@ fn clip(s: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// A text in a column whose format is the wrap ([`wrapped`]): the cell takes the column's
-/// format, so that no cell's format is looked up by value (hashing a format for each of
-/// the millions of cells of a national run was nearly a fifth of the writing). A formula-like
-/// text is written with the quote prefix, wrapped all the same.
+/// A text of the rows, wrapped. In a column whose format is the wrap ([`wrapped`]) the cell
+/// takes the column's format, so that no cell's format is looked up by value (hashing a
+/// format for each of the millions of cells of a national run was nearly a fifth of the
+/// writing); elsewhere it gets the wrap itself. A formula-like text gets the quote prefix
+/// too ([`write_text`], whose prefix alone would lose the wrap).
 fn wrapped_text(
     ws: &mut Worksheet,
     r: u32,
     c: u16,
     s: &str,
+    in_wrapped_column: bool,
     f: &F,
 ) -> std::result::Result<(), XlsxError> {
     let s = clip(s);
     if formula_like(&s) {
         ws.write_string_with_format(r, c, s.as_ref(), &f.wrap_quoted)?;
-    } else {
+    } else if in_wrapped_column {
         ws.write_string(r, c, s.as_ref())?;
+    } else {
+        ws.write_string_with_format(r, c, s.as_ref(), &f.wrap)?;
     }
     Ok(())
 }
@@ -86,10 +90,8 @@ fn put(
         Cell::Date(d) => {
             ws.write_number_with_format(r, c, *d, &f.date)?;
         }
-        Cell::Text(s) if wrapped => wrapped_text(ws, r, c, s, f)?,
-        Cell::Text(s) => write_text(ws, r, c, &clip(s), Some(&f.wrap))?,
-        other if wrapped => wrapped_text(ws, r, c, &other.display(), f)?,
-        other => write_text(ws, r, c, &clip(&other.display()), Some(&f.wrap))?,
+        Cell::Text(s) => wrapped_text(ws, r, c, s, wrapped, f)?,
+        other => wrapped_text(ws, r, c, &other.display(), wrapped, f)?,
     }
     Ok(())
 }
@@ -283,8 +285,8 @@ fn anomalies(ws: &mut Worksheet, c: &Consolidation, f: &F) -> std::result::Resul
         )?;
         ws.write_string(r, 3, d.code.as_str())?;
         ws.write_string(r, 4, d.severity.label())?;
-        wrapped_text(ws, r, 5, &d.message, f)?;
-        wrapped_text(ws, r, 6, d.value.as_deref().unwrap_or(""), f)?;
+        wrapped_text(ws, r, 5, &d.message, true, f)?;
+        wrapped_text(ws, r, 6, d.value.as_deref().unwrap_or(""), true, f)?;
     }
     ws.set_freeze_panes(1, 0)?;
     ws.autofilter(0, 0, c.diagnostics.len() as u32, 6)?;
@@ -336,7 +338,7 @@ fn files(ws: &mut Worksheet, c: &Consolidation, f: &F) -> std::result::Result<()
             write_text(ws, r, 3 + j as u16, s, None)?;
         }
         ws.write_string(r, 8, x.statut.label())?;
-        wrapped_text(ws, r, 9, &x.motif, f)?;
+        wrapped_text(ws, r, 9, &x.motif, true, f)?;
         for (j, n) in [
             x.lignes.read,
             x.lignes.kept,

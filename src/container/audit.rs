@@ -166,15 +166,12 @@ fn audit(bytes: &[u8], keep: bool) -> Result<Option<Package>, Refusal> {
             styled = keep.then_some(cells);
         } else if xlsb && lower.starts_with("xl/") && lower.ends_with(".bin") {
             biff12_sheet(&name, &data)?;
-        } else if lower.ends_with(".xml")
-            && !holds_data(&lower)
-            && !is_shared_strings(&lower, &fixed)
-        {
+        } else if lower.ends_with(".xml") && is_shared_strings(&lower, &fixed) {
+            shared = Some(super::sheet_scan::shared_strings(&name, &data)?);
+        } else if lower.ends_with(".xml") && !holds_data(&lower) {
             // Parts no reader walks cell by cell (styles, theme, properties): only what could
             // make a parser expand entities is looked for.
             doctype_free(&name, &data)?;
-        } else if lower.ends_with(".xml") && is_shared_strings(&lower, &fixed) {
-            shared = Some(super::sheet_scan::shared_strings(&name, &data)?);
         } else if lower.ends_with(".xml") {
             xml(&name, &data)?;
         }
